@@ -1,0 +1,71 @@
+/**
+ * The command-line entry: a thin commander layer. Each command lives in its own
+ * file, parses flags into a typed options object and calls one API function.
+ */
+import { Command, CommanderError } from "commander";
+import { createLogger, type Logger, type Verbosity } from "../log.js";
+import { isPytsError } from "../errors.js";
+import { VERSION } from "../version.js";
+import { registerCommands } from "./commands.js";
+
+export interface GlobalOptions {
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export function verbosityOf(o: GlobalOptions): Verbosity {
+  return o.verbose ? "verbose" : o.quiet ? "quiet" : "normal";
+}
+
+/** Shared by all commands: the logger for the flags given. */
+export function loggerFor(cmd: Command): Logger {
+  return createLogger(verbosityOf(cmd.optsWithGlobals() as GlobalOptions));
+}
+
+export function buildProgram(): Command {
+  const program = new Command("pyts-build")
+    .description("Build Python wheels and sdists for Rust (PyO3) extensions, audited and repaired for manylinux.")
+    .version(VERSION, "-V, --version")
+    .option("-q, --quiet", "print only errors and results")
+    .option("-v, --verbose", "print detail, and stack traces on errors")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  pyts-build wheel --release                  build a wheel for python3 into target/wheels
+  pyts-build wheel -i python3.11 -i pypy3     one wheel per interpreter
+  pyts-build sdist -o dist                    a source distribution
+  pyts-build audit dist/*.whl                 which manylinux policy a wheel meets
+  pyts-build manylinux --python 3.9           build inside a manylinux container`,
+    );
+  registerCommands(program);
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  const verbose = argv.includes("-v") || argv.includes("--verbose");
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help/version exit with 0; usage errors were already printed by commander
+      return e.exitCode;
+    }
+    const log = createLogger(verbose ? "verbose" : "normal");
+    if (isPytsError(e)) {
+      process.stderr.write(`error: ${e.message}\n`);
+      if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
+      if (verbose && e.stack) log.debug(e.stack);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    process.stderr.write(`error: ${err?.message ?? String(e)}\n`);
+    if (verbose && err?.stack) log.debug(err.stack);
+    else process.stderr.write("  hint: this looks like a bug in pyts-build; rerun with --verbose for the stack trace\n");
+    return 1;
+  }
+}

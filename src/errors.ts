@@ -1,0 +1,39 @@
+/**
+ * Typed errors. Every failure a user can cause is a PytsError: the CLI prints
+ * `error: <message>` and `  hint: <hint>` on one or two lines and exits non-zero,
+ * with the stack only under --verbose. Anything else is a bug and shows its stack.
+ */
+export class PytsError extends Error {
+  /** What the user can do about it. */
+  readonly hint: string | undefined;
+  /** Process exit code for the CLI. */
+  readonly exitCode: number = 1;
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+}
+
+/** Bad or missing project configuration (pyproject.toml, Cargo.toml). */
+export class ConfigError extends PytsError {}
+/** A value that does not follow a packaging standard (PEP 440, PEP 508, ...). */
+export class ValidationError extends PytsError {}
+/** An interpreter that cannot be found or queried. */
+export class InterpreterError extends PytsError {}
+/** cargo failed or produced nothing usable. */
+export class CargoError extends PytsError {}
+/** A malformed or hostile archive (wheel, sdist). */
+export class ArchiveError extends PytsError {}
+/** A malformed ELF file. */
+export class ElfError extends PytsError {}
+/** A wheel that does not meet the requested manylinux policy, or a failed repair. */
+export class AuditError extends PytsError {}
+/** Container engine problems (missing, not running, image missing, ...). */
+export class ContainerError extends PytsError {}
+/** A required external program is missing. */
+export class ToolMissingError extends PytsError {}
+
+export function isPytsError(e: unknown): e is PytsError {
+  return e instanceof PytsError;
+}
