@@ -2,3 +2,12 @@
 export * from "./errors.js";
 export * from "./log.js";
 export { VERSION } from "./version.js";
+// src/wheel: packaging formats
+export * from "./wheel/pep440.js";
+export * from "./wheel/names.js";
+export * from "./wheel/requirement.js";
+export * from "./wheel/metadata.js";
+export * from "./wheel/tags.js";
+export * from "./wheel/module-name.js";
+export * from "./wheel/record.js";
+export * from "./wheel/entry-points.js";
