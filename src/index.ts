@@ -11,3 +11,7 @@ export * from "./wheel/tags.js";
 export * from "./wheel/module-name.js";
 export * from "./wheel/record.js";
 export * from "./wheel/entry-points.js";
+export * from "./wheel/archive-path.js";
+export * from "./wheel/zip.js";
+export * from "./wheel/writer.js";
+export * from "./wheel/wheel.js";
