@@ -1,0 +1,121 @@
+/**
+ * Globs for include/exclude/license-files: `*` and `?` within one path part,
+ * `**` for any number of parts, `[abc]`/`[!a-z]` classes and `{a,b}` choices.
+ * Paths use '/' and are relative to a root folder.
+ */
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError } from "../errors.js";
+
+const SPECIAL = /[*?[{]/;
+
+function classToRe(body: string): string {
+  const neg = body.startsWith("!") || body.startsWith("^");
+  const inner = (neg ? body.slice(1) : body).replace(/\\/g, "\\\\").replace(/]/g, "\\]");
+  return `[${neg ? "^" : ""}${inner}]`;
+}
+
+/** Translate one glob into a regular expression over '/'-separated relative paths. */
+export function globToRegExp(pattern: string): RegExp {
+  let re = "";
+  let depth = 0; // inside {...}
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === "*") {
+      if (pattern[i + 1] === "*") {
+        const atStart = i === 0 || pattern[i - 1] === "/";
+        const atEnd = i + 2 === pattern.length || pattern[i + 2] === "/";
+        if (atStart && atEnd) {
+          // "**/" matches zero or more whole parts; a final "**" matches everything below
+          if (i + 2 === pattern.length) re += ".*";
+          else re += "(?:[^/]+/)*";
+          i += 2; // skip "*" and the "/"
+          continue;
+        }
+      }
+      re += "[^/]*";
+    } else if (c === "?") re += "[^/]";
+    else if (c === "[") {
+      const end = pattern.indexOf("]", i + 2);
+      if (end < 0) throw new ConfigError(`glob "${pattern}": unclosed '['`, "close the character class with ']'");
+      re += classToRe(pattern.slice(i + 1, end));
+      i = end;
+    } else if (c === "{") {
+      depth++;
+      re += "(?:";
+    } else if (c === "}" && depth > 0) {
+      depth--;
+      re += ")";
+    } else if (c === "," && depth > 0) re += "|";
+    else re += c.replace(/[.+^$()|\\]/g, "\\$&");
+  }
+  if (depth > 0) throw new ConfigError(`glob "${pattern}": unclosed '{'`, "close the choice with '}'");
+  return new RegExp(`^${re}$`);
+}
+
+export function matchesGlob(path: string, pattern: string): boolean {
+  return globToRegExp(pattern.replace(/^\.\//, "")).test(path);
+}
+
+/** Every file below `dir` (relative paths, '/'-separated, sorted); symlinked folders are not followed. */
+export function listFiles(dir: string, prefix = ""): string[] {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...listFiles(join(dir, e.name), rel));
+    else if (e.isFile() || (e.isSymbolicLink() && isFile(join(dir, e.name)))) out.push(rel);
+  }
+  return out.sort();
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The files under `root` that a glob names. Walking starts at the pattern's
+ * literal prefix so `src/*.pyi` does not scan all of target/. A pattern that
+ * names a folder takes every file in it.
+ */
+export function expandGlob(root: string, pattern: string): string[] {
+  const clean = pattern.replace(/^\.\//, "").replace(/\/+$/, "");
+  const parts = clean.split("/");
+  const firstWild = parts.findIndex((p) => SPECIAL.test(p));
+  const base = (firstWild < 0 ? parts : parts.slice(0, firstWild)).join("/");
+  const re = globToRegExp(clean);
+  const baseAbs = join(root, base);
+  let st;
+  try {
+    st = statSync(baseAbs);
+  } catch {
+    return [];
+  }
+  if (!st.isDirectory()) return firstWild < 0 ? [base] : [];
+  const below = listFiles(baseAbs, base);
+  if (firstWild < 0) return below; // a folder: all of it
+  const hits = new Set<string>();
+  for (const f of below) {
+    if (re.test(f)) hits.add(f);
+    else {
+      // a matching folder takes its whole content
+      const ps = f.split("/");
+      for (let n = ps.length - 1; n > 0; n--) {
+        if (re.test(ps.slice(0, n).join("/"))) {
+          hits.add(f);
+          break;
+        }
+      }
+    }
+  }
+  return [...hits].sort();
+}
