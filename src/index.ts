@@ -15,3 +15,4 @@ export * from "./wheel/archive-path.js";
 export * from "./wheel/zip.js";
 export * from "./wheel/writer.js";
 export * from "./wheel/wheel.js";
+export * from "./wheel/reader.js";

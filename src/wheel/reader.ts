@@ -1,0 +1,430 @@
+/**
+ * Reading existing wheels safely (for audit and repair), and rewriting them:
+ * retag, replace or add files, with RECORD recomputed.
+ *
+ * A hostile archive (zip-slip or absolute names, duplicates, symlinks, sizes that
+ * lie or are absurd, encryption, unknown compression) gives an ArchiveError before
+ * anything large is allocated or written.
+ */
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import yauzl from "yauzl";
+import { ArchiveError, ValidationError } from "../errors.js";
+import { archivePathError } from "./archive-path.js";
+import { parseRecord, type RecordEntry, recordHashFromDigest } from "./record.js";
+import { compressedTagSet, parseWheelFileName, type WheelFileName, type WheelTag, wheelTagLines, expandTagSet } from "./tags.js";
+import type { WheelFileSource } from "./wheel.js";
+import { WheelZipWriter } from "./writer.js";
+
+export interface ReaderLimits {
+  /** Most entries accepted. */
+  maxEntries: number;
+  /** Largest uncompressed size of one entry (bytes). */
+  maxEntrySize: number;
+  /** Largest sum of uncompressed sizes (bytes). */
+  maxTotalSize: number;
+}
+
+export const DEFAULT_LIMITS: ReaderLimits = {
+  maxEntries: 200_000,
+  maxEntrySize: 2 * 1024 ** 3,
+  maxTotalSize: 8 * 1024 ** 3,
+};
+
+/** Deflate cannot expand data by more than ~1032:1; a larger declared ratio is a lie (or a bomb). */
+const MAX_DEFLATE_RATIO = 1100;
+
+export interface WheelEntryInfo {
+  name: string;
+  size: number;
+  compressedSize: number;
+  executable: boolean;
+  isDirectory: boolean;
+}
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+
+function openZip(path: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true, strictFileNames: true }, (err, zf) => {
+      if (err || !zf) reject(err ?? new Error("no zip file"));
+      else resolve(zf);
+    });
+  });
+}
+
+function readAllEntries(zf: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  return new Promise((resolve, reject) => {
+    const out: yauzl.Entry[] = [];
+    zf.on("entry", (e: yauzl.Entry) => {
+      out.push(e);
+      zf.readEntry();
+    });
+    zf.on("end", () => resolve(out));
+    zf.on("error", reject);
+    zf.readEntry();
+  });
+}
+
+/** An open wheel (or any zip) with validated entries. Call close() when done. */
+export class WheelReader {
+  private readonly byName = new Map<string, yauzl.Entry>();
+
+  private constructor(
+    readonly path: string,
+    private readonly zf: yauzl.ZipFile,
+    readonly entries: WheelEntryInfo[],
+    raw: yauzl.Entry[],
+  ) {
+    raw.forEach((e) => this.byName.set(e.fileName, e));
+  }
+
+  static async open(path: string, limits: Partial<ReaderLimits> = {}): Promise<WheelReader> {
+    const lim = { ...DEFAULT_LIMITS, ...limits };
+    const bad = (why: string, cause?: unknown): ArchiveError =>
+      new ArchiveError(`${basename(path)} is not a usable wheel: ${why}`, "rebuild the wheel; it may be truncated, corrupt or crafted", { cause });
+    let zf: yauzl.ZipFile;
+    try {
+      zf = await openZip(path);
+    } catch (e) {
+      throw bad(e instanceof Error ? e.message : String(e), e);
+    }
+    try {
+      if (zf.entryCount > lim.maxEntries) throw bad(`it has ${zf.entryCount} entries (limit ${lim.maxEntries})`);
+      let raw: yauzl.Entry[];
+      try {
+        raw = await readAllEntries(zf);
+      } catch (e) {
+        throw bad(e instanceof Error ? e.message : String(e), e);
+      }
+      const seen = new Set<string>();
+      let total = 0;
+      const infos: WheelEntryInfo[] = [];
+      for (const e of raw) {
+        const name = e.fileName;
+        const isDirectory = name.endsWith("/");
+        const why = archivePathError(isDirectory ? name.slice(0, -1) : name);
+        if (why !== undefined) throw bad(`entry ${JSON.stringify(name)} is unsafe: ${why}`);
+        if (seen.has(name)) throw bad(`entry ${JSON.stringify(name)} appears twice`);
+        seen.add(name);
+        const mode = (e.externalFileAttributes >>> 16) & 0xffff;
+        const type = mode & S_IFMT;
+        if (type === S_IFLNK) throw bad(`entry ${JSON.stringify(name)} is a symbolic link`);
+        if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) throw bad(`entry ${JSON.stringify(name)} is not a regular file (mode ${mode.toString(8)})`);
+        if (e.isEncrypted()) throw bad(`entry ${JSON.stringify(name)} is encrypted`);
+        if (e.compressionMethod !== 0 && e.compressionMethod !== 8) {
+          throw bad(`entry ${JSON.stringify(name)} uses compression method ${e.compressionMethod} (only stored and deflate are allowed)`);
+        }
+        if (e.uncompressedSize > lim.maxEntrySize) throw bad(`entry ${JSON.stringify(name)} claims ${e.uncompressedSize} bytes (limit ${lim.maxEntrySize})`);
+        if (e.compressionMethod === 8 && e.uncompressedSize > e.compressedSize * MAX_DEFLATE_RATIO + 65536) {
+          throw bad(`entry ${JSON.stringify(name)} claims ${e.uncompressedSize} bytes from ${e.compressedSize} compressed bytes, more than deflate can produce`);
+        }
+        if (e.compressionMethod === 0 && e.uncompressedSize !== e.compressedSize) {
+          throw bad(`stored entry ${JSON.stringify(name)} has different compressed and uncompressed sizes`);
+        }
+        total += e.uncompressedSize;
+        if (total > lim.maxTotalSize) throw bad(`its entries claim more than ${lim.maxTotalSize} bytes in total`);
+        infos.push({ name, size: e.uncompressedSize, compressedSize: e.compressedSize, executable: (mode & 0o111) !== 0, isDirectory });
+      }
+      return new WheelReader(path, zf, infos, raw);
+    } catch (e) {
+      zf.close();
+      throw e;
+    }
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Names of the file entries (no directories), in archive order. */
+  get fileNames(): string[] {
+    return this.entries.filter((e) => !e.isDirectory).map((e) => e.name);
+  }
+
+  private entry(name: string): yauzl.Entry {
+    const e = this.byName.get(name);
+    if (!e) throw new ArchiveError(`${basename(this.path)} has no entry ${JSON.stringify(name)}`);
+    return e;
+  }
+
+  private wrap(name: string, e: unknown): ArchiveError {
+    if (e instanceof ArchiveError) return e;
+    const msg = e instanceof Error ? e.message : String(e);
+    return new ArchiveError(`${basename(this.path)}: cannot read ${JSON.stringify(name)}: ${msg}`, "the wheel is corrupt or crafted; rebuild it", { cause: e });
+  }
+
+  /** A stream of the entry's bytes; yauzl fails it when the data does not match the declared size. */
+  private openStream(name: string): Promise<Readable> {
+    const e = this.entry(name);
+    return new Promise((resolve, reject) => {
+      this.zf.openReadStream(e, (err, stream) => {
+        if (err || !stream) reject(this.wrap(name, err ?? new Error("no stream")));
+        else resolve(stream);
+      });
+    });
+  }
+
+  /** The entry's bytes (never more than its declared size, itself within the limits). */
+  async readBytes(name: string): Promise<Buffer> {
+    const stream = await this.openStream(name);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const limit = this.entry(name).uncompressedSize;
+    try {
+      for await (const chunk of stream) {
+        size += (chunk as Buffer).length;
+        if (size > limit) throw new ArchiveError(`${basename(this.path)}: entry ${JSON.stringify(name)} holds more data than it declares`);
+        chunks.push(chunk as Buffer);
+      }
+    } catch (e) {
+      stream.destroy();
+      throw this.wrap(name, e);
+    }
+    return Buffer.concat(chunks, size);
+  }
+
+  async readText(name: string): Promise<string> {
+    return (await this.readBytes(name)).toString("utf8");
+  }
+
+  /** Stream the entry into `dest` (created), returning its RECORD hash and size. */
+  async extractTo(name: string, dest: string): Promise<{ hash: string; size: number }> {
+    const stream = await this.openStream(name);
+    const h = createHash("sha256");
+    let size = 0;
+    const hasher = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        h.update(chunk);
+        size += chunk.length;
+        cb(null, chunk);
+      },
+    });
+    await mkdir(dirname(dest), { recursive: true });
+    try {
+      await pipeline(stream, hasher, createWriteStream(dest));
+    } catch (e) {
+      throw this.wrap(name, e);
+    }
+    return { hash: recordHashFromDigest(h.digest()), size };
+  }
+
+  close(): void {
+    this.zf.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// WHEEL file
+
+export interface WheelInfo {
+  wheelVersion: string;
+  generator?: string;
+  rootIsPurelib: boolean;
+  tags: WheelTag[];
+  build?: string;
+  /** Every `Key: value` line in order (to rewrite without losing unknown fields). */
+  fields: Array<[string, string]>;
+}
+
+export function parseWheelInfo(text: string, what = "WHEEL"): WheelInfo {
+  const fields: Array<[string, string]> = [];
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
+    if (line.trim() === "") continue;
+    const m = /^([A-Za-z0-9-]+):\s*(.*?)\s*$/.exec(line);
+    if (!m) throw new ArchiveError(`${what} line ${i + 1}: ${JSON.stringify(line)} is not "Key: value"`);
+    fields.push([m[1] as string, m[2] as string]);
+  }
+  const get = (k: string) => fields.find(([key]) => key.toLowerCase() === k.toLowerCase())?.[1];
+  const wheelVersion = get("Wheel-Version");
+  if (wheelVersion === undefined) throw new ArchiveError(`${what} has no Wheel-Version`);
+  if (!/^1\.\d+$/.test(wheelVersion)) throw new ArchiveError(`${what} has Wheel-Version ${wheelVersion}; only 1.x is supported`);
+  const purelib = get("Root-Is-Purelib");
+  if (purelib === undefined) throw new ArchiveError(`${what} has no Root-Is-Purelib`);
+  const tags: WheelTag[] = [];
+  for (const [k, v] of fields) {
+    if (k.toLowerCase() !== "tag") continue;
+    try {
+      tags.push(...expandTagSet(v));
+    } catch {
+      throw new ArchiveError(`${what} has an invalid Tag line ${JSON.stringify(v)}`);
+    }
+  }
+  const info: WheelInfo = { wheelVersion, rootIsPurelib: purelib.toLowerCase() === "true", tags, fields };
+  const generator = get("Generator");
+  if (generator !== undefined) info.generator = generator;
+  const build = get("Build");
+  if (build !== undefined) info.build = build;
+  return info;
+}
+
+/** WHEEL with new Tag (and Build) lines; other fields kept in their order. */
+export function retagWheelInfo(text: string, tags: WheelTag[], build?: string | null): string {
+  const info = parseWheelInfo(text);
+  const keep = info.fields.filter(([k]) => !["tag", "build"].includes(k.toLowerCase()));
+  const lines = keep.map(([k, v]) => `${k}: ${v}`);
+  lines.push(...wheelTagLines(tags));
+  const b = build === undefined ? info.build : build === null ? undefined : build;
+  if (b !== undefined) lines.push(`Build: ${b}`);
+  return lines.join("\n") + "\n";
+}
+
+// ---------------------------------------------------------------------------
+// Whole wheels
+
+export interface OpenedWheel {
+  reader: WheelReader;
+  fileName: WheelFileName;
+  distInfoDir: string;
+  wheel: WheelInfo;
+  record: RecordEntry[];
+}
+
+/** The one `*.dist-info` directory holding a WHEEL file. */
+function findDistInfo(reader: WheelReader, fileName: WheelFileName): string {
+  const expected = `${fileName.dist}-${fileName.version}.dist-info`;
+  if (reader.has(`${expected}/WHEEL`)) return expected;
+  const found = new Set(
+    reader.fileNames.filter((n) => /^[^/]+\.dist-info\/WHEEL$/.test(n)).map((n) => n.slice(0, n.indexOf("/"))),
+  );
+  if (found.size !== 1) {
+    throw new ArchiveError(
+      `${basename(reader.path)}: expected one ${expected}/ directory with a WHEEL file, found ${found.size === 0 ? "none" : [...found].join(", ")}`,
+    );
+  }
+  return [...found][0] as string;
+}
+
+/** Open a wheel and parse its name, WHEEL and RECORD. Close `reader` when done. */
+export async function openWheel(path: string, limits: Partial<ReaderLimits> = {}): Promise<OpenedWheel> {
+  let fileName: WheelFileName;
+  try {
+    fileName = parseWheelFileName(path);
+  } catch (e) {
+    throw new ArchiveError((e as Error).message, (e as ValidationError).hint);
+  }
+  const reader = await WheelReader.open(path, limits);
+  try {
+    const distInfoDir = findDistInfo(reader, fileName);
+    const wheel = parseWheelInfo(await reader.readText(`${distInfoDir}/WHEEL`), `${distInfoDir}/WHEEL`);
+    const recordPath = `${distInfoDir}/RECORD`;
+    if (!reader.has(recordPath)) throw new ArchiveError(`${basename(path)} has no ${recordPath}`);
+    const record = parseRecord(await reader.readText(recordPath), recordPath);
+    return { reader, fileName, distInfoDir, wheel, record };
+  } catch (e) {
+    reader.close();
+    throw e;
+  }
+}
+
+// Files RECORD may leave unhashed (signatures of RECORD itself, and RECORD).
+const UNHASHED = /\/RECORD(\.jws|\.p7s)?$/;
+
+/**
+ * Check that RECORD lists exactly the files of the wheel; `actual` holds the hash
+ * and size of every file as read. Throws ArchiveError naming the first problem.
+ */
+export function checkRecord(w: { reader: WheelReader; distInfoDir: string; record: RecordEntry[] }, actual: Map<string, { hash: string; size: number }>): void {
+  const where = `${basename(w.reader.path)}: ${w.distInfoDir}/RECORD`;
+  const listed = new Map<string, RecordEntry>();
+  for (const r of w.record) {
+    if (listed.has(r.path)) throw new ArchiveError(`${where} lists ${r.path} twice`);
+    listed.set(r.path, r);
+  }
+  for (const name of w.reader.fileNames) {
+    const r = listed.get(name);
+    if (!r) throw new ArchiveError(`${where} does not list ${name}`);
+    if (UNHASHED.test(name) && name.startsWith(w.distInfoDir + "/")) continue;
+    const a = actual.get(name);
+    if (!a) continue;
+    if (r.hash === "") throw new ArchiveError(`${where} lists ${name} without a hash`);
+    if (!r.hash.startsWith("sha256=")) throw new ArchiveError(`${where}: ${name} uses ${r.hash.split("=")[0]}, not sha256`);
+    if (r.hash !== a.hash) throw new ArchiveError(`${where}: the hash of ${name} does not match its content`);
+    if (r.size !== undefined && r.size !== a.size) throw new ArchiveError(`${where}: the size of ${name} is ${a.size}, RECORD says ${r.size}`);
+  }
+  for (const path of listed.keys()) {
+    if (!w.reader.has(path)) throw new ArchiveError(`${where} lists ${path}, which is not in the wheel`);
+  }
+}
+
+export interface WheelEdits {
+  /** New tags: WHEEL Tag lines and the file name change. */
+  tags?: WheelTag[];
+  /** New build tag; null removes it. */
+  buildTag?: string | null;
+  /** Files that must already exist, with new content. */
+  replace?: Array<{ path: string; source: WheelFileSource; executable?: boolean }>;
+  /** New files (must not exist yet), e.g. `{dist}.libs/libfoo-1a2b3c4d.so.1`. */
+  add?: Array<{ path: string; source: WheelFileSource; executable?: boolean }>;
+  /** Files to drop. */
+  remove?: string[];
+  /** Zip timestamp (seconds); default SOURCE_DATE_EPOCH, else 1980-01-01. */
+  epoch?: number;
+}
+
+/**
+ * Write a changed copy of the wheel at `inputPath` into `outDir` and return its path.
+ * The input's RECORD is verified on the way; the output's RECORD is recomputed.
+ */
+export async function rewriteWheel(inputPath: string, outDir: string, edits: WheelEdits): Promise<string> {
+  const w = await openWheel(inputPath);
+  let tmpRoot: string | undefined;
+  try {
+    await mkdir(outDir, { recursive: true });
+    tmpRoot = await mkdtemp(join(outDir, ".rewrite-"));
+    const wheelPath = `${w.distInfoDir}/WHEEL`;
+    const recordPath = `${w.distInfoDir}/RECORD`;
+    const replaced = new Map((edits.replace ?? []).map((r) => [r.path, r]));
+    const removed = new Set(edits.remove ?? []);
+    for (const p of [...replaced.keys(), ...removed]) {
+      if (!w.reader.has(p)) throw new ValidationError(`cannot change ${p}: ${basename(inputPath)} has no such file`);
+    }
+    for (const p of [wheelPath, recordPath]) {
+      if (replaced.has(p) || removed.has(p)) throw new ValidationError(`${p} is maintained by rewriteWheel; change tags through edits.tags`);
+    }
+    for (const a of edits.add ?? []) {
+      if (w.reader.has(a.path)) throw new ValidationError(`cannot add ${a.path}: ${basename(inputPath)} already has it`, "use edits.replace to change an existing file");
+    }
+
+    // Extract every kept file once: verifies RECORD and lets the writer stream them.
+    const actual = new Map<string, { hash: string; size: number }>();
+    const kept: Array<{ name: string; file: string; executable: boolean }> = [];
+    let i = 0;
+    for (const info of w.reader.entries) {
+      if (info.isDirectory) continue;
+      const file = join(tmpRoot, String(i++));
+      actual.set(info.name, await w.reader.extractTo(info.name, file));
+      if (!replaced.has(info.name) && !removed.has(info.name) && info.name !== recordPath && info.name !== wheelPath) {
+        kept.push({ name: info.name, file, executable: info.executable });
+      }
+    }
+    checkRecord(w, actual);
+
+    const tags = edits.tags ?? w.wheel.tags;
+    const build = edits.buildTag === undefined ? w.fileName.build : (edits.buildTag ?? undefined);
+    const wheelText = retagWheelInfo(await w.reader.readText(wheelPath), tags, edits.buildTag);
+    const name = `${w.fileName.dist}-${w.fileName.version}${build === undefined ? "" : "-" + build}-${compressedTagSet(tags)}.whl`;
+
+    const zo: { recordPath: string; distInfoDir: string; epoch?: number } = { recordPath, distInfoDir: w.distInfoDir };
+    if (edits.epoch !== undefined) zo.epoch = edits.epoch;
+    const writer = new WheelZipWriter(join(outDir, name), zo);
+    for (const k of kept) writer.addFile(k.name, k.file, k.executable);
+    for (const f of [...replaced.values(), ...(edits.add ?? [])]) {
+      const exe = f.executable ?? (replaced.has(f.path) ? w.reader.entries.find((e) => e.name === f.path)?.executable : undefined);
+      if ("file" in f.source) writer.addFile(f.path, f.source.file, exe);
+      else writer.addBytes(f.path, f.source.bytes, exe ?? false);
+    }
+    writer.addBytes(wheelPath, wheelText);
+    return await writer.finish();
+  } finally {
+    w.reader.close();
+    if (tmpRoot !== undefined) await rm(tmpRoot, { recursive: true, force: true });
+  }
+}
