@@ -30,6 +30,23 @@ export interface CoreMetadata {
   dynamic: string[]; // PKG-INFO only (PEP 643)
 }
 
+/** A CoreMetadata with only a name and version and every list empty (to fill in). */
+export function emptyMetadata(name: string, version: string): CoreMetadata {
+  return {
+    name,
+    version,
+    requiresDist: [],
+    providesExtra: [],
+    authors: [],
+    maintainers: [],
+    keywords: [],
+    classifiers: [],
+    projectUrls: [],
+    licenseFiles: [],
+    dynamic: [],
+  };
+}
+
 export interface RenderMetadataOptions {
   /**
    * Force a Metadata-Version. By default the lowest version that has every field used:
