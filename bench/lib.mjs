@@ -1,0 +1,199 @@
+/**
+ * Shared helpers for the benchmarks in bench/: timing, medians, ratios, tables,
+ * hyperfine, and the offline environment the benchmarks run cargo and pip in.
+ *
+ * Benchmarks are plain Node scripts (`node bench/<name>.mjs`), not tests: they
+ * print numbers and never pass or fail on a timing. The machine is shared and
+ * noisy, so compare A and B in one run and quote medians and ratios.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, homedir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+export const BENCH_WORK = join(ROOT, "bench/.work");
+export const CLI = join(ROOT, "bin/pyts-build.js");
+const DEBIAN_REGISTRY = "/usr/share/cargo/registry";
+
+// ---------------------------------------------------------------- statistics
+
+/** Median of a non-empty list of numbers. */
+export function median(xs) {
+  if (xs.length === 0) throw new Error("median of no values");
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export function mean(xs) {
+  if (xs.length === 0) throw new Error("mean of no values");
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** min, median, max and the count, for a line of a table. */
+export function summarize(xs) {
+  return { n: xs.length, min: Math.min(...xs), median: median(xs), max: Math.max(...xs) };
+}
+
+// ---------------------------------------------------------------- formatting
+
+/** Seconds to a short human string: 0.0123 -> "12.3 ms", 4.5 -> "4.50 s". */
+export function fmtSeconds(s) {
+  if (s < 1e-3) return `${(s * 1e6).toFixed(0)} µs`;
+  if (s < 1) return `${(s * 1e3).toFixed(1)} ms`;
+  return `${s.toFixed(2)} s`;
+}
+
+/** "how many times faster is `fast` than `slow`": ratio(2, 1) -> "2.00x". */
+export function ratio(slow, fast) {
+  return `${(slow / fast).toFixed(2)}x`;
+}
+
+/** Print rows as an aligned text table; the first column left-aligned, the rest right. */
+export function printTable(headers, rows) {
+  const all = [headers, ...rows].map((r) => r.map(String));
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  console.log(line(all[0]));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of all.slice(1)) console.log(line(r));
+}
+
+/** A heading naming the benchmark and the machine it ran on. */
+export function header(title) {
+  console.log(`# ${title}`);
+  console.log(`# ${new Date().toISOString()}, node ${process.version}, ${availableParallelism()} cores\n`);
+}
+
+// ---------------------------------------------------------------- timing
+
+/** Wall time of `fn()` (sync or async) in seconds, `runs` times after `warmup` untimed runs. */
+export async function timeRuns(fn, { runs = 5, warmup = 0 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return times;
+}
+
+/**
+ * Run a command to completion and return its wall time in seconds and output.
+ * Throws (with both streams) when it exits non-zero, so a broken step never
+ * passes for a fast one.
+ */
+export function runTimed(cmd, args, { cwd, env } = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd, env: env ?? benchEnv(), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} exited ${r.status ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+  }
+  return { seconds, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Run the pyts-build CLI (compiled dist/) timed; see runTimed. */
+export function runCliTimed(args, opts = {}) {
+  return runTimed(process.execPath, [CLI, ...args], opts);
+}
+
+/**
+ * Time shell commands with hyperfine (Debian package `hyperfine`) and return
+ * its per-command results: { command, median, mean, min, max, times } in seconds.
+ */
+export function hyperfine(commands, { runs = 10, warmup = 1, prepare, env, cwd, shell = true } = {}) {
+  const dir = mkdtempWork("hyperfine");
+  const out = join(dir, "result.json");
+  const args = ["--style", "none", "--runs", String(runs), "--warmup", String(warmup), "--export-json", out];
+  if (!shell) args.push("--shell=none"); // commands run directly, no shell start-up in the numbers
+  if (prepare) args.push("--prepare", prepare);
+  try {
+    execFileSync("hyperfine", [...args, ...commands], { env: env ?? benchEnv(), cwd, stdio: ["ignore", "ignore", "inherit"] });
+    const data = JSON.parse(readFileSync(out, "utf8"));
+    return data.results.map((r) => ({ command: r.command, median: r.median, mean: r.mean, min: r.min, max: r.max, times: r.times }));
+  } finally {
+    removeWork(dir);
+  }
+}
+
+// ---------------------------------------------------------------- environment
+
+/** A fresh folder under bench/.work (kept for inspection; bench/.work is git-ignored). */
+export function mkdtempWork(name) {
+  const d = join(BENCH_WORK, `${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  mkdirSync(d, { recursive: true });
+  return d;
+}
+
+/** Remove a folder made by mkdtempWork. */
+export function removeWork(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A CARGO_HOME whose config replaces crates.io by Debian's crate directory, when
+ * that directory exists (an offline machine with librust-*-dev installed);
+ * otherwise undefined and cargo uses its usual configuration.
+ */
+export function offlineCargoHome() {
+  if (!existsSync(DEBIAN_REGISTRY)) return undefined;
+  const home = join(BENCH_WORK, "cargo-home");
+  mkdirSync(home, { recursive: true });
+  const cfg = join(home, "config.toml");
+  if (!existsSync(cfg)) {
+    writeFileSync(
+      cfg,
+      `[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "${DEBIAN_REGISTRY}"\n[net]\noffline = true\n`,
+    );
+  }
+  return home;
+}
+
+/** The environment benchmarks run cargo, pip and the CLI in: offline and hermetic, like the tests. */
+export function benchEnv(extra = {}) {
+  const env = { ...process.env };
+  const cargoHome = offlineCargoHome();
+  if (cargoHome) env.CARGO_HOME = cargoHome;
+  env.RUSTUP_HOME = process.env.RUSTUP_HOME ?? join(homedir(), ".rustup");
+  env.PIP_CONFIG_FILE = "/dev/null";
+  env.PIP_NO_INDEX = "1";
+  env.PIP_DISABLE_PIP_VERSION_CHECK = "1";
+  env.NO_COLOR = "1";
+  delete env.VIRTUAL_ENV;
+  delete env.PYO3_PYTHON;
+  const cargoBin = join(homedir(), ".cargo/bin");
+  if (!(env.PATH ?? "").split(":").includes(cargoBin)) env.PATH = `${cargoBin}:${env.PATH ?? ""}`;
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** Real path of CPython `major.minor` (pyenv's versions, then /usr/bin), or undefined. */
+export function findPython(minor) {
+  const root = process.env.PYENV_ROOT ?? join(homedir(), ".pyenv");
+  const versions = join(root, "versions");
+  if (existsSync(versions)) {
+    const hit = readdirSync(versions)
+      .filter((v) => v === minor || v.startsWith(minor + "."))
+      .sort()
+      .pop();
+    const p = hit && join(versions, hit, "bin", "python" + minor);
+    if (p && existsSync(p)) return p;
+  }
+  for (const dir of ["/usr/bin", "/usr/local/bin"]) {
+    const p = join(dir, "python" + minor);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/** A venv (with pip) for `python` in a fresh work folder; returns its python. */
+export function makeVenv(python, dir = mkdtempWork("venv")) {
+  execFileSync(python, ["-m", "venv", dir], { env: benchEnv(), stdio: "pipe" });
+  return join(dir, "bin", "python");
+}
