@@ -1,14 +1,156 @@
 # Sourced by .ci/run: what the container end-to-end tests (`pyts-build manylinux`)
 # need on a fresh machine. Owned by the container work; .ci/run only calls it.
+#
+# Contract with .ci/run:
+#   CONTAINER_PACKAGES   Debian packages it installs together with the rest
+#   ci_setup_containers  called once after the packages are installed, with
+#                        `set -e` in force; it exports for the tests:
+#     CONTAINERS_CONF, CONTAINERS_STORAGE_CONF  podman's configuration (project-local)
+#     PYTS_CONTAINERS_DIR                       the folder holding both (.containers/ in the checkout)
+#     PYTS_STANDIN_IMAGE                        the local build image (glibc 2.31, python3.9, gcc)
+#
+# It can also be run by hand: `bash .ci/containers.sh` does the setup and prints
+# the `export` lines to paste into a shell (`eval "$(bash .ci/containers.sh)"`).
+#
+# Why all this (measured on this kind of machine, see shared/notes/ENVIRONMENT.md):
+# no Docker daemon runs and no image registry is reachable, but rootful podman
+# runs real containers given runc (crun fails on this cgroup layout), the cgroupfs
+# manager, a file events logger and modest default ulimits. Everything goes into
+# a folder of the checkout (nothing global changes; the image store is in
+# ~/.cache/pyts-build so a fresh clone reuses the image), and a Debian bullseye root
+# made by debootstrap stands in for a manylinux image: glibc 2.31, python3.9, gcc.
 
-# Debian packages for a rootful podman that runs real containers here
-# (see shared/notes/ENVIRONMENT.md); installed by .ci/run together with the rest.
+# Debian packages for a rootful podman that runs real containers here.
 CONTAINER_PACKAGES=(podman runc uidmap fuse-overlayfs slirp4netns debootstrap)
 
-# Called once after the packages are installed and before the tests run, with
-# `set -e` in force and its output going to the CI log (shown only on failure).
-# PLACEHOLDER: the container work replaces this body (containers.conf,
-# storage.conf, a local stand-in build image, exported variables for the tests).
-ci_setup_containers() {
-  :
+# Bump when the image recipe below changes: a cached image with another recipe
+# is rebuilt.
+PYTS_STANDIN_RECIPE=1
+PYTS_STANDIN_PACKAGES="gcc libc6-dev python3-dev python3-pip python3-venv"
+
+# The Debian mirror apt is configured with (deb822 .sources or one-line .list),
+# so debootstrap fetches from the same place as apt-get; deb.debian.org if none.
+_pyts_debian_mirror() {
+  local f uri
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [[ -f $f ]] || continue
+    # URIs: lines; the main archive ends in /debian (not -security, not ports)
+    uri=$(awk '/^URIs:/ {for (i = 2; i <= NF; i++) print $i}' "$f" | grep -E '/debian/?$' | head -n 1 || true)
+    [[ -n $uri ]] && { echo "${uri%/}"; return; }
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [[ -f $f ]] || continue
+    uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' "$f" |
+      grep -E '/debian/?$' | head -n 1 || true)
+    [[ -n $uri ]] && { echo "${uri%/}"; return; }
+  done
+  echo "http://deb.debian.org/debian"
 }
+
+_pyts_write_podman_conf() {
+  local dir=$1 store=$2 runroot=$3
+  mkdir -p "$dir" "$store" "$runroot"
+  # Self-ignoring folder: never committed, whatever .gitignore says.
+  [[ -f $dir/.gitignore ]] || echo '*' >"$dir/.gitignore"
+  cat >"$dir/containers.conf" <<EOF
+# Written by .ci/containers.sh for the pyts-build container tests.
+[containers]
+# Higher defaults are refused on this kind of machine.
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+
+[engine]
+# crun fails on this cgroup layout; runc works.
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+# No systemd journal here.
+events_logger = "file"
+# Per-boot state next to runroot (on tmpfs when /run is writable), so a reboot
+# is noticed and this podman never shares state with a system-wide one.
+tmp_dir = "$runroot/libpod"
+EOF
+  cat >"$dir/storage.conf" <<EOF
+# Written by .ci/containers.sh for the pyts-build container tests.
+[storage]
+driver = "overlay"
+graphroot = "$store"
+runroot = "$runroot"
+EOF
+}
+
+# True when IMAGE exists and was built from the current recipe.
+_pyts_image_current() {
+  local label
+  label=$(podman image inspect --format '{{index .Labels "org.pyts-build.recipe"}}' "$1" 2>/dev/null) || return 1
+  [[ $label == "$PYTS_STANDIN_RECIPE" ]]
+}
+
+_pyts_build_standin() {
+  local dir=$1 image=$2 base=localhost/pyts-build-bullseye-root:latest
+  if _pyts_image_current "$image"; then
+    echo "== stand-in image $image: cached"
+    return 0
+  fi
+  if ! podman image exists "$base"; then
+    local mirror root
+    mirror=$(_pyts_debian_mirror)
+    root="$dir/bullseye-root"  # on the same disk as the checkout, removed after import
+    rm -rf "$root"
+    echo "== debootstrap bullseye from $mirror"
+    debootstrap --variant=minbase bullseye "$root" "$mirror"
+    tar -C "$root" -c . | podman import - "$base"
+    rm -rf "$root"
+  fi
+  local ctx="$dir/standin-context"
+  mkdir -p "$ctx"
+  cat >"$ctx/Containerfile" <<EOF
+# A stand-in for a manylinux build image: Debian bullseye (glibc 2.31),
+# CPython 3.9 as python3.9 on PATH, gcc for crates that compile C.
+FROM $base
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends $PYTS_STANDIN_PACKAGES \\
+ && rm -rf /var/lib/apt/lists/*
+LABEL org.pyts-build.recipe="$PYTS_STANDIN_RECIPE"
+EOF
+  echo "== podman build $image"
+  # host network for apt only: no CNI configuration needed for the build.
+  podman build --network host -t "$image" -f "$ctx/Containerfile" "$ctx"
+}
+
+ci_setup_containers() {
+  local repo dir store runroot
+  repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  # The configuration lives in the checkout; the image store in the user's
+  # cache, so a fresh clone (CI) finds the stand-in image already built.
+  dir=${PYTS_CONTAINERS_DIR:-$repo/.containers}
+  store=${PYTS_CONTAINERS_STORE:-${XDG_CACHE_HOME:-$HOME/.cache}/pyts-build/containers-storage}
+  # runroot holds per-boot state (locks, mounts): on tmpfs when we may write
+  # there. Named after the store, so every checkout using it agrees.
+  if [[ -w /run ]]; then
+    runroot=/run/pyts-build-containers/$(printf '%s' "$store" | sha256sum | cut -c1-12)
+  else
+    runroot=$store-run
+  fi
+  _pyts_write_podman_conf "$dir" "$store" "$runroot"
+  export PYTS_CONTAINERS_DIR=$dir
+  export CONTAINERS_CONF=$dir/containers.conf
+  export CONTAINERS_STORAGE_CONF=$dir/storage.conf
+  export PYTS_STANDIN_IMAGE=${PYTS_STANDIN_IMAGE:-localhost/pyts-build-standin:bullseye}
+  # Write the variables where the tests find them without the environment.
+  cat >"$dir/env.sh" <<EOF
+export PYTS_CONTAINERS_DIR='$dir'
+export CONTAINERS_CONF='$CONTAINERS_CONF'
+export CONTAINERS_STORAGE_CONF='$CONTAINERS_STORAGE_CONF'
+export PYTS_STANDIN_IMAGE='$PYTS_STANDIN_IMAGE'
+EOF
+  echo "== $(podman --version), configuration in $dir, images in $store"
+  _pyts_build_standin "$dir" "$PYTS_STANDIN_IMAGE"
+  # Prove the engine runs a container before any test relies on it.
+  podman run --rm --network none "$PYTS_STANDIN_IMAGE" python3.9 -c 'import sys; print("container ok:", sys.version.split()[0])'
+}
+
+# Run directly (not sourced): set up, then print the exports for the caller.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  set -euo pipefail
+  ci_setup_containers >&2
+  cat "$PYTS_CONTAINERS_DIR/env.sh"
+fi
