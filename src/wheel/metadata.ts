@@ -49,19 +49,12 @@ export function emptyMetadata(name: string, version: string): CoreMetadata {
 
 export interface RenderMetadataOptions {
   /**
-   * Force a Metadata-Version. By default the lowest version that has every field used:
-   * 2.1 (Description-Content-Type, Provides-Extra), 2.2 with Dynamic, 2.4 with
-   * License-Expression / License-File. Older readers (pkginfo < 1.10, so twine < 6.1)
-   * cannot read 2.3+ at all, so a wheel without PEP 639 fields stays readable to them.
+   * Metadata-Version to declare; 2.4 by default (PEP 639 fields, Dynamic, and the
+   * rest all have a home there). Readers older than pkginfo 1.10 (twine < 6.1)
+   * refuse 2.3+; a caller that must serve them can ask for "2.2" when no PEP 639
+   * field is present.
    */
   metadataVersion?: "2.1" | "2.2" | "2.3" | "2.4";
-}
-
-/** The lowest Metadata-Version that covers the fields `m` uses. */
-export function metadataVersionFor(m: CoreMetadata): "2.1" | "2.2" | "2.4" {
-  if (m.licenseExpression !== undefined || m.licenseFiles.length > 0) return "2.4";
-  if (m.dynamic.length > 0) return "2.2";
-  return "2.1";
 }
 
 // Fields that may never be Dynamic (PEP 643).
@@ -122,7 +115,7 @@ export function renderMetadata(m: CoreMetadata, opts: RenderMetadataOptions = {}
   const lines: string[] = [];
   const add = (field: string, value: string) => lines.push(`${field}: ${oneLine(field, value)}`);
 
-  lines.push(`Metadata-Version: ${opts.metadataVersion ?? metadataVersionFor(m)}`);
+  lines.push(`Metadata-Version: ${opts.metadataVersion ?? "2.4"}`);
   add("Name", m.name);
   add("Version", version);
   for (const d of m.dynamic) {

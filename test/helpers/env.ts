@@ -101,9 +101,24 @@ export function py(python: string, code: string, env: Record<string, string | un
   return execFileSync(python, ["-c", code], { env: testEnv(env), encoding: "utf8" }).trim();
 }
 
+/**
+ * pkginfo >= 1.10 for twine: Debian 12's twine reads metadata through pkginfo 1.8,
+ * which rejects Metadata-Version 2.4 outright. .ci/pkginfo.sh fetches Debian
+ * trixie's pkginfo here; twine picks it up from PYTHONPATH.
+ */
+export const NEWER_PKGINFO = join(WORK, "pkginfo/usr/lib/python3/dist-packages");
+
 /** `twine check --strict` on a distribution; throws with twine's output on failure. */
 export function twineCheck(file: string): void {
-  execFileSync("twine", ["check", "--strict", file], { env: testEnv(), stdio: "pipe" });
+  if (!existsSync(join(NEWER_PKGINFO, "pkginfo"))) {
+    throw new Error(`${NEWER_PKGINFO} is missing: run \`bash -c 'source .ci/containers.sh; source .ci/pkginfo.sh; ci_fetch_pkginfo'\` (.ci/run does it)`);
+  }
+  try {
+    execFileSync("twine", ["check", "--strict", file], { env: testEnv({ PYTHONPATH: NEWER_PKGINFO }), encoding: "utf8", stdio: "pipe" });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string };
+    throw new Error(`twine check --strict ${file} failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
+  }
 }
 
 export function freshDir(name: string): string {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
-import { type CoreMetadata, metadataVersionFor, renderMetadata } from "../../src/wheel/metadata.js";
+import { type CoreMetadata, renderMetadata } from "../../src/wheel/metadata.js";
 import { baseMetadata } from "./helpers.js";
 
 describe("renderMetadata", () => {
   it("renders the minimal form", () => {
-    expect(renderMetadata(baseMetadata())).toBe("Metadata-Version: 2.1\nName: Spam-Eggs\nVersion: 1.0\n");
+    expect(renderMetadata(baseMetadata())).toBe("Metadata-Version: 2.4\nName: Spam-Eggs\nVersion: 1.0\n");
   });
 
   it("renders every field in a fixed order, body after an empty line", () => {
@@ -63,7 +63,7 @@ describe("renderMetadata", () => {
 
   it("writes Description-Content-Type whenever there is a description, even an empty one", () => {
     expect(renderMetadata(baseMetadata({ description: { body: "", contentType: "text/plain" } }))).toBe(
-      "Metadata-Version: 2.1\nName: Spam-Eggs\nVersion: 1.0\nDescription-Content-Type: text/plain\n\n\n",
+      "Metadata-Version: 2.4\nName: Spam-Eggs\nVersion: 1.0\nDescription-Content-Type: text/plain\n\n\n",
     );
   });
 
@@ -72,13 +72,12 @@ describe("renderMetadata", () => {
     expect(text).toContain("License: Copyright (c) X\n        \n        Permission is granted\n        to all.\n");
   });
 
-  it("writes Dynamic lines (PKG-INFO) and picks Metadata-Version 2.2 for them", () => {
+  it("writes Dynamic lines (PKG-INFO) under Metadata-Version 2.4, or an older version on request", () => {
     const m = baseMetadata({ dynamic: ["Requires-Dist", "Summary"] });
-    expect(metadataVersionFor(m)).toBe("2.2");
     expect(renderMetadata(m)).toBe(
-      "Metadata-Version: 2.2\nName: Spam-Eggs\nVersion: 1.0\nDynamic: Requires-Dist\nDynamic: Summary\n",
+      "Metadata-Version: 2.4\nName: Spam-Eggs\nVersion: 1.0\nDynamic: Requires-Dist\nDynamic: Summary\n",
     );
-    expect(renderMetadata(m, { metadataVersion: "2.4" })).toMatch(/^Metadata-Version: 2\.4\n/);
+    expect(renderMetadata(m, { metadataVersion: "2.2" })).toMatch(/^Metadata-Version: 2\.2\n/);
   });
 
   it.each<[string, Partial<CoreMetadata>, RegExp]>([
