@@ -1,0 +1,132 @@
+/**
+ * Running cargo: the command line for a build, progress and diagnostics
+ * straight to the user's stderr, artifacts read from cargo's JSON messages
+ * (never guessed from paths).
+ */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { CargoError, ToolMissingError } from "../errors.js";
+import type { Logger } from "../log.js";
+import { silentLogger } from "../log.js";
+import { type CargoArtifact, parseCargoLine } from "./cargo-messages.js";
+
+export interface CargoOptions {
+  manifestPath: string;
+  /** -r/--release (ignored when profile is given). */
+  release?: boolean;
+  profile?: string;
+  features?: string[];
+  allFeatures?: boolean;
+  noDefaultFeatures?: boolean;
+  target?: string;
+  locked?: boolean;
+  frozen?: boolean;
+  offline?: boolean;
+  /** Trailing arguments for rustc (after `--`). */
+  rustcArgs?: string[];
+}
+
+/** What to build: the library (an extension module) or the binaries (bindings = "bin"). */
+export type BuildKind = "lib" | "bins";
+
+export function cargoCommand(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CARGO || "cargo";
+}
+
+/** Flags shared by every cargo call of one build (selection of package, profile, features, lock mode). */
+export function commonCargoFlags(o: CargoOptions): string[] {
+  const a = ["--manifest-path", o.manifestPath];
+  if (o.profile !== undefined) a.push("--profile", o.profile);
+  else if (o.release) a.push("--release");
+  if (o.features && o.features.length > 0) a.push("--features", o.features.join(","));
+  if (o.allFeatures) a.push("--all-features");
+  if (o.noDefaultFeatures) a.push("--no-default-features");
+  if (o.target !== undefined) a.push("--target", o.target);
+  if (o.locked) a.push("--locked");
+  if (o.frozen) a.push("--frozen");
+  if (o.offline) a.push("--offline");
+  return a;
+}
+
+/**
+ * `cargo rustc --lib` (not `--crate-type cdylib`: for a crate that declares
+ * cdylib this leaves cargo's fingerprint equal to a plain `cargo build`, so
+ * switching between the two does not recompile).
+ */
+export function cargoBuildArgs(o: CargoOptions, kind: BuildKind, verbosity: Logger["verbosity"] = "normal"): string[] {
+  const a = kind === "lib" ? ["rustc", "--lib"] : ["build", "--bins"];
+  a.push("--message-format=json-render-diagnostics", ...commonCargoFlags(o));
+  if (verbosity === "quiet") a.push("--quiet");
+  if (verbosity === "verbose") a.push("--verbose");
+  // `cargo build` takes no rustc arguments; the caller refuses them for binaries.
+  if (kind === "lib" && o.rustcArgs && o.rustcArgs.length > 0) a.push("--", ...o.rustcArgs);
+  return a;
+}
+
+export interface CargoRun {
+  artifacts: CargoArtifact[];
+}
+
+/** Run cargo with `args`; stderr passes through, stdout JSON is parsed. Throws CargoError on failure. */
+export function runCargoJson(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; log?: Logger } = {}): Promise<CargoRun> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? silentLogger;
+  const cargo = cargoCommand(env);
+  log.debug(`running: ${cargo} ${args.join(" ")}${env.PYO3_PYTHON ? ` (PYO3_PYTHON=${env.PYO3_PYTHON})` : ""}`);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cargo, args, { env, cwd: opts.cwd, stdio: ["ignore", "pipe", "inherit"] });
+    const artifacts: CargoArtifact[] = [];
+    const lines = createInterface({ input: child.stdout });
+    lines.on("line", (line) => {
+      const m = parseCargoLine(line);
+      if (m === undefined) process.stderr.write(line + "\n"); // build script noise etc.: the user's to see
+      else if (m.reason === "compiler-artifact") artifacts.push(m.artifact);
+    });
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") reject(new ToolMissingError(`${cargo} was not found`, "install Rust (https://rustup.rs) or put cargo on PATH (or set CARGO)"));
+      else reject(new CargoError(`cannot run ${cargo}: ${e.message}`));
+    });
+    child.on("close", (code, signal) => {
+      if (code === 0) resolvePromise({ artifacts });
+      else {
+        reject(
+          new CargoError(
+            signal ? `cargo was stopped by ${signal}` : `cargo failed with exit code ${code}`,
+            "see cargo's messages above; fix the crate, then build again",
+          ),
+        );
+      }
+    });
+  });
+}
+
+export interface CargoMetadata {
+  targetDirectory: string;
+  workspaceRoot: string;
+}
+
+/** `cargo metadata --no-deps`: where cargo puts its output (honours CARGO_TARGET_DIR and config). */
+export async function cargoMetadata(manifestPath: string, opts: { env?: NodeJS.ProcessEnv; offline?: boolean } = {}): Promise<CargoMetadata> {
+  const env = opts.env ?? process.env;
+  const cargo = cargoCommand(env);
+  const args = ["metadata", "--no-deps", "--format-version", "1", "--manifest-path", manifestPath];
+  if (opts.offline) args.push("--offline");
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cargo, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    child.on("error", (e: NodeJS.ErrnoException) =>
+      reject(e.code === "ENOENT" ? new ToolMissingError(`${cargo} was not found`, "install Rust (https://rustup.rs) or put cargo on PATH") : e),
+    );
+    child.on("close", (code) => {
+      if (code !== 0) {
+        reject(new CargoError(`cargo metadata failed for ${manifestPath}: ${err.trim().split("\n").slice(-3).join(" ")}`, "check the Cargo.toml"));
+        return;
+      }
+      const m = JSON.parse(out) as { target_directory: string; workspace_root: string };
+      resolvePromise({ targetDirectory: m.target_directory, workspaceRoot: m.workspace_root });
+    });
+  });
+}

@@ -1,0 +1,77 @@
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cargoBuildArgs, cargoMetadata, commonCargoFlags, runCargoJson } from "../../src/build/cargo.js";
+import { sharedLibraryOf } from "../../src/build/cargo-messages.js";
+import { CargoError, ToolMissingError } from "../../src/errors.js";
+import { freshDir, ROOT, testEnv } from "../helpers/env.js";
+
+describe("cargo command lines", () => {
+  it("maps the flags", () => {
+    expect(commonCargoFlags({ manifestPath: "/c/Cargo.toml" })).toEqual(["--manifest-path", "/c/Cargo.toml"]);
+    expect(
+      commonCargoFlags({
+        manifestPath: "C",
+        release: true,
+        features: ["a", "b"],
+        allFeatures: true,
+        noDefaultFeatures: true,
+        target: "x86_64-unknown-linux-gnu",
+        locked: true,
+        frozen: true,
+        offline: true,
+      }),
+    ).toEqual(["--manifest-path", "C", "--release", "--features", "a,b", "--all-features", "--no-default-features", "--target", "x86_64-unknown-linux-gnu", "--locked", "--frozen", "--offline"]);
+    expect(commonCargoFlags({ manifestPath: "C", release: true, profile: "dist" })).toEqual(["--manifest-path", "C", "--profile", "dist"]);
+  });
+
+  it("builds the lib with cargo rustc, passing trailing rustc args", () => {
+    expect(cargoBuildArgs({ manifestPath: "C", rustcArgs: ["-C", "target-cpu=native"] }, "lib", "quiet")).toEqual([
+      "rustc",
+      "--lib",
+      "--message-format=json-render-diagnostics",
+      "--manifest-path",
+      "C",
+      "--quiet",
+      "--",
+      "-C",
+      "target-cpu=native",
+    ]);
+    expect(cargoBuildArgs({ manifestPath: "C" }, "bins", "verbose")).toEqual(["build", "--bins", "--message-format=json-render-diagnostics", "--manifest-path", "C", "--verbose"]);
+  });
+});
+
+describe("running cargo (real cargo, the no-dependency fixture)", () => {
+  const crate = () => {
+    const d = freshDir("cargo-run");
+    cpSync(join(ROOT, "test/fixtures/ffi-min"), d, { recursive: true });
+    return d;
+  };
+
+  it("returns the cdylib from the JSON messages", async () => {
+    const d = crate();
+    const run = await runCargoJson(cargoBuildArgs({ manifestPath: join(d, "Cargo.toml") }, "lib", "quiet"), { env: testEnv() });
+    const libs = run.artifacts.map(sharedLibraryOf).filter(Boolean);
+    expect(libs).toEqual([join(d, "target/debug/libffi_min.so")]);
+    expect(readFileSync(libs[0] as string).subarray(1, 4).toString()).toBe("ELF");
+  });
+
+  it("a compile error is a CargoError", async () => {
+    const d = crate();
+    writeFileSync(join(d, "src/lib.rs"), "fn broken( {}\n");
+    const p = runCargoJson(cargoBuildArgs({ manifestPath: join(d, "Cargo.toml") }, "lib", "quiet"), { env: testEnv() });
+    await expect(p).rejects.toBeInstanceOf(CargoError);
+    await expect(p).rejects.toThrow(/cargo failed with exit code 101/);
+  });
+
+  it("a missing cargo is a ToolMissingError", async () => {
+    await expect(runCargoJson(["build"], { env: testEnv({ CARGO: "/no/cargo" }) })).rejects.toBeInstanceOf(ToolMissingError);
+  });
+
+  it("cargo metadata gives the target directory (CARGO_TARGET_DIR honoured)", async () => {
+    const d = crate();
+    expect((await cargoMetadata(join(d, "Cargo.toml"), { env: testEnv() })).targetDirectory).toBe(join(d, "target"));
+    const t = join(d, "elsewhere");
+    expect((await cargoMetadata(join(d, "Cargo.toml"), { env: testEnv({ CARGO_TARGET_DIR: t }) })).targetDirectory).toBe(t);
+  });
+});

@@ -1,0 +1,186 @@
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadProjectConfig } from "../../src/build/config.js";
+import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
+import { layoutWheel, reexportInit, wheelTags } from "../../src/build/layout.js";
+import { addWheelContents } from "../../src/wheel/wheel.js";
+import { MemoryWriter } from "../../src/wheel/writer.js";
+import { freshDir } from "../helpers/env.js";
+
+const CP311: InterpreterInfo = {
+  executable: "/usr/bin/python3.11",
+  implementation: "cpython",
+  major: 3,
+  minor: 11,
+  abiflags: "",
+  extSuffix: ".cpython-311-x86_64-linux-gnu.so",
+  soabi: "cpython-311-x86_64-linux-gnu",
+  platform: "linux-x86_64",
+  pointerWidth: 64,
+  system: "linux",
+  machine: "x86_64",
+  gilDisabled: false,
+};
+const PYPY: InterpreterInfo = {
+  ...CP311,
+  executable: "/usr/bin/pypy3",
+  implementation: "pypy",
+  minor: 9,
+  extSuffix: ".pypy39-pp73-x86_64-linux-gnu.so",
+  soabi: "pypy39-pp73-x86_64-linux-gnu",
+};
+
+const CARGO = '[package]\nname = "demo-ext"\nversion = "0.1.0"\n[lib]\nname = "demo"\ncrate-type = ["cdylib"]\n';
+
+function project(files: Record<string, string>) {
+  const d = freshDir("layout");
+  for (const [p, text] of Object.entries({ "Cargo.toml": CARGO, "src/lib.rs": "", ...files })) {
+    mkdirSync(dirname(join(d, p)), { recursive: true });
+    writeFileSync(join(d, p), text);
+  }
+  const artifact = join(d, "target/release/libdemo.so");
+  mkdirSync(dirname(artifact), { recursive: true });
+  writeFileSync(artifact, "ELF...");
+  return { d, artifact, config: loadProjectConfig({ cwd: d }) };
+}
+
+const paths = (fs: Array<{ path: string }>) => fs.map((f) => f.path).sort();
+
+describe("layoutWheel", () => {
+  it("pure Rust: the module at the root, named from EXT_SUFFIX", () => {
+    const { config, artifact } = project({});
+    const files = layoutWheel({ config, interpreter: CP311, artifact });
+    expect(files).toEqual([{ path: "demo.cpython-311-x86_64-linux-gnu.so", source: { file: artifact }, executable: true }]);
+    expect(paths(layoutWheel({ config, interpreter: PYPY, artifact }))).toEqual(["demo.pypy39-pp73-x86_64-linux-gnu.so"]);
+    expect(paths(layoutWheel({ config, interpreter: CP311, artifact, abi3: true }))).toEqual(["demo.abi3.so"]);
+    // PyPy has no abi3: the build is version-specific there
+    expect(paths(layoutWheel({ config, interpreter: PYPY, artifact, abi3: true }))).toEqual(["demo.pypy39-pp73-x86_64-linux-gnu.so"]);
+  });
+
+  it("pure Rust with a stub: a package re-exporting the module, with py.typed", () => {
+    const { config, artifact, d } = project({ "demo.pyi": "def f() -> int: ...\n" });
+    const files = layoutWheel({ config, interpreter: CP311, artifact });
+    expect(paths(files)).toEqual(["demo/__init__.py", "demo/__init__.pyi", "demo/demo.cpython-311-x86_64-linux-gnu.so", "demo/py.typed"]);
+    expect(files.find((f) => f.path === "demo/__init__.py")?.source).toEqual({ bytes: reexportInit("demo") });
+    expect(files.find((f) => f.path === "demo/__init__.pyi")?.source).toEqual({ file: join(d, "demo.pyi") });
+  });
+
+  it("pure Rust with a dotted module name: the package is generated", () => {
+    const { config, artifact } = project({ "pyproject.toml": '[tool.pyts-build]\nmodule-name = "a.b._native"\n', "_native.pyi": "" });
+    expect(paths(layoutWheel({ config, interpreter: CP311, artifact }))).toEqual([
+      "a/__init__.py",
+      "a/b/__init__.py",
+      "a/b/_native.cpython-311-x86_64-linux-gnu.so",
+      "a/b/_native.pyi",
+      "a/py.typed",
+    ]);
+  });
+
+  it("mixed: the Python package as is, the extension inside, litter and stale builds left out", () => {
+    const { config, artifact } = project({
+      "pyproject.toml": '[tool.pyts-build]\nmodule-name = "pkg._native"\npython-source = "python"\npython-packages = ["helper", "single"]\n',
+      "python/pkg/__init__.py": "from ._native import *\n",
+      "python/pkg/util.py": "",
+      "python/pkg/sub/x.py": "",
+      "python/pkg/__pycache__/util.cpython-311.pyc": "",
+      "python/pkg/_native.cpython-39-x86_64-linux-gnu.so": "stale",
+      "python/helper/__init__.py": "",
+      "python/single.py": "",
+      "python/other/__init__.py": "",
+      "_native.pyi": "",
+    });
+    expect(paths(layoutWheel({ config, interpreter: CP311, artifact }))).toEqual([
+      "helper/__init__.py",
+      "pkg/__init__.py",
+      "pkg/_native.cpython-311-x86_64-linux-gnu.so",
+      "pkg/_native.pyi",
+      "pkg/py.typed",
+      "pkg/sub/x.py",
+      "pkg/util.py",
+      "single.py",
+    ]);
+  });
+
+  it("mixed with an undotted name: the extension goes inside the same-named package", () => {
+    const { config, artifact } = project({ "pyproject.toml": '[tool.pyts-build]\npython-source = "py"\n', "py/demo/__init__.py": "" });
+    expect(paths(layoutWheel({ config, interpreter: CP311, artifact }))).toEqual(["demo/__init__.py", "demo/demo.cpython-311-x86_64-linux-gnu.so"]);
+  });
+
+  it("a missing package folder in python-source is a ConfigError", () => {
+    const { config, artifact } = project({ "pyproject.toml": '[tool.pyts-build]\nmodule-name = "pkg._native"\npython-source = "python"\n', "python/README": "" });
+    expect(() => layoutWheel({ config, interpreter: CP311, artifact })).toThrow(/has no package folder "pkg" for the module pkg._native/);
+  });
+
+  it("include/exclude globs for the wheel format", () => {
+    const { config, artifact } = project({
+      "pyproject.toml": `[tool.pyts-build]
+module-name = "pkg._native"
+python-source = "python"
+include = [{path = "python/extra/*.json", format = "wheel"}, "top.txt", {path = "sdist-only.txt", format = "sdist"}]
+exclude = ["**/*.tmp", {path = "python/pkg/secret.py", format = "wheel"}]
+`,
+      "python/pkg/__init__.py": "",
+      "python/pkg/scratch.tmp": "",
+      "python/pkg/secret.py": "",
+      "python/extra/a.json": "{}",
+      "top.txt": "",
+      "sdist-only.txt": "",
+    });
+    expect(paths(layoutWheel({ config, interpreter: CP311, artifact }))).toEqual([
+      "extra/a.json",
+      "pkg/__init__.py",
+      "pkg/_native.cpython-311-x86_64-linux-gnu.so",
+      "top.txt",
+    ]);
+  });
+
+  it("the .data folder: categories kept, scripts executable", () => {
+    const { config, artifact, d } = project({ "demo_ext.data/scripts/run.sh": "#!/bin/sh\n", "demo_ext.data/data/share/demo/info.txt": "i" });
+    const files = layoutWheel({ config, interpreter: CP311, artifact });
+    expect(files.filter((f) => f.path.includes(".data/"))).toEqual([
+      { path: "demo_ext-0.1.0.data/data/share/demo/info.txt", source: { file: join(d, "demo_ext.data/data/share/demo/info.txt") } },
+      { path: "demo_ext-0.1.0.data/scripts/run.sh", source: { file: join(d, "demo_ext.data/scripts/run.sh") }, executable: true },
+    ]);
+  });
+
+  it("a file outside the data categories is a ConfigError", () => {
+    const { config, artifact } = project({ "demo_ext.data/bin/run.sh": "" });
+    expect(() => layoutWheel({ config, interpreter: CP311, artifact })).toThrow(/is not inside one of data, headers, platlib, purelib, scripts/);
+  });
+
+  it("binaries (bindings = bin) become scripts", () => {
+    const { config } = project({ "pyproject.toml": '[tool.pyts-build]\nbindings = "bin"\n' });
+    expect(layoutWheel({ config, interpreter: CP311, binaries: [{ name: "tool", path: "/t/tool" }] })).toEqual([
+      { path: "demo_ext-0.1.0.data/scripts/tool", source: { file: "/t/tool" }, executable: true },
+    ]);
+  });
+
+  it("the files write through the real wheel writer (MemoryWriter)", async () => {
+    const { config, artifact, d } = project({ "demo.pyi": "", "LICENSE": "MIT", "demo_ext.data/scripts/run.sh": "#!/bin/sh\n" });
+    chmodSync(join(d, "demo_ext.data/scripts/run.sh"), 0o644);
+    const w = new MemoryWriter({ recordPath: "demo_ext-0.1.0.dist-info/RECORD", distInfoDir: "demo_ext-0.1.0.dist-info" });
+    addWheelContents(w, {
+      metadata: config.metadata,
+      tags: wheelTags(CP311),
+      files: layoutWheel({ config, interpreter: CP311, artifact }),
+      licenseFiles: config.licenseFiles,
+      entryPoints: config.entryPoints,
+    });
+    await w.finish();
+    expect([...w.files.keys()]).toContain("demo_ext-0.1.0.dist-info/licenses/LICENSE");
+    expect(w.files.get("demo_ext-0.1.0.data/scripts/run.sh")?.executable).toBe(true);
+    expect(w.files.get("demo/demo.cpython-311-x86_64-linux-gnu.so")?.executable).toBe(true);
+    expect(w.text("demo_ext-0.1.0.dist-info/WHEEL")).toContain("Tag: cp311-cp311-linux_x86_64");
+  });
+});
+
+describe("wheelTags", () => {
+  it("CPython, abi3, PyPy, binaries", () => {
+    expect(wheelTags(CP311)).toEqual([{ python: "cp311", abi: "cp311", platform: "linux_x86_64" }]);
+    expect(wheelTags(CP311, { abi3Minor: 7 })).toEqual([{ python: "cp37", abi: "abi3", platform: "linux_x86_64" }]);
+    expect(wheelTags(PYPY, { abi3Minor: 7 })).toEqual([{ python: "pp39", abi: "pypy39_pp73", platform: "linux_x86_64" }]);
+    expect(wheelTags(CP311, { bindings: "bin" })).toEqual([{ python: "py3", abi: "none", platform: "linux_x86_64" }]);
+    expect(wheelTags({ ...CP311, minor: 7, abiflags: "m" })).toEqual([{ python: "cp37", abi: "cp37m", platform: "linux_x86_64" }]);
+  });
+});
