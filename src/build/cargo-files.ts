@@ -1,0 +1,178 @@
+/**
+ * Which crates an sdist must carry and which of their files, in Cargo's own
+ * terms: `cargo metadata --no-deps` for workspaces and path dependencies (no
+ * dependency resolution, so no registry or network is needed) and
+ * `cargo package --list` for each crate's files (Cargo's include/exclude).
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { CargoError, ConfigError, ToolMissingError } from "../errors.js";
+import { readToml } from "./toml.js";
+
+interface MetadataDependency {
+  name: string;
+  kind: string | null;
+  /** Absolute folder of a path dependency (cargo 1.51+). */
+  path?: string;
+}
+
+interface MetadataPackage {
+  name: string;
+  manifest_path: string;
+  dependencies: MetadataDependency[];
+}
+
+interface Metadata {
+  packages: MetadataPackage[];
+  workspace_root: string;
+  target_directory: string;
+}
+
+/** One crate the sdist carries. */
+export interface SdistCrate {
+  name: string;
+  manifestPath: string;
+  dir: string;
+  workspaceRoot: string;
+}
+
+/** One workspace some carried crate belongs to. */
+export interface SdistWorkspace {
+  root: string;
+  manifestPath: string;
+  /** Folders of all its members. */
+  memberDirs: string[];
+  targetDirectory: string;
+}
+
+export interface CrateSet {
+  crates: SdistCrate[];
+  workspaces: SdistWorkspace[];
+}
+
+/** First `error:` line of cargo's stderr with its causes, on one line. */
+export function condenseCargoError(stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.trim());
+  const start = lines.findIndex((l) => l.startsWith("error"));
+  const picked = (start < 0 ? lines : lines.slice(start)).filter((l) => l !== "" && l !== "Caused by:" && !l.startsWith("note:") && !l.startsWith("help:"));
+  return picked.map((l) => l.replace(/^error(\[\w+\])?:\s*/, "")).join(": ") || "cargo failed without a message";
+}
+
+/** Run cargo with arguments, return stdout; failures become CargoError with cargo's message. */
+export function runCargo(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const cargo = env.CARGO ?? "cargo";
+  return new Promise((resolvePromise, reject) => {
+    execFile(cargo, args, { cwd, env, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (err, stdout, stderr) => {
+      if (!err) return resolvePromise(stdout);
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+        return reject(new ToolMissingError(`cargo was not found (tried "${cargo}")`, "install Rust with rustup (https://rustup.rs) and make sure cargo is on PATH"));
+      }
+      reject(new CargoError(`cargo ${args[0] ?? ""} failed: ${condenseCargoError(stderr)}`, "run the same cargo command yourself to see the full output"));
+    });
+  });
+}
+
+/** cargo's way of saying a path dependency is missing, as a ConfigError like ours. */
+export function missingPathDependency(cargoMessage: string, manifestPath: string): ConfigError | undefined {
+  const m = /failed to load manifest for dependency `([^`]+)`.*?failed to read `([^`]+)`/.exec(cargoMessage);
+  if (!m) return undefined;
+  return new ConfigError(
+    `${manifestPath}: path dependency "${m[1]}" points at ${dirname(m[2] as string)}, which holds no Cargo.toml`,
+    "fix the dependency's `path` in Cargo.toml; the sdist (and any build) needs that crate",
+  );
+}
+
+async function metadataOf(manifestPath: string, env?: NodeJS.ProcessEnv): Promise<Metadata> {
+  try {
+    const out = await runCargo(["metadata", "--no-deps", "--format-version", "1", "--manifest-path", manifestPath], dirname(manifestPath), env);
+    return JSON.parse(out) as Metadata;
+  } catch (e) {
+    throw (e instanceof CargoError && missingPathDependency(e.message, manifestPath)) || e;
+  }
+}
+
+/** `[patch.<source>.<name>] path = ...` entries of a workspace root manifest: cargo needs them present. */
+function patchPaths(rootManifest: string): string[] {
+  const raw = readToml(rootManifest);
+  const out: string[] = [];
+  const patch = raw.patch;
+  if (patch && typeof patch === "object") {
+    for (const source of Object.values(patch as Record<string, unknown>)) {
+      if (!source || typeof source !== "object") continue;
+      for (const dep of Object.values(source as Record<string, unknown>)) {
+        const p = (dep as { path?: unknown } | null)?.path;
+        if (typeof p === "string") out.push(resolve(dirname(rootManifest), p, "Cargo.toml"));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The crates reachable from `manifestPath` through path dependencies (all
+ * kinds: normal, build and dev, which cargo loads to resolve), plus the
+ * workspaces they belong to, a workspace root package and `[patch]` paths.
+ */
+export async function collectCrates(manifestPath: string, env?: NodeJS.ProcessEnv): Promise<CrateSet> {
+  const known = new Map<string, { pkg: MetadataPackage; ws: string }>();
+  const workspaces = new Map<string, SdistWorkspace>();
+  const load = async (manifest: string) => {
+    const md = await metadataOf(manifest, env);
+    const ws = resolve(md.workspace_root);
+    for (const pkg of md.packages) known.set(resolve(pkg.manifest_path), { pkg, ws });
+    if (!workspaces.has(ws)) {
+      workspaces.set(ws, {
+        root: ws,
+        manifestPath: join(ws, "Cargo.toml"),
+        memberDirs: md.packages.map((p) => dirname(resolve(p.manifest_path))),
+        targetDirectory: resolve(md.target_directory),
+      });
+    }
+  };
+
+  const crates = new Map<string, SdistCrate>();
+  const queue: Array<{ manifest: string; from?: { crate: string; dep: string; path: string } }> = [{ manifest: resolve(manifestPath) }];
+  while (queue.length > 0) {
+    const { manifest, from } = queue.shift() as (typeof queue)[number];
+    if (crates.has(manifest)) continue;
+    if (!existsSync(manifest)) {
+      if (from) {
+        throw new ConfigError(
+          `${from.crate}: path dependency "${from.dep}" points at ${from.path}, which holds no Cargo.toml`,
+          "fix the dependency's `path` in Cargo.toml; the sdist (and any build) needs that crate",
+        );
+      }
+      throw new ConfigError(`${manifest} does not exist`, "pass the crate's Cargo.toml");
+    }
+    if (!known.has(manifest)) await load(manifest);
+    const hit = known.get(manifest);
+    if (!hit) throw new CargoError(`cargo metadata did not describe ${manifest}`, "is it a [package] manifest?");
+    crates.set(manifest, { name: hit.pkg.name, manifestPath: manifest, dir: dirname(manifest), workspaceRoot: hit.ws });
+    for (const d of hit.pkg.dependencies) {
+      if (d.path === undefined) continue;
+      queue.push({ manifest: join(resolve(d.path), "Cargo.toml"), from: { crate: manifest, dep: d.name, path: d.path } });
+    }
+    const ws = workspaces.get(hit.ws) as SdistWorkspace;
+    // A workspace root that is also a package is always loaded by cargo, so it must be complete.
+    const rootPkg = known.get(ws.manifestPath);
+    if (rootPkg && rootPkg.ws === ws.root) queue.push({ manifest: ws.manifestPath });
+    for (const p of patchPaths(ws.manifestPath)) queue.push({ manifest: p, from: { crate: ws.manifestPath, dep: "[patch]", path: dirname(p) } });
+  }
+  return { crates: [...crates.values()], workspaces: [...workspaces.values()] };
+}
+
+/**
+ * The files of one crate as `cargo package --list` names them, as absolute
+ * paths of files that exist (cargo also lists files it would generate:
+ * Cargo.toml.orig, a normalized Cargo.toml, Cargo.lock, a readme copied from
+ * outside the crate). `vcs` is true when cargo answered from git, which has
+ * then already applied .gitignore.
+ */
+export async function cargoPackageFiles(crate: SdistCrate, env?: NodeJS.ProcessEnv): Promise<{ files: string[]; vcs: boolean }> {
+  const out = await runCargo(["package", "--list", "--allow-dirty", "--manifest-path", crate.manifestPath], crate.dir, env);
+  const listed = out.split("\n").map((l) => l.trim()).filter(Boolean);
+  const generated = new Set(["Cargo.toml.orig", ".cargo_vcs_info.json", "Cargo.lock"]);
+  const files = listed.filter((rel) => !generated.has(rel)).map((rel) => join(crate.dir, rel)).filter((abs) => existsSync(abs));
+  return { files, vcs: listed.includes(".cargo_vcs_info.json") };
+}

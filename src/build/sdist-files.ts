@@ -1,0 +1,218 @@
+/**
+ * Which files an sdist carries, and where. The sdist root is the smallest
+ * folder holding everything needed (the project, the crate, its path
+ * dependencies and their workspaces, readme and license files), so every
+ * relative path (`path = "../core"`, `readme = "../README.md"`) resolves
+ * unchanged. When that root is above the project folder, the top of the sdist
+ * gets a stub pyproject.toml pointing at the project (see sdist-layout.ts and
+ * docs/sdist.md).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { ConfigError } from "../errors.js";
+import type { ProjectConfig } from "./config.js";
+import { cargoPackageFiles, collectCrates, type CrateSet } from "./cargo-files.js";
+import { IgnoreTree } from "./gitignore.js";
+import { expandGlob, matchesGlob } from "./glob.js";
+import { Exclusions, isNativeModule } from "./sdist-exclusions.js";
+import { defaultPyprojectText, stubPyprojectText } from "./sdist-layout.js";
+import { pruneWorkspaceManifest } from "./workspace-manifest.js";
+
+export interface SdistFile {
+  /** Path below the sdist's top folder, '/'-separated. */
+  path: string;
+  /** Source on disk, or the bytes to write (rewritten or generated files). */
+  source: { file: string } | { bytes: Uint8Array };
+}
+
+export interface SdistSelection {
+  /** The folder the sdist's top folder stands for. */
+  root: string;
+  /** The project folder (pyproject.toml's) relative to root, "" when they are the same. */
+  projectRel: string;
+  /** Sorted by path. */
+  files: SdistFile[];
+  warnings: string[];
+  /** Cargo's target folder of the crate's workspace (the default output goes below it). */
+  targetDirectory: string;
+}
+
+export interface SelectOptions {
+  /** Where the sdist is written: never part of it. */
+  outDir?: string;
+  /** The sdist's distribution name (`word_count`): earlier sdists of it are never included. */
+  distName: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The deepest folder that holds all of `paths` (absolute). */
+export function commonAncestor(paths: string[]): string {
+  const split = paths.map((p) => resolve(p).split(sep));
+  const first = split[0];
+  if (!first) throw new Error("internal: commonAncestor of nothing");
+  let n = first.length;
+  for (const s of split) {
+    let i = 0;
+    while (i < n && i < s.length && s[i] === first[i]) i++;
+    n = i;
+  }
+  return first.slice(0, n).join(sep) || sep;
+}
+
+function toPosix(rel: string): string {
+  return rel.split(sep).join("/");
+}
+
+/** Files below `dir` (absolute), skipping hidden, ignored and excluded folders as it goes. */
+function walk(dir: string, skipDir: (abs: string) => boolean, out: string[] = []): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const abs = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!e.name.startsWith(".") && !skipDir(abs)) walk(abs, skipDir, out);
+    } else if (e.isFile() || (e.isSymbolicLink() && isFile(abs))) {
+      // symlinked folders are not followed (no loops); symlinked files are stored as their content
+      out.push(abs);
+    }
+  }
+  return out;
+}
+
+function isFile(abs: string): boolean {
+  try {
+    return statSync(abs).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Folders whose whole (non-ignored) content is the project's Python code. */
+function pythonTrees(cfg: ProjectConfig): string[] {
+  if (cfg.pythonSource === undefined) return [];
+  if (resolve(cfg.pythonSource) !== resolve(cfg.projectDir)) return [cfg.pythonSource];
+  // python-source is the project folder itself: only the package folders, not tests/ or docs/.
+  const top = cfg.moduleName.split(".")[0] as string;
+  return [top, ...cfg.tool.pythonPackages].map((p) => join(cfg.projectDir, p)).filter((p) => existsSync(p));
+}
+
+/** Cargo config and toolchain files that change how the crate builds. */
+const BUILD_CONFIG_FILES = [".cargo/config.toml", ".cargo/config", "rust-toolchain.toml", "rust-toolchain"];
+
+/** Select the sdist's files for a loaded project. */
+export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Promise<SdistSelection> {
+  const warnings: string[] = [];
+  const set: CrateSet = await collectCrates(cfg.cargo.path, o.env);
+  const mainWs = set.crates.find((c) => c.manifestPath === resolve(cfg.cargo.path))?.workspaceRoot ?? cfg.cargo.dir;
+  const targetDirectory = set.workspaces.find((w) => w.root === mainWs)?.targetDirectory ?? join(mainWs, "target");
+
+  // Explicit includes are resolved first: they can widen the root.
+  const includes = cfg.tool.include
+    .filter((r) => r.formats.includes("sdist"))
+    .flatMap((r) => {
+      const hits = expandGlob(cfg.projectDir, r.path);
+      if (hits.length === 0) warnings.push(`tool.pyts-build.include "${r.path}" matches no file`);
+      return hits.map((h) => resolve(cfg.projectDir, h));
+    });
+  const named = [cfg.readmeFile, ...cfg.licenseFiles.map((l) => l.file)].filter((f): f is string => f !== undefined);
+  const pyTrees = pythonTrees(cfg);
+  const anchors = [cfg.projectDir, ...set.crates.map((c) => c.dir), ...set.workspaces.map((w) => w.root), ...named, ...pyTrees, ...includes];
+  if (cfg.dataDir) anchors.push(cfg.dataDir);
+  const root = commonAncestor(anchors);
+  if (dirname(root) === root) {
+    throw new ConfigError(
+      `the files of ${cfg.cargo.path} share no folder but the file-system root (a path dependency far outside the project?)`,
+      "keep path dependencies, readme and license files inside one project folder",
+    );
+  }
+  const rel = (abs: string) => toPosix(relative(root, abs));
+  const ignore = new IgnoreTree(root);
+  const exclusions = new Exclusions({
+    root,
+    outputDirs: [...(o.outDir !== undefined ? [resolve(o.outDir)] : []), ...set.workspaces.map((w) => w.targetDirectory)],
+    crateDirs: [cfg.projectDir, ...set.crates.map((c) => c.dir), ...set.workspaces.map((w) => w.root)],
+    sdistPrefix: o.distName,
+  });
+
+  const files = new Map<string, SdistFile>(); // by archive path
+  const addFile = (abs: string) => {
+    const p = rel(abs);
+    if (!files.has(p)) files.set(p, { path: p, source: { file: abs } });
+  };
+  const pyRoots = pyTrees.map((t) => resolve(t));
+  const inPythonTree = (abs: string) => pyRoots.some((t) => abs === t || abs.startsWith(t + sep));
+  /** Found by a listing or a walk: subject to exclusions, .gitignore (unless git already applied it) and, in Python trees, no native modules. */
+  const consider = (abs: string, gitApplied: boolean) => {
+    if (exclusions.fileReason(abs) !== undefined) return;
+    if (!gitApplied && ignore.ignored(rel(abs), false)) return;
+    if (inPythonTree(abs) && isNativeModule(abs)) return;
+    addFile(abs);
+  };
+
+  for (const crate of set.crates) {
+    const { files: listed, vcs } = await cargoPackageFiles(crate, o.env);
+    for (const f of listed) consider(f, vcs);
+  }
+
+  // Workspace root manifests, narrowed to the members carried; the lock file of the crate's own workspace.
+  const crateDirsByWs = new Map<string, string[]>();
+  for (const c of set.crates) crateDirsByWs.set(c.workspaceRoot, [...(crateDirsByWs.get(c.workspaceRoot) ?? []), c.dir]);
+  for (const ws of set.workspaces) {
+    const keep = (crateDirsByWs.get(ws.root) ?? []).map((d) => toPosix(relative(ws.root, d)));
+    const all = ws.memberDirs.map((d) => toPosix(relative(ws.root, d)));
+    const text = readFileSync(ws.manifestPath, "utf8");
+    const pruned = pruneWorkspaceManifest(text, ws.manifestPath, keep, all);
+    const p = rel(ws.manifestPath);
+    files.set(p, { path: p, source: pruned === undefined ? { file: ws.manifestPath } : { bytes: Buffer.from(pruned) } });
+  }
+  const lock = join(mainWs, "Cargo.lock");
+  if (existsSync(lock)) addFile(lock);
+  else {
+    warnings.push(
+      `no Cargo.lock in ${mainWs}: building this sdist will pick dependency versions anew (run \`cargo generate-lockfile\` to pin them)`,
+    );
+  }
+
+  for (const dir of new Set([...set.workspaces.map((w) => w.root), ...set.crates.map((c) => c.dir), cfg.projectDir])) {
+    for (const name of BUILD_CONFIG_FILES) {
+      const abs = join(dir, name);
+      if (existsSync(abs)) consider(abs, false);
+    }
+  }
+
+  const skipDir = (abs: string) => exclusions.dirExcluded(abs) || ignore.ignored(rel(abs), true);
+  for (const tree of pyTrees) for (const f of walk(tree, skipDir)) consider(f, false);
+  if (cfg.dataDir) for (const f of walk(cfg.dataDir, skipDir)) consider(f, false);
+
+  // Named and explicitly included files are wanted even when .gitignore'd; build output never is.
+  for (const f of named) addFile(f);
+  for (const f of includes) if (exclusions.fileReason(f) === undefined) addFile(f);
+
+  // [tool.pyts-build] exclude (sdist), relative to the project folder; the manifests and the lock stay.
+  const required = new Set([...set.crates.map((c) => rel(c.manifestPath)), ...set.workspaces.map((w) => rel(w.manifestPath)), rel(lock)]);
+  for (const r of cfg.tool.exclude.filter((x) => x.formats.includes("sdist"))) {
+    for (const p of [...files.keys()]) {
+      const fromProject = toPosix(relative(cfg.projectDir, join(root, p)));
+      if (!required.has(p) && matchesGlob(fromProject, r.path)) files.delete(p);
+    }
+  }
+
+  // pyproject.toml: the project's own, plus a stub at the top when the project is below the root.
+  const projectRel = rel(cfg.projectDir);
+  const pyprojectAt = projectRel === "" ? "pyproject.toml" : `${projectRel}/pyproject.toml`;
+  if (cfg.pyprojectPath !== undefined) files.set(pyprojectAt, { path: pyprojectAt, source: { file: cfg.pyprojectPath } });
+  else warnings.push("no pyproject.toml: the sdist gets one naming pyts-build as its build backend");
+  if (projectRel !== "") {
+    files.set("pyproject.toml", { path: "pyproject.toml", source: { bytes: Buffer.from(stubPyprojectText(projectRel, cfg.pyprojectPath)) } });
+  } else if (cfg.pyprojectPath === undefined) {
+    files.set("pyproject.toml", { path: "pyproject.toml", source: { bytes: Buffer.from(defaultPyprojectText()) } });
+  }
+  files.delete("PKG-INFO"); // always generated (an unpacked sdist has an old one)
+
+  const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { root, projectRel, files: sorted, warnings, targetDirectory };
+}

@@ -1,0 +1,58 @@
+/**
+ * The pyproject.toml at the top of an sdist whose project folder is not its
+ * root (the crate has path dependencies or a workspace above the project).
+ * Build frontends only look at the top folder, so a stub stands there: the
+ * project's `[build-system]` plus `[tool.pyts-build] project-dir`, naming the
+ * folder that holds the project's own, unchanged pyproject.toml. The config
+ * loader follows that pointer, so every relative path in the project's files
+ * keeps its meaning. See docs/sdist.md.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { stringify } from "smol-toml";
+import { ConfigError } from "../errors.js";
+import { readToml, type TomlTable } from "./toml.js";
+
+export const PROJECT_DIR_KEY = "project-dir";
+
+const DEFAULT_BUILD_SYSTEM = { requires: ["pyts-build"], "build-backend": "pyts_build" };
+
+function buildSystemOf(pyprojectPath: string | undefined): Record<string, unknown> {
+  if (pyprojectPath === undefined) return DEFAULT_BUILD_SYSTEM;
+  const bs = readToml(pyprojectPath)["build-system"];
+  return bs && typeof bs === "object" ? (bs as Record<string, unknown>) : DEFAULT_BUILD_SYSTEM;
+}
+
+/** The stub for the sdist's top folder, pointing at `projectRel` ('/'-separated). */
+export function stubPyprojectText(projectRel: string, pyprojectPath: string | undefined): string {
+  return (
+    `# Written by pyts-build sdist. The project lives in "${projectRel}/" (its own pyproject.toml is there);\n` +
+    "# this file only tells build frontends which backend to use and where the project is.\n" +
+    stringify({ "build-system": buildSystemOf(pyprojectPath), tool: { "pyts-build": { [PROJECT_DIR_KEY]: projectRel } } }) +
+    "\n"
+  );
+}
+
+/** pyproject.toml for a project that has none (metadata then comes from Cargo.toml). */
+export function defaultPyprojectText(): string {
+  return "# Written by pyts-build sdist: the project had no pyproject.toml.\n" + stringify({ "build-system": DEFAULT_BUILD_SYSTEM }) + "\n";
+}
+
+/**
+ * When `raw` (the parsed pyproject.toml at `pyprojectPath`) is such a stub,
+ * the absolute project folder it points at; otherwise undefined.
+ */
+export function stubTarget(pyprojectPath: string, raw: TomlTable): string | undefined {
+  const tool = raw.tool as Record<string, unknown> | undefined;
+  const value = (tool?.["pyts-build"] as Record<string, unknown> | undefined)?.[PROJECT_DIR_KEY];
+  if (value === undefined) return undefined;
+  const key = `tool.pyts-build.${PROJECT_DIR_KEY}`;
+  if (typeof value !== "string" || value === "" || value.startsWith("/") || value.split(/[\\/]/).includes("..")) {
+    throw new ConfigError(`${pyprojectPath}: ${key} must be a relative path below this folder`, "this key is written by pyts-build sdist; remove it from a hand-written pyproject.toml");
+  }
+  const dir = resolve(pyprojectPath, "..", value);
+  if (!existsSync(join(dir, "pyproject.toml")) && !existsSync(join(dir, "Cargo.toml"))) {
+    throw new ConfigError(`${pyprojectPath}: ${key} "${value}" holds neither pyproject.toml nor Cargo.toml`, "the sdist is incomplete; rebuild it with pyts-build sdist");
+  }
+  return dir;
+}

@@ -1,0 +1,213 @@
+/**
+ * buildSdist / selectSdistFiles on real project trees with real cargo
+ * (`cargo metadata`, `cargo package --list`): the tarball's file list is
+ * asserted exactly, and the unpacked sdist is checked to still be a loadable
+ * project (cargo resolves the pruned workspace, the config loader follows the stub).
+ */
+import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildSdist } from "../../src/build/build-sdist.js";
+import { loadProjectConfig } from "../../src/build/config.js";
+import { ConfigError } from "../../src/errors.js";
+import { memoryLogger } from "../../src/log.js";
+import { freshDir, testEnv } from "../helpers/env.js";
+import { extensionSource, workspaceFixture, writeTree } from "./sdist-fixtures.js";
+
+const env = testEnv();
+
+/** Member names as GNU tar lists them. */
+function tarList(archive: string): string[] {
+  return execFileSync("tar", ["-tzf", archive], { encoding: "utf8" }).trim().split("\n").sort();
+}
+
+function unpack(archive: string, into: string): void {
+  execFileSync("tar", ["-xzf", archive, "-C", into]);
+}
+
+describe("sdist of a workspace member with a path dependency outside the Python project", () => {
+  it("holds exactly the needed files, with the workspace narrowed and a stub pyproject at the top", async () => {
+    const fx = workspaceFixture(freshDir("sdist-ws"), { lock: true });
+    const out = freshDir("sdist-out");
+    const log = memoryLogger();
+    const r = await buildSdist({ cwd: fx.project, outDir: out, env, logger: log });
+    expect(r.path).toBe(join(out, "fx-1.2.3.tar.gz"));
+    expect(r.root).toBe(fx.repo);
+    expect(r.projectRel).toBe("py");
+    const top = "fx-1.2.3/";
+    expect(tarList(r.path)).toEqual(
+      [
+        "Cargo.lock",
+        "Cargo.toml",
+        "LICENSE",
+        "PKG-INFO",
+        "README.md",
+        "crates/core/Cargo.toml",
+        "crates/core/src/lib.rs",
+        "py/Cargo.toml",
+        "py/pyproject.toml",
+        "py/python/fx/__init__.py",
+        "py/src/lib.rs",
+        "pyproject.toml",
+      ].map((p) => top + p),
+    );
+    expect(r.members).toEqual(tarList(r.path));
+    expect(log.lines.filter((l) => l.startsWith("warn:"))).toEqual([]);
+
+    const dir = freshDir("sdist-unpacked");
+    unpack(r.path, dir);
+    const root = join(dir, "fx-1.2.3");
+    // The project's own pyproject.toml is unchanged; the top one points at it.
+    expect(readFileSync(join(root, "py/pyproject.toml"), "utf8")).toBe(readFileSync(join(fx.project, "pyproject.toml"), "utf8"));
+    const stub = readFileSync(join(root, "pyproject.toml"), "utf8");
+    expect(stub).toMatch(/build-backend = "pyts_build"/);
+    expect(stub).toMatch(/project-dir = "py"/);
+    // The workspace lists only the members carried, and cargo loads it (inherited fields resolve).
+    const ws = readFileSync(join(root, "Cargo.toml"), "utf8");
+    expect(ws).toMatch(/members = \[\s*"crates\/core",\s*"py"\s*\]/);
+    expect(ws).toMatch(/\[workspace\.dependencies\.fxcore\]|fxcore = \{/);
+    const md = JSON.parse(
+      execFileSync("cargo", ["metadata", "--no-deps", "--format-version", "1", "--offline", "--manifest-path", join(root, "py/Cargo.toml")], { env, encoding: "utf8" }),
+    ) as { packages: Array<{ name: string; version: string }> };
+    expect(md.packages.map((p) => `${p.name} ${p.version}`).sort()).toEqual(["fx 1.2.3", "fxcore 1.2.3"]);
+    // The config loader, started at the top, follows the stub to the project.
+    const cfg = loadProjectConfig({ cwd: root });
+    expect(cfg.projectDir).toBe(join(root, "py"));
+    expect(cfg.metadata.version).toBe("1.2.3");
+    expect(cfg.metadata.description?.body).toContain("The workspace readme");
+    // PKG-INFO: core metadata 2.4 with the readme as its body.
+    const pkgInfo = readFileSync(join(root, "PKG-INFO"), "utf8");
+    expect(pkgInfo).toMatch(/^Metadata-Version: 2\.4\nName: fx\nVersion: 1\.2\.3\n/);
+    expect(pkgInfo).toContain("The workspace readme, outside the crate.");
+  });
+
+  it("gives byte-identical tarballs from two runs, and an sdist of the unpacked sdist has the same files", async () => {
+    const fx = workspaceFixture(freshDir("sdist-ws"), { lock: true });
+    const one = await buildSdist({ cwd: fx.project, outDir: freshDir("sdist-a"), env });
+    // touch every source: mtimes on disk must not matter
+    writeFileSync(join(fx.project, "src/lib.rs"), readFileSync(join(fx.project, "src/lib.rs")));
+    const two = await buildSdist({ cwd: fx.project, outDir: freshDir("sdist-b"), env, config: undefined });
+    expect(readFileSync(one.path).equals(readFileSync(two.path))).toBe(true);
+
+    const dir = freshDir("sdist-again");
+    unpack(one.path, dir);
+    const again = await buildSdist({ cwd: join(dir, "fx-1.2.3"), outDir: freshDir("sdist-c"), env });
+    expect(tarList(again.path)).toEqual(tarList(one.path));
+  });
+
+  it("warns about a missing Cargo.lock and builds without it", async () => {
+    const fx = workspaceFixture(freshDir("sdist-ws"));
+    const log = memoryLogger();
+    const r = await buildSdist({ cwd: fx.project, outDir: freshDir("sdist-out"), env, logger: log });
+    expect(tarList(r.path)).not.toContain("fx-1.2.3/Cargo.lock");
+    expect(log.lines.some((l) => l.startsWith("warn:") && l.includes("no Cargo.lock"))).toBe(true);
+  });
+});
+
+describe("sdist of a single crate with its project beside it", () => {
+  function simpleProject(base: string, extra: Record<string, string> = {}): string {
+    const dir = join(base, "simple");
+    writeTree(dir, {
+      "pyproject.toml":
+        '[build-system]\nrequires = ["pyts-build"]\nbuild-backend = "pyts_build"\n\n[project]\nname = "Simple.Ext"\nversion = "0.3.0"\nreadme = "README.md"\nlicense = "MIT"\n',
+      "Cargo.toml": '[package]\nname = "simple-ext"\nversion = "0.3.0"\nedition = "2021"\ninclude = ["src/**", "Cargo.toml", "data/*.txt"]\n\n[lib]\nname = "simple_ext"\ncrate-type = ["cdylib"]\n',
+      "src/lib.rs": extensionSource("simple_ext", "3"),
+      "README.md": "simple\n",
+      "LICENSE.txt": "MIT\n",
+      "data/keep.txt": "kept by cargo's include\n",
+      "data/skip.bin": "not in cargo's include\n",
+      "target/release/libsimple_ext.so": "stale",
+      "target/wheels/simple_ext-0.3.0-cp311-cp311-linux_x86_64.whl": "old",
+      "simple_ext-0.2.0.tar.gz": "an earlier sdist lying in the project",
+      ...extra,
+    });
+    return dir;
+  }
+
+  it("takes the crate's files from cargo's include list, plus readme and license", async () => {
+    const dir = simpleProject(freshDir("sdist-simple"));
+    const r = await buildSdist({ cwd: dir, outDir: join(dir, "dist"), env });
+    expect(r.path).toBe(join(dir, "dist/simple_ext-0.3.0.tar.gz"));
+    expect(r.projectRel).toBe("");
+    expect(tarList(r.path)).toEqual(
+      ["Cargo.toml", "LICENSE.txt", "PKG-INFO", "README.md", "data/keep.txt", "pyproject.toml", "src/lib.rs"].map((p) => "simple_ext-0.3.0/" + p),
+    );
+    // the output folder inside the project is never packed, even on a second run
+    const again = await buildSdist({ cwd: dir, outDir: join(dir, "dist"), env });
+    expect(tarList(again.path)).toEqual(tarList(r.path));
+  });
+
+  it("honours [tool.pyts-build] include/exclude entries marked for the sdist", async () => {
+    const dir = simpleProject(freshDir("sdist-simple"), {
+      "pyproject.toml":
+        '[build-system]\nrequires = ["pyts-build"]\nbuild-backend = "pyts_build"\n\n[project]\nname = "simple-ext"\nversion = "0.3.0"\n\n' +
+        '[tool.pyts-build]\ninclude = [{ path = "extra/**/*", format = "sdist" }, { path = "wheel-only.txt", format = "wheel" }]\nexclude = [{ path = "data/keep.txt", format = "sdist" }]\n',
+      "extra/a/b.txt": "extra\n",
+      "wheel-only.txt": "only for wheels\n",
+    });
+    const r = await buildSdist({ cwd: dir, outDir: freshDir("sdist-out"), env });
+    expect(tarList(r.path)).toEqual(
+      // README.md: cargo lists a crate's README.md by itself
+      ["Cargo.toml", "LICENSE.txt", "PKG-INFO", "README.md", "extra/a/b.txt", "pyproject.toml", "src/lib.rs"].map((p) => "simple_ext-0.3.0/" + p),
+    );
+  });
+
+  it("in a git checkout takes cargo's git view (tracked and untracked, .gitignore applied by git)", async () => {
+    const dir = simpleProject(freshDir("sdist-git"), {
+      "Cargo.toml": '[package]\nname = "simple-ext"\nversion = "0.3.0"\nedition = "2021"\n\n[lib]\nname = "simple_ext"\ncrate-type = ["cdylib"]\n',
+      ".gitignore": "target/\n/dist/\n*.tar.gz\nscratch/\n",
+      "scratch/notes.txt": "ignored by git\n",
+    });
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "core.excludesFile=/dev/null", ...args], { cwd: dir, stdio: "pipe" });
+    git("init", "-q", ".");
+    git("add", ".");
+    git("commit", "-qm", "init");
+    writeTree(dir, { "src/new_untracked.rs": "// untracked but not ignored\n" });
+    const r = await buildSdist({ cwd: dir, outDir: freshDir("sdist-out"), env });
+    expect(tarList(r.path)).toEqual(
+      [".gitignore", "Cargo.toml", "LICENSE.txt", "PKG-INFO", "README.md", "data/keep.txt", "data/skip.bin", "pyproject.toml", "src/lib.rs", "src/new_untracked.rs"].map(
+        (p) => "simple_ext-0.3.0/" + p,
+      ),
+    );
+  });
+});
+
+describe("sdist errors leave no tarball", () => {
+  async function expectNoTarball(dir: string, out: string, re: RegExp): Promise<void> {
+    await expect(buildSdist({ cwd: dir, outDir: out, env })).rejects.toThrow(re);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  }
+
+  it("a path dependency that does not exist", async () => {
+    const fx = workspaceFixture(freshDir("sdist-bad"));
+    writeTree(fx.project, {
+      "Cargo.toml": readFileSync(join(fx.project, "Cargo.toml"), "utf8") + 'gone = { path = "../../nowhere/gone" }\n',
+    });
+    const err = await buildSdist({ cwd: fx.project, outDir: join(fx.project, "out"), env }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/path dependency "gone" points at .*nowhere\/gone, which holds no Cargo.toml/);
+    expect((err as Error).message).not.toContain("\n");
+    expect(existsSync(join(fx.project, "out"))).toBe(false);
+  });
+
+  it("a readme that does not exist", async () => {
+    const fx = workspaceFixture(freshDir("sdist-bad"));
+    writeTree(fx.project, { "pyproject.toml": readFileSync(join(fx.project, "pyproject.toml"), "utf8").replace('readme = "../README.md"', 'readme = "MISSING.md"') });
+    await expectNoTarball(fx.project, freshDir("sdist-out"), /MISSING\.md/);
+  });
+
+  it("a version that is not PEP 440", async () => {
+    const fx = workspaceFixture(freshDir("sdist-bad"));
+    writeTree(fx.project, {
+      "pyproject.toml": readFileSync(join(fx.project, "pyproject.toml"), "utf8").replace('dynamic = ["version", "license"]', 'version = "1.0-banana"\ndynamic = ["license"]'),
+    });
+    await expectNoTarball(fx.project, freshDir("sdist-out"), /1\.0-banana/);
+  });
+
+  it("a pyproject.toml without a build backend", async () => {
+    const fx = workspaceFixture(freshDir("sdist-bad"));
+    writeTree(fx.project, { "pyproject.toml": readFileSync(join(fx.project, "pyproject.toml"), "utf8").replace(/\[build-system\][^[]*/, "") });
+    await expectNoTarball(fx.project, freshDir("sdist-out"), /build-backend is not set/);
+  });
+});
