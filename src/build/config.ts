@@ -15,6 +15,7 @@ import { buildMetadata, type LicenseFile } from "./project-metadata.js";
 import { type ProjectTable, readProjectTable } from "./pyproject.js";
 import { readToml } from "./toml.js";
 import { readToolConfig, type ToolConfig } from "./tool-config.js";
+import { stubTarget } from "./sdist-layout.js";
 
 export interface ProjectConfig {
   /** The folder of pyproject.toml (else of Cargo.toml): paths in the config are relative to it. */
@@ -74,6 +75,9 @@ function locate(o: LoadConfigOptions): { pyproject?: string; cargoToml: string; 
   const cargoHere = join(cwd, "Cargo.toml");
   if (existsSync(pyproject)) {
     const raw = readToml(pyproject);
+    // The top pyproject.toml of an sdist may be a stub naming the project's folder (sdist-layout.ts).
+    const inner = stubTarget(pyproject, raw);
+    if (inner !== undefined) return locate({ ...o, cwd: inner });
     const mp = ((raw.tool as Record<string, unknown> | undefined)?.["pyts-build"] as Record<string, unknown> | undefined)?.["manifest-path"];
     const cargoToml = typeof mp === "string" ? resolve(cwd, mp) : cargoHere;
     if (!existsSync(cargoToml)) {
