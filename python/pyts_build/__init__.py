@@ -1,0 +1,58 @@
+"""pyts-build as a PEP 517 / PEP 660 build backend.
+
+In a project's pyproject.toml::
+
+    [build-system]
+    requires = ["pyts-build"]
+    build-backend = "pyts_build"
+
+Each hook runs the pyts-build CLI (bundled in this package as one JavaScript file)
+with Node.js, building for the interpreter that runs the hook. Node.js 20+ and Rust
+must be installed; ``PYTS_BUILD_NODE`` names a node executable other than the one on PATH.
+"""
+
+from ._runner import run_hook
+
+__all__ = [
+    "build_wheel",
+    "build_sdist",
+    "build_editable",
+    "get_requires_for_build_wheel",
+    "get_requires_for_build_sdist",
+    "get_requires_for_build_editable",
+    "prepare_metadata_for_build_wheel",
+    "prepare_metadata_for_build_editable",
+]
+
+
+# Node.js and cargo are programs, not Python packages: nothing more to install.
+def get_requires_for_build_wheel(config_settings=None):
+    return []
+
+
+def get_requires_for_build_sdist(config_settings=None):
+    return []
+
+
+def get_requires_for_build_editable(config_settings=None):
+    return []
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    return run_hook("build_wheel", wheel_directory, config_settings, metadata_directory)
+
+
+def build_sdist(sdist_directory, config_settings=None):
+    return run_hook("build_sdist", sdist_directory, config_settings)
+
+
+def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
+    return run_hook("build_editable", wheel_directory, config_settings, metadata_directory)
+
+
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    return run_hook("prepare_metadata_for_build_wheel", metadata_directory, config_settings)
+
+
+def prepare_metadata_for_build_editable(metadata_directory, config_settings=None):
+    return run_hook("prepare_metadata_for_build_editable", metadata_directory, config_settings)

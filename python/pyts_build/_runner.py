@@ -1,0 +1,114 @@
+"""Run the bundled pyts-build CLI with Node and turn its failures into short messages.
+
+The backend is a thin shim: every hook calls ``node pyts-build.mjs pep517 <hook> ...``,
+which prints progress on stderr and, as the last line of stdout, the basename of what
+it wrote. Keep this file compatible with old interpreters (3.7): it runs inside
+whatever Python a frontend builds with.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_BUNDLE_NAME = "pyts-build.mjs"
+
+
+class BuildFailed(SystemExit):
+    """A failed build: SystemExit so frontends print the message, not a traceback of this shim."""
+
+
+def _fail(message):
+    raise BuildFailed("pyts-build: " + message)
+
+
+def node_executable():
+    """PYTS_BUILD_NODE if set, else ``node`` on PATH."""
+    override = os.environ.get("PYTS_BUILD_NODE")
+    if override:
+        found = shutil.which(override)
+        if not found:
+            _fail("PYTS_BUILD_NODE=%s is not an executable" % override)
+        return found
+    found = shutil.which("node")
+    if not found:
+        _fail("Node.js (version 20 or newer) was not found on PATH; install it, or set PYTS_BUILD_NODE to its path")
+    return found
+
+
+def cli_script():
+    """The bundled CLI: PYTS_BUILD_CLI, the copy inside this package, or a checkout's dist/bundle."""
+    override = os.environ.get("PYTS_BUILD_CLI")
+    candidates = [override] if override else []
+    candidates.append(os.path.join(_HERE, "_bundle", _BUNDLE_NAME))
+    # Running from a source checkout (python/pyts_build on PYTHONPATH): the bundle `npm run build` made.
+    candidates.append(os.path.join(_HERE, "..", "..", "dist", "bundle", _BUNDLE_NAME))
+    for path in candidates:
+        if path and os.path.isfile(path):
+            return os.path.abspath(path)
+    _fail("the bundled CLI (%s) is missing from this installation of pyts_build" % _BUNDLE_NAME)
+
+
+def stable_interpreter():
+    """The interpreter to build for, as a path that stays the same between builds.
+
+    Frontends such as ``python -m build`` run the backend in a throwaway venv whose
+    ``sys.executable`` changes every time; handing that to cargo as PYO3_PYTHON would
+    rerun pyo3's build script and recompile everything downstream. The venv's base
+    interpreter has the same version, ABI and EXT_SUFFIX, and a stable path.
+    """
+    base = getattr(sys, "_base_executable", None)
+    if base and os.path.isfile(base):
+        return base
+    return sys.executable
+
+
+def _tee(stream, sink, lines):
+    for line in iter(stream.readline, ""):
+        sink.write(line)
+        sink.flush()
+        lines.append(line)
+    stream.close()
+
+
+def run_hook(hook, directory, config_settings=None, metadata_directory=None):
+    """Run one hook through the CLI and return the basename it reports."""
+    args = [node_executable(), cli_script(), "pep517", hook, "--out", os.path.abspath(directory)]
+    if hook not in ("build_sdist",):
+        args += ["--interpreter", stable_interpreter()]
+    if metadata_directory:
+        args += ["--metadata-directory", os.path.abspath(metadata_directory)]
+    if config_settings:
+        args += ["--config-settings", json.dumps(config_settings)]
+    try:
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    except OSError as e:
+        _fail("could not start %s: %s" % (args[0], e))
+    err_lines = []
+    # stderr is progress for the user: pass it through as it comes, and keep it for the error message.
+    tee = threading.Thread(target=_tee, args=(proc.stderr, sys.stderr, err_lines))
+    tee.daemon = True
+    tee.start()
+    out = proc.stdout.read()
+    proc.wait()
+    tee.join()
+    if proc.returncode != 0:
+        errors = [l.rstrip() for l in err_lines if l.lstrip().startswith(("error:", "hint:"))]
+        detail = "\n".join(errors) if errors else "".join(err_lines[-5:]).rstrip() or "(no message)"
+        _fail("%s failed (exit code %d):\n%s" % (hook, proc.returncode, detail))
+    result = [l for l in out.splitlines() if l.strip()]
+    if not result:
+        _fail("%s printed no file name" % hook)
+    return result[-1].strip()
+
+
+def main(argv=None):
+    """The ``pyts-build`` console script: the bundled CLI, run with Node."""
+    args = [node_executable(), cli_script()] + list(sys.argv[1:] if argv is None else argv)
+    try:
+        return subprocess.call(args)
+    except KeyboardInterrupt:
+        return 130
