@@ -1,7 +1,11 @@
 /** The list of commands: each command lives in its own file and is added here. */
 import type { Command } from "commander";
+import { registerBackendWheel } from "./backend-wheel.js";
+import { registerSdist } from "./sdist.js";
 
 export function registerCommands(program: Command): void {
   // commands are added here, one line each, e.g. registerWheel(program);
+  registerSdist(program);
+  registerBackendWheel(program);
   void program;
 }
