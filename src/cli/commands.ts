@@ -2,9 +2,11 @@
 import type { Command } from "commander";
 import { registerBackendWheel } from "./backend-wheel.js";
 import { registerSdist } from "./sdist.js";
+import { registerWheel } from "./wheel.js";
 
 export function registerCommands(program: Command): void {
   // commands are added here, one line each, e.g. registerWheel(program);
+  registerWheel(program);
   registerSdist(program);
   registerBackendWheel(program);
   void program;
