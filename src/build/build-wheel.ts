@@ -1,0 +1,163 @@
+/**
+ * `buildWheels(options)`: the typed API behind `pyts-build wheel`.
+ * config -> interpreters -> cargo (once per interpreter, or once for abi3)
+ * -> layout -> writeWheel -> optional after-write step (manylinux audit) -> out/.
+ */
+import { basename, join, resolve } from "node:path";
+import { ConfigError } from "../errors.js";
+import { type Logger, silentLogger } from "../log.js";
+import { supportsAbi3 } from "../wheel/tags.js";
+import { writeWheel } from "../wheel/wheel.js";
+import { runCargoJson, cargoBuildArgs, cargoMetadata, type CargoOptions } from "./cargo.js";
+import { sharedLibraryOf } from "./cargo-messages.js";
+import { abi3FromFeatures, enabledPyo3Features } from "./cargo-manifest.js";
+import { loadProjectConfig, type ProjectConfig } from "./config.js";
+import { checkNotLinkedToLibpython, stripCopy } from "./artifact.js";
+import type { InterpreterInfo } from "./interpreter-info.js";
+import { findInterpreters, interpreterLabel } from "./interpreter.js";
+import { layoutWheel, wheelTags } from "./layout.js";
+
+export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
+  /** -m/--manifest-path */
+  manifestPath?: string;
+  cwd?: string;
+  /** -i/--interpreter (repeatable) */
+  interpreters?: string[];
+  findInterpreter?: boolean;
+  strip?: boolean;
+  /** -o/--out; default `<cargo target dir>/wheels` */
+  out?: string;
+  log?: Logger;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Runs after each wheel is written and may replace it (e.g. the manylinux
+   * audit picking the platform tag and repairing): returns the final wheel.
+   */
+  afterWrite?: (wheel: BuiltWheel, ctx: AfterWriteContext) => Promise<BuiltWheel>;
+}
+
+export interface AfterWriteContext {
+  config: ProjectConfig;
+  interpreter: InterpreterInfo;
+  outDir: string;
+  log: Logger;
+}
+
+export interface BuiltWheel {
+  /** Absolute path of the .whl */
+  path: string;
+  fileName: string;
+  /** `cp311-cp311-linux_x86_64` etc. */
+  tags: string[];
+  abi3: boolean;
+  interpreter: { executable: string; implementation: string; version: string };
+}
+
+/** One cargo run and the wheel made from it. */
+interface BuildUnit {
+  interpreter: InterpreterInfo;
+  abi3Minor?: number;
+}
+
+/** abi3: one build for all CPythons (with the oldest fitting one), version-specific builds for the rest. */
+export function planBuilds(interps: InterpreterInfo[], abi3: number | "current" | undefined): BuildUnit[] {
+  if (abi3 === undefined) return interps.map((interpreter) => ({ interpreter }));
+  const stable = interps.filter(supportsAbi3).sort((a, b) => a.minor - b.minor);
+  const units: BuildUnit[] = interps.filter((i) => !supportsAbi3(i)).map((interpreter) => ({ interpreter }));
+  const pick = abi3 === "current" ? stable[0] : (stable.find((i) => i.minor >= abi3) ?? stable[0]);
+  if (pick) units.unshift({ interpreter: pick, abi3Minor: abi3 === "current" ? pick.minor : abi3 });
+  return units;
+}
+
+function checkTarget(config: ProjectConfig, rustcArgs: string[] | undefined): void {
+  const c = config.cargo;
+  if (config.tool.bindings === "bin") {
+    if (c.bins.length === 0) throw new ConfigError(`${c.path} has no binary target`, 'add src/main.rs, or use bindings = "pyo3" for an extension module');
+    if (rustcArgs && rustcArgs.length > 0) throw new ConfigError("trailing rustc arguments (after --) work only for extension modules", "remove them, or use RUSTFLAGS");
+    return;
+  }
+  const fix = `add to ${c.path}:\n[lib]\ncrate-type = ["cdylib"]`;
+  if (!c.lib) throw new ConfigError(`${c.path} has no library target, so there is no extension module to build`, `create src/lib.rs with a #[pymodule] and ${fix}`);
+  if (!c.lib.crateTypes.includes("cdylib")) {
+    throw new ConfigError(`${c.path}: the library is not a cdylib (crate-type = ${JSON.stringify(c.lib.crateTypes)}), so Python cannot load it`, fix);
+  }
+}
+
+function describe(i: InterpreterInfo): BuiltWheel["interpreter"] {
+  return { executable: i.executable, implementation: i.implementation, version: `${i.major}.${i.minor}` };
+}
+
+export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWheel[]> {
+  const log = o.log ?? silentLogger;
+  const env = o.env ?? process.env;
+  const cwd = resolve(o.cwd ?? process.cwd());
+  const config = loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
+  checkTarget(config, o.rustcArgs);
+
+  const features = [...new Set([...config.tool.features, ...(o.features ?? [])])];
+  const cargoOpts: CargoOptions = { ...o, manifestPath: config.cargo.path, features };
+  const profile = o.profile ?? config.tool.profile;
+  if (profile !== undefined) cargoOpts.profile = profile;
+  const strip = o.strip ?? config.tool.strip;
+
+  const meta = await cargoMetadata(config.cargo.path, { env, ...(o.offline || o.frozen ? { offline: true } : {}) });
+  const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
+  const interps = await findInterpreters({
+    ...(o.interpreters ? { interpreters: o.interpreters } : {}),
+    ...(o.findInterpreter ? { findInterpreter: true } : {}),
+    cacheDir: join(meta.targetDirectory, "pyts-build", "interpreters"),
+    ...(config.metadata.requiresPython ? { requiresPython: config.metadata.requiresPython } : {}),
+    ...(config.cargo.pyo3 ? { minMinor: 7 } : {}), // pyo3 supports Python 3.7+
+    cwd,
+    env,
+    log,
+  });
+
+  const isBin = config.tool.bindings === "bin";
+  const abi3 = isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(o.allFeatures ? { allFeatures: true } : {}), ...(o.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
+  // A binary does not depend on the Python version: one build, tagged py3-none.
+  const units = isBin ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);
+
+  const built: BuiltWheel[] = [];
+  for (const unit of units) {
+    const interp = unit.interpreter;
+    const what = unit.abi3Minor !== undefined ? `abi3 (Python >= 3.${unit.abi3Minor}) with ${interpreterLabel(interp)}` : interpreterLabel(interp);
+    log.step(isBin ? `Building the binaries of ${config.cargo.package.name}` : `Building for ${what} (${interp.executable}) ...`);
+    const run = await runCargoJson(cargoBuildArgs(cargoOpts, isBin ? "bins" : "lib", log.verbosity), {
+      env: { ...env, PYO3_PYTHON: interp.executable },
+      cwd,
+      log,
+    });
+    const ours = run.artifacts.filter((a) => a.manifestPath === config.cargo.path);
+    const stripDir = join(meta.targetDirectory, "pyts-build", "stripped");
+    let files;
+    if (isBin) {
+      const binaries = ours
+        .filter((a) => a.kind.includes("bin") && a.executable)
+        .map((a) => ({ name: basename(a.executable as string), path: a.executable as string }));
+      const shipped = strip ? await Promise.all(binaries.map(async (b) => ({ ...b, path: await stripCopy(b.path, stripDir, interp.system, env) }))) : binaries;
+      files = layoutWheel({ config, interpreter: interp, binaries: shipped });
+    } else {
+      const lib = ours.map(sharedLibraryOf).filter((f): f is string => f !== undefined).pop();
+      if (!lib) {
+        throw new ConfigError(`cargo built no shared library for ${config.cargo.package.name}`, `make sure ${config.cargo.path} has [lib] crate-type = ["cdylib"]`);
+      }
+      checkNotLinkedToLibpython(lib, config.cargo.pyo3 !== undefined);
+      const artifact = strip ? await stripCopy(lib, stripDir, interp.system, env) : lib;
+      files = layoutWheel({ config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined });
+    }
+    const tags = wheelTags(interp, { bindings: config.tool.bindings, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
+    const path = await writeWheel({ metadata: config.metadata, tags, files, entryPoints: config.entryPoints, licenseFiles: config.licenseFiles }, outDir);
+    let wheel: BuiltWheel = {
+      path,
+      fileName: basename(path),
+      tags: tags.map((t) => `${t.python}-${t.abi}-${t.platform}`),
+      abi3: unit.abi3Minor !== undefined && supportsAbi3(interp),
+      interpreter: describe(interp),
+    };
+    if (o.afterWrite) wheel = await o.afterWrite(wheel, { config, interpreter: interp, outDir, log });
+    log.info(`Built wheel ${wheel.path}`);
+    built.push(wheel);
+  }
+  return built;
+}
