@@ -96,9 +96,10 @@ def run_hook(hook, directory, config_settings=None, metadata_directory=None):
     proc.wait()
     tee.join()
     if proc.returncode != 0:
-        errors = [l.rstrip() for l in err_lines if l.lstrip().startswith(("error:", "hint:"))]
-        detail = "\n".join(errors) if errors else "".join(err_lines[-5:]).rstrip() or "(no message)"
-        _fail("%s failed (exit code %d):\n%s" % (hook, proc.returncode, detail))
+        # The CLI's own messages were passed through above; repeat its error line as the exit message.
+        errors = [l.strip()[len("error:"):].strip() for l in err_lines if l.strip().startswith("error:")]
+        detail = errors[-1] if errors else (err_lines[-1].strip() if err_lines else "no message")
+        _fail("%s failed (exit code %d): %s" % (hook, proc.returncode, detail))
     result = [l for l in out.splitlines() if l.strip()]
     if not result:
         _fail("%s printed no file name" % hook)

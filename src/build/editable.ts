@@ -1,0 +1,55 @@
+/**
+ * Editable wheels (PEP 660, `pip install -e`, `pyts-build develop`). For a
+ * mixed project the freshly built extension goes INTO the Python source tree,
+ * next to the package's .py files, and the wheel holds only a `.pth` naming
+ * the python-source folder: Python then imports the sources in place, and a
+ * rebuild is seen at the next import. The extension is written to a temporary
+ * name and renamed over the old one, so a process that has the old library
+ * loaded keeps its (unchanged) mapping instead of crashing on a file rewritten
+ * under it. A project without Python sources gets an ordinary wheel.
+ */
+import { copyFileSync, renameSync, unlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { wheelDistName } from "../wheel/names.js";
+import { dataDirName, type WheelFile } from "../wheel/wheel.js";
+import { type LayoutInput, layoutWheel } from "./layout.js";
+
+/** Copy `from` to `to` through a temporary name in the same folder, then rename (atomic replace). */
+export function replaceFile(from: string, to: string): void {
+  const tmp = join(dirname(to), `.${Date.now().toString(36)}-${process.pid}.tmp`);
+  try {
+    copyFileSync(from, tmp);
+    renameSync(tmp, to);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+    throw e;
+  }
+}
+
+/** The `.pth` line: one absolute folder, put on sys.path by site.py at start-up. */
+export function pthContent(folder: string): string {
+  return folder + "\n";
+}
+
+/**
+ * A LayoutInput -> editable wheel files. Uses the regular layout to learn where
+ * the extension belongs, installs it there in the source tree, and keeps only
+ * what cannot be served from the sources (the `.data` folder).
+ */
+export function editableLayout(input: LayoutInput): WheelFile[] {
+  const regular = layoutWheel(input);
+  const ps = input.config.pythonSource;
+  if (ps === undefined || input.artifact === undefined) return regular;
+  const ext = regular.find((f) => "file" in f.source && f.source.file === input.artifact);
+  if (!ext) throw new Error("internal: the layout has no place for the extension");
+  replaceFile(input.artifact, join(ps, ...ext.path.split("/")));
+  const meta = input.config.metadata;
+  const data = dataDirName(meta.name, meta.version) + "/";
+  const kept = regular.filter((f) => f.path.startsWith(data));
+  kept.push({ path: `${wheelDistName(meta.name)}_editable.pth`, source: { bytes: pthContent(ps) } });
+  return kept;
+}

@@ -1,0 +1,104 @@
+/**
+ * The PEP 517 / 660 hooks, run by the Python shim (python/pyts_build) through
+ * `pyts-build pep517 <hook>`. Each returns the basename of what it wrote into
+ * `out`, as the hooks must.
+ *
+ * Builds are release builds for the interpreter running the hook, in cargo's
+ * usual target folder of the source tree, so repeated `pip install .` /
+ * `pip wheel .` / `python -m build --wheel` runs only re-check cargo's
+ * fingerprints (see docs/pep517.md for what keeps them valid).
+ */
+import { mkdir } from "node:fs/promises";
+import { basename, resolve } from "node:path";
+import { ConfigError } from "../errors.js";
+import { type Logger, silentLogger } from "../log.js";
+import { distInfoDirName, addWheelContents } from "../wheel/wheel.js";
+import { FolderWriter } from "../wheel/writer.js";
+import { buildSdist } from "./build-sdist.js";
+import type { WheelTag } from "../wheel/tags.js";
+import { buildWheels, type BuildWheelsOptions, planBuilds } from "./build-wheel.js";
+import { abi3FromFeatures, enabledPyo3Features } from "./cargo-manifest.js";
+import { loadProjectConfig, type ProjectConfig } from "./config.js";
+import { findInterpreters } from "./interpreter.js";
+import { wheelTags } from "./layout.js";
+import { editableLayout } from "./editable.js";
+
+export const HOOKS = ["build_wheel", "build_sdist", "build_editable", "prepare_metadata_for_build_wheel", "prepare_metadata_for_build_editable"] as const;
+export type Hook = (typeof HOOKS)[number];
+
+export interface HookOptions {
+  out: string;
+  /** The interpreter that runs the hook (the shim passes a stable path for it). */
+  interpreter?: string;
+  /** PEP 517 config_settings (pip: `-C key=value`). */
+  configSettings?: Record<string, unknown>;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+}
+
+/** config_settings this backend understands: `profile` (cargo profile), `features` (comma separated). */
+export function buildOptionsFromSettings(settings: Record<string, unknown> = {}): Partial<BuildWheelsOptions> {
+  const o: Partial<BuildWheelsOptions> = { release: true };
+  for (const [key, value] of Object.entries(settings)) {
+    if (typeof value !== "string") throw new ConfigError(`config setting "${key}" must be a string`, 'pass it as -C key=value');
+    if (key === "profile") o.profile = value;
+    else if (key === "features") o.features = value.split(/[\s,]+/).filter(Boolean);
+    else throw new ConfigError(`unknown config setting "${key}"`, 'pyts-build understands "profile" and "features"');
+  }
+  return o;
+}
+
+async function wheelHook(o: HookOptions, editable: boolean): Promise<string> {
+  const wheels = await buildWheels({
+    ...buildOptionsFromSettings(o.configSettings),
+    ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+    ...(o.env !== undefined ? { env: o.env } : {}),
+    ...(o.interpreter !== undefined ? { interpreters: [o.interpreter] } : {}),
+    ...(editable ? { layout: editableLayout } : {}),
+    out: o.out,
+    log: o.log ?? silentLogger,
+  });
+  const first = wheels[0];
+  if (wheels.length !== 1 || !first) throw new Error(`internal: expected one wheel, got ${wheels.length}`);
+  return first.fileName;
+}
+
+/** The tags build_wheel will give the wheel: the same interpreter query and abi3 decision, without compiling. */
+async function tagsFor(config: ProjectConfig, o: HookOptions, cwd: string): Promise<WheelTag[]> {
+  const features = [...config.tool.features, ...(buildOptionsFromSettings(o.configSettings).features ?? [])];
+  const [interp] = await findInterpreters({ ...(o.interpreter !== undefined ? { interpreters: [o.interpreter] } : {}), cwd, ...(o.env ? { env: o.env } : {}) });
+  if (!interp) throw new Error("internal: no interpreter");
+  const isBin = config.tool.bindings === "bin";
+  const [unit] = planBuilds([interp], isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features })));
+  return wheelTags(interp, { bindings: config.tool.bindings, ...(unit?.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
+}
+
+/** The .dist-info folder a wheel build would write, without compiling (METADATA, WHEEL, entry points, licenses). */
+async function metadataHook(o: HookOptions): Promise<string> {
+  const cwd = resolve(o.cwd ?? process.cwd());
+  const config = loadProjectConfig({ cwd });
+  const m = config.metadata;
+  const tags = await tagsFor(config, o, cwd);
+  await mkdir(o.out, { recursive: true });
+  const writer = new FolderWriter(o.out);
+  addWheelContents(writer, { metadata: m, tags, files: [], entryPoints: config.entryPoints, licenseFiles: config.licenseFiles });
+  await writer.finish();
+  return distInfoDirName(m.name, m.version);
+}
+
+export async function runHook(hook: Hook, o: HookOptions): Promise<string> {
+  switch (hook) {
+    case "build_wheel":
+      return wheelHook(o, false);
+    case "build_editable":
+      return wheelHook(o, true);
+    case "build_sdist": {
+      const r = await buildSdist({ outDir: o.out, ...(o.cwd !== undefined ? { cwd: o.cwd } : {}), ...(o.env ? { env: o.env } : {}), logger: o.log ?? silentLogger });
+      return basename(r.path);
+    }
+    case "prepare_metadata_for_build_wheel":
+    case "prepare_metadata_for_build_editable":
+      return metadataHook(o);
+  }
+}
