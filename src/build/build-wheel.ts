@@ -15,7 +15,8 @@ import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { checkNotLinkedToLibpython, stripCopy } from "./artifact.js";
 import type { InterpreterInfo } from "./interpreter-info.js";
 import { findInterpreters, interpreterLabel } from "./interpreter.js";
-import { layoutWheel, wheelTags } from "./layout.js";
+import { type LayoutInput, layoutWheel, wheelTags } from "./layout.js";
+import type { WheelFile } from "../wheel/wheel.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -34,6 +35,8 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
    * audit picking the platform tag and repairing): returns the final wheel.
    */
   afterWrite?: (wheel: BuiltWheel, ctx: AfterWriteContext) => Promise<BuiltWheel>;
+  /** Replaces layoutWheel for extension builds (editable installs put the extension into the source tree). */
+  layout?: (input: LayoutInput) => WheelFile[] | Promise<WheelFile[]>;
 }
 
 export interface AfterWriteContext {
@@ -144,7 +147,8 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       }
       checkNotLinkedToLibpython(lib, config.cargo.pyo3 !== undefined);
       const artifact = strip ? await stripCopy(lib, stripDir, interp.system, env) : lib;
-      files = layoutWheel({ config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined });
+      const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined };
+      files = o.layout ? await o.layout(input) : layoutWheel(input);
     }
     const tags = wheelTags(interp, { bindings: config.tool.bindings, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
     const path = await writeWheel({ metadata: config.metadata, tags, files, entryPoints: config.entryPoints, licenseFiles: config.licenseFiles }, outDir);
