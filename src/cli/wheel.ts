@@ -1,12 +1,14 @@
 /** `pyts-build wheel` (alias `build`): build wheels for one or more interpreters. */
 import type { Command } from "commander";
 import { buildWheels } from "../build/build-wheel.js";
+import { buildSdistThenWheels } from "../build/wheel-from-sdist.js";
 import { loggerFor } from "./main.js";
 import { addCompileOptions, type CompileFlags, compileOptionsFrom } from "./options.js";
 
 interface WheelFlags extends CompileFlags {
   out?: string;
   json?: boolean;
+  sdist?: boolean;
 }
 
 export function registerWheel(program: Command): void {
@@ -18,6 +20,7 @@ export function registerWheel(program: Command): void {
   addCompileOptions(cmd)
     .option("-o, --out <dir>", "output folder (default: <cargo target dir>/wheels)")
     .option("--json", "print the built wheels as JSON on stdout")
+    .option("--sdist", "first write the sdist, then build the wheels from the unpacked sdist (proves it is complete)")
     .addHelpText(
       "after",
       `
@@ -34,7 +37,13 @@ array of {path, fileName, tags, abi3, interpreter}.`,
     )
     .action(async (rustcArgs: string[], flags: WheelFlags, c: Command) => {
       const log = loggerFor(c);
-      const wheels = await buildWheels({ ...compileOptionsFrom(flags, rustcArgs), ...(flags.out !== undefined ? { out: flags.out } : {}), log });
+      const opts = { ...compileOptionsFrom(flags, rustcArgs), ...(flags.out !== undefined ? { out: flags.out } : {}), log };
+      if (flags.sdist) {
+        const r = await buildSdistThenWheels(opts);
+        process.stdout.write(flags.json ? JSON.stringify({ sdist: r.sdist.path, wheels: r.wheels }, null, 2) + "\n" : [r.sdist.path, ...r.wheels.map((w) => w.path)].map((p) => p + "\n").join(""));
+        return;
+      }
+      const wheels = await buildWheels(opts);
       process.stdout.write(flags.json ? JSON.stringify(wheels, null, 2) + "\n" : wheels.map((w) => w.path + "\n").join(""));
     });
 }
