@@ -2,6 +2,8 @@
 import type { Command } from "commander";
 import { registerBackendWheel } from "./backend-wheel.js";
 import { registerSdist } from "./sdist.js";
+import { registerDevelop } from "./develop.js";
+import { registerPep517 } from "./pep517.js";
 import { registerWheel } from "./wheel.js";
 
 export function registerCommands(program: Command): void {
@@ -9,5 +11,7 @@ export function registerCommands(program: Command): void {
   registerWheel(program);
   registerSdist(program);
   registerBackendWheel(program);
+  registerDevelop(program);
+  registerPep517(program);
   void program;
 }
