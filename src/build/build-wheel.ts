@@ -8,7 +8,7 @@ import { ConfigError } from "../errors.js";
 import { type Logger, silentLogger } from "../log.js";
 import { supportsAbi3 } from "../wheel/tags.js";
 import { writeWheel } from "../wheel/wheel.js";
-import { runCargoJson, cargoBuildArgs, cargoMetadata, type CargoOptions } from "./cargo.js";
+import { runCargoJson, cargoBuildArgs, cargoMetadata, type CargoMetadata, type CargoOptions, type CargoRun } from "./cargo.js";
 import { sharedLibraryOf } from "./cargo-messages.js";
 import { abi3FromFeatures, enabledPyo3Features } from "./cargo-manifest.js";
 import { loadProjectConfig, type ProjectConfig } from "./config.js";
@@ -37,6 +37,10 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   afterWrite?: (wheel: BuiltWheel, ctx: AfterWriteContext) => Promise<BuiltWheel>;
   /** Replaces layoutWheel for extension builds (editable installs put the extension into the source tree). */
   layout?: (input: LayoutInput) => WheelFile[] | Promise<WheelFile[]>;
+  /** Replaces findInterpreters (the manylinux command describes the Pythons inside its container). */
+  interpreterSource?: (ctx: { config: ProjectConfig; meta: CargoMetadata }) => Promise<InterpreterInfo[]>;
+  /** Replaces running cargo on the host (the manylinux command runs the same arguments inside its container). */
+  runCargo?: (args: string[], ctx: { interpreter: InterpreterInfo; abi3Minor?: number }) => Promise<CargoRun>;
 }
 
 export interface AfterWriteContext {
@@ -105,7 +109,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
 
   const meta = await cargoMetadata(config.cargo.path, { env, ...(o.offline || o.frozen ? { offline: true } : {}) });
   const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
-  const interps = await findInterpreters({
+  const interps = o.interpreterSource ? await o.interpreterSource({ config, meta }) : await findInterpreters({
     ...(o.interpreters ? { interpreters: o.interpreters } : {}),
     ...(o.findInterpreter ? { findInterpreter: true } : {}),
     cacheDir: join(meta.targetDirectory, "pyts-build", "interpreters"),
@@ -126,11 +130,10 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     const interp = unit.interpreter;
     const what = unit.abi3Minor !== undefined ? `abi3 (Python >= 3.${unit.abi3Minor}) with ${interpreterLabel(interp)}` : interpreterLabel(interp);
     log.step(isBin ? `Building the binaries of ${config.cargo.package.name}` : `Building for ${what} (${interp.executable}) ...`);
-    const run = await runCargoJson(cargoBuildArgs(cargoOpts, isBin ? "bins" : "lib", log.verbosity), {
-      env: { ...env, PYO3_PYTHON: interp.executable },
-      cwd,
-      log,
-    });
+    const cargoArgs = cargoBuildArgs(cargoOpts, isBin ? "bins" : "lib", log.verbosity);
+    const run = o.runCargo
+      ? await o.runCargo(cargoArgs, { interpreter: interp, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) })
+      : await runCargoJson(cargoArgs, { env: { ...env, PYO3_PYTHON: interp.executable }, cwd, log });
     const ours = run.artifacts.filter((a) => a.manifestPath === config.cargo.path);
     const stripDir = join(meta.targetDirectory, "pyts-build", "stripped");
     let files;
