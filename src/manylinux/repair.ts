@@ -1,0 +1,195 @@
+/**
+ * Wheel repair: bundle each outside library the target policy does not allow
+ * into `{dist}.libs/` under a unique name (`libfoo-1a2b3c4d.so.1.2.3`: base,
+ * first 8 hex digits of its sha256, rest of the real file's name), give it that
+ * SONAME, point the extensions' DT_NEEDED at it and their run path at
+ * `$ORIGIN/<relative path to {dist}.libs>`, then retag WHEEL and the file name
+ * and recompute RECORD (through src/wheel's rewriteWheel).
+ */
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { basename, dirname, join, posix } from "node:path";
+import { AuditError, ValidationError } from "../errors.js";
+import { openWheel, rewriteWheel } from "../wheel/reader.js";
+import type { WheelTag } from "../wheel/tags.js";
+import { type AuditOptions, auditElfFiles, evaluationFor, type Graft, type PolicyEvaluation } from "./audit.js";
+import { hintFor, summarizeReasons } from "./explain.js";
+import { readElfFile } from "./elf.js";
+import { patchelfTool, requirePatchelf, requireStrip, stripFile } from "./patchelf.js";
+import { platformTags, type Policy, policyLabel } from "./policy.js";
+import { auditWheel, extractElfFiles, type WheelAuditReport } from "./wheel-audit.js";
+
+export interface RepairOptions extends AuditOptions {
+  /** where the repaired wheel goes */
+  outDir: string;
+  /** target policy (`manylinux_2_17`, `manylinux2014`, `manylinux_2_17_x86_64`); default: the best a repair reaches */
+  plat?: string;
+  /** strip symbols from the extensions and bundled libraries */
+  strip?: boolean;
+  /** path of patchelf (default: found on PATH) */
+  patchelf?: string;
+  /** zip time stamp (default SOURCE_DATE_EPOCH, else 1980-01-01) */
+  epoch?: number;
+}
+
+export interface GraftedLibrary {
+  /** the DT_NEEDED name that was replaced */
+  name: string;
+  /** where it came from */
+  from: string;
+  /** its path in the wheel */
+  wheelPath: string;
+}
+
+export interface RepairResult {
+  /** the repaired wheel's path */
+  wheel: string;
+  policy: Policy;
+  platformTags: string[];
+  grafted: GraftedLibrary[];
+  /** the audit of the input wheel */
+  report: WheelAuditReport;
+}
+
+/** `libfoo.so.1.2.3` + digest -> `libfoo-1a2b3c4d.so.1.2.3` */
+export function graftedName(realFileName: string, sha256hex: string): string {
+  const dot = realFileName.indexOf(".");
+  const base = dot < 0 ? realFileName : realFileName.slice(0, dot);
+  const rest = dot < 0 ? "" : realFileName.slice(dot);
+  return `${base}-${sha256hex.slice(0, 8)}${rest}`;
+}
+
+/** The run-path entry that reaches `libsDir` from a file installed at `installPath` (both site-packages relative). */
+export function originPath(installPath: string, libsDir: string): string {
+  const rel = posix.relative(posix.dirname(installPath), libsDir);
+  return rel === "" ? "$ORIGIN" : `$ORIGIN/${rel}`;
+}
+
+function chooseEvaluation(report: WheelAuditReport, plat: string | undefined): PolicyEvaluation {
+  if (report.evaluations.length === 0) {
+    throw new AuditError(`${basename(report.wheel)} cannot be repaired: ${report.note ?? "no policy applies"}`, "only wheels with ELF files for a manylinux architecture can be repaired");
+  }
+  if (plat !== undefined) {
+    const ev = evaluationFor(report, plat);
+    if (!ev) {
+      const names = report.evaluations.flatMap((e) => [...e.policy.aliases, e.policy.name]);
+      throw new ValidationError(`"${plat}" is not a policy for ${report.arch}`, `use one of: ${names.join(", ")}`);
+    }
+    if (ev.repairReasons.length) {
+      throw new AuditError(`${basename(report.wheel)} cannot meet ${policyLabel(ev.policy)} even repaired: ${summarizeReasons(ev.repairReasons)}`, hintFor(ev.repairReasons, ev));
+    }
+    return ev;
+  }
+  const ev = report.bestRepaired;
+  if (!ev) {
+    const last = report.evaluations.at(-1)!;
+    throw new AuditError(`${basename(report.wheel)} cannot meet any manylinux policy, even repaired: ${summarizeReasons(last.repairReasons)}`, hintFor(last.repairReasons, last));
+  }
+  return ev;
+}
+
+/** Repair a wheel into `opts.outDir`; returns the new wheel's path and what was bundled. */
+export async function repairWheel(path: string, opts: RepairOptions): Promise<RepairResult> {
+  mkdirSync(opts.outDir, { recursive: true });
+  const w = await openWheel(path);
+  const scratch = await mkdtemp(join(opts.outDir, ".pyts-repair-"));
+  try {
+    const root = join(scratch, "site");
+    const files = await extractElfFiles(w, root);
+    const report: WheelAuditReport = { wheel: path, ...auditElfFiles(files, { ...opts, wheelRoot: root }) };
+    const ev = chooseEvaluation(report, opts.plat);
+    const patchelf = ev.grafts.length ? patchelfTool(requirePatchelf(opts.patchelf, opts.env)) : undefined;
+    const strip = opts.strip ? requireStrip(opts.env) : undefined;
+
+    const libsDir = `${w.fileName.dist}.libs`;
+    const { copies, newNames } = copyGrafts(ev.grafts, join(root, libsDir));
+    const replace: { path: string; source: { file: string }; executable?: boolean }[] = [];
+    const add: { path: string; source: { file: string }; executable: boolean }[] = [];
+
+    // bundled libraries: strip, own SONAME, their bundled needs, run path $ORIGIN
+    for (const c of copies.values()) {
+      if (strip) stripFile(strip, c.file);
+      const elf = readElfFile(c.file, c.wheelName);
+      patchelf!.setSoname(c.file, c.wheelName);
+      const pairs = elf.needed.filter((n) => newNames.has(n)).map((n): [string, string] => [n, newNames.get(n)!]);
+      patchelf!.replaceNeeded(c.file, pairs);
+      if (pairs.length) patchelf!.setRpath(c.file, ["$ORIGIN"]);
+      else if (elf.rpath.length || elf.runpath.length) patchelf!.removeRpath(c.file);
+      add.push({ path: `${libsDir}/${c.wheelName}`, source: { file: c.file }, executable: true });
+    }
+
+    // the wheel's own ELF files
+    for (const f of files) {
+      const elf = readElfFile(f.file, f.path);
+      const pairs = elf.needed.filter((n) => newNames.has(n)).map((n): [string, string] => [n, newNames.get(n)!]);
+      if (pairs.length === 0 && !strip) continue;
+      if (strip) stripFile(strip, f.file);
+      if (pairs.length) {
+        patchelf!.replaceNeeded(f.file, pairs);
+        // keep run-path entries that point inside the wheel; drop ones that point at the build machine
+        const own = [...elf.runpath, ...elf.rpath].filter((e) => e.startsWith("$ORIGIN") || e.startsWith("${ORIGIN}"));
+        const mine = originPath(f.installPath, libsDir);
+        patchelf!.setRpath(f.file, [...own.filter((e) => e !== mine), mine]);
+      }
+      replace.push({ path: f.path, source: { file: f.file } });
+    }
+
+    const tags: WheelTag[] = [];
+    const plats = platformTags(ev.policy);
+    const seen = new Set<string>();
+    for (const t of w.wheel.tags) {
+      for (const platform of plats) {
+        const key = `${t.python}-${t.abi}-${platform}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          tags.push({ python: t.python, abi: t.abi, platform });
+        }
+      }
+    }
+    const edits: Parameters<typeof rewriteWheel>[2] = { tags, replace, add };
+    if (opts.epoch !== undefined) edits.epoch = opts.epoch;
+    const out = await rewriteWheel(path, opts.outDir, edits);
+
+    // the result must meet the policy it is tagged with
+    const check = await auditWheel(out, opts);
+    const again = evaluationFor(check, ev.policy.name);
+    if (!again || again.reasons.length) {
+      throw new AuditError(
+        `the repaired wheel ${basename(out)} still misses ${policyLabel(ev.policy)}: ${again ? summarizeReasons(again.reasons) : "no evaluation"}`,
+        "this is a bug in pyts-build's repair; please report it with the wheel",
+      );
+    }
+    return {
+      wheel: out,
+      policy: ev.policy,
+      platformTags: plats,
+      grafted: ev.grafts.map((g) => ({ name: g.name, from: g.realPath, wheelPath: `${libsDir}/${newNames.get(g.name)!}` })),
+      report,
+    };
+  } finally {
+    w.reader.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Copy each grafted file once (several DT_NEEDED names may resolve to one file) under its hashed name. */
+function copyGrafts(grafts: Graft[], dir: string): { copies: Map<string, { file: string; wheelName: string }>; newNames: Map<string, string> } {
+  const copies = new Map<string, { file: string; wheelName: string }>();
+  const newNames = new Map<string, string>();
+  for (const g of grafts) {
+    let c = copies.get(g.realPath);
+    if (!c) {
+      const digest = createHash("sha256").update(readFileSync(g.realPath)).digest("hex");
+      const wheelName = graftedName(basename(g.realPath), digest);
+      const file = join(dir, wheelName);
+      mkdirSync(dirname(file), { recursive: true });
+      copyFileSync(g.realPath, file);
+      chmodSync(file, 0o755);
+      c = { file, wheelName };
+      copies.set(g.realPath, c);
+    }
+    newNames.set(g.name, c.wheelName);
+  }
+  return { copies, newNames };
+}
