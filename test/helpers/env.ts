@@ -36,6 +36,8 @@ export function testEnv(extra: Record<string, string | undefined> = {}): NodeJS.
   env.PIP_CONFIG_FILE = "/dev/null";
   env.PIP_NO_INDEX = "1";
   env.PIP_DISABLE_PIP_VERSION_CHECK = "1";
+  // This machine sets PIP_FIND_LINKS=/opt/wheels: a local wheel folder must not feed "offline" tests.
+  delete env.PIP_FIND_LINKS;
   env.NO_COLOR = "1";
   delete env.VIRTUAL_ENV;
   delete env.PYO3_PYTHON;
