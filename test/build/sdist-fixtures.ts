@@ -4,13 +4,13 @@
  * must leave out lying around (stale target/, old wheels, caches, .gitignore'd
  * files, a built extension in the Python tree).
  *
- * The extension crate is the dependency-free FFI fixture (test/fixtures/ffi-min),
- * renamed, so a wheel builds from each unpacked sdist in about a second.
+ * The extension needs no pyo3 (extensionSource), so a wheel builds from each
+ * unpacked sdist in about a second.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ROOT, testEnv } from "../helpers/env.js";
+import { testEnv } from "../helpers/env.js";
 
 export function writeTree(root: string, files: Record<string, string>): void {
   for (const [rel, text] of Object.entries(files)) {
@@ -19,12 +19,46 @@ export function writeTree(root: string, files: Record<string, string>): void {
   }
 }
 
-/** lib.rs of an extension module `module` whose answer() returns `expr` (Rust, of type c_long). */
+/**
+ * lib.rs of a CPython extension module `module` without pyo3 (builds in about a
+ * second): the module holds one int constant, ANSWER = `expr` (a Rust i64 expression).
+ */
 export function extensionSource(module: string, expr: string): string {
-  const base = readFileSync(join(ROOT, "test/fixtures/ffi-min/src/lib.rs"), "utf8");
-  const out = base.replaceAll("ffi_min", module).replace("PyLong_FromLong(42)", `PyLong_FromLong(${expr})`);
-  if (!out.includes(`PyInit_${module}`) || !out.includes(expr)) throw new Error("test/fixtures/ffi-min/src/lib.rs changed shape; update extensionSource");
-  return out;
+  return `use std::os::raw::{c_char, c_int, c_long, c_void};
+use std::ptr::{addr_of_mut, null, null_mut};
+
+// PyModuleDef with its PyModuleDef_Base flattened: refcount, type, m_init, m_index, m_copy.
+#[repr(C)]
+pub struct ModuleDef {
+    base: [usize; 5],
+    name: *const c_char,
+    doc: *const c_char,
+    size: isize,
+    rest: [*mut c_void; 5],
+}
+
+extern "C" {
+    fn PyModule_Create2(def: *mut ModuleDef, api_version: c_int) -> *mut c_void;
+    fn PyModule_AddIntConstant(module: *mut c_void, name: *const c_char, value: c_long) -> c_int;
+}
+
+static mut DEF: ModuleDef = ModuleDef {
+    base: [1, 0, 0, 0, 0],
+    name: b"${module}\\0".as_ptr() as *const c_char,
+    doc: null(),
+    size: -1,
+    rest: [null_mut(); 5],
+};
+
+#[no_mangle]
+pub unsafe extern "C" fn PyInit_${module}() -> *mut c_void {
+    let m = PyModule_Create2(addr_of_mut!(DEF), 1013);
+    if !m.is_null() {
+        PyModule_AddIntConstant(m, b"ANSWER\\0".as_ptr() as *const c_char, (${expr}) as c_long);
+    }
+    m
+}
+`;
 }
 
 export interface WorkspaceFixture {
@@ -68,9 +102,9 @@ export function workspaceFixture(base: string, opts: { lock?: boolean } = {}): W
     "Cargo.toml":
       '[package]\nname = "fx"\nversion.workspace = true\nedition.workspace = true\nlicense-file.workspace = true\n\n' +
       '[lib]\nname = "_native"\ncrate-type = ["cdylib"]\n\n[dependencies]\nfxcore.workspace = true\n',
-    "src/lib.rs": extensionSource("_native", "fxcore::answer() as c_long"),
+    "src/lib.rs": extensionSource("_native", "fxcore::answer()"),
     ".gitignore": "python/fx/generated/\n",
-    "python/fx/__init__.py": "from ._native import answer\n",
+    "python/fx/__init__.py": "from ._native import ANSWER\n",
     "python/fx/generated/cache.py": "# ignored by py/.gitignore\n",
     "python/fx/__pycache__/__init__.cpython-311.pyc": "",
     "python/fx/_native.cpython-311-x86_64-linux-gnu.so": "stale extension from an editable install",
