@@ -3,7 +3,7 @@
  * `**` for any number of parts, `[abc]`/`[!a-z]` classes and `{a,b}` choices.
  * Paths use '/' and are relative to a root folder.
  */
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../errors.js";
 
@@ -57,8 +57,15 @@ export function matchesGlob(path: string, pattern: string): boolean {
   return globToRegExp(pattern.replace(/^\.\//, "")).test(path);
 }
 
-/** Every file below `dir` (relative paths, '/'-separated, sorted); symlinked folders are not followed. */
-export function listFiles(dir: string, prefix = ""): string[] {
+const walkable = (dir: string, name: string): boolean => name !== ".git" && !existsSync(join(dir, name, "CACHEDIR.TAG"));
+
+/**
+ * Every file below `dir` (relative paths, '/'-separated, sorted), at most
+ * `depth` levels down. Symlinked folders are not followed, and build caches
+ * (folders holding a CACHEDIR.TAG, like cargo's target/) and .git are skipped:
+ * they hold no sources and can be huge.
+ */
+export function listFiles(dir: string, prefix = "", depth = Infinity): string[] {
   const out: string[] = [];
   let entries;
   try {
@@ -68,10 +75,29 @@ export function listFiles(dir: string, prefix = ""): string[] {
   }
   for (const e of entries) {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...listFiles(join(dir, e.name), rel));
-    else if (e.isFile() || (e.isSymbolicLink() && isFile(join(dir, e.name)))) out.push(rel);
+    if (e.isDirectory()) {
+      if (depth > 1 && walkable(dir, e.name)) out.push(...listFiles(join(dir, e.name), rel, depth - 1));
+    } else if (e.isFile() || (e.isSymbolicLink() && isFile(join(dir, e.name)))) out.push(rel);
   }
   return out.sort();
+}
+
+/** Folders directly in `dir` (relative, with `prefix`), for matching folder globs without a deep walk. */
+function listDirs(dir: string, prefix: string, depth: number): string[] {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!e.isDirectory() || !walkable(dir, e.name)) continue;
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    out.push(rel);
+    if (depth > 1) out.push(...listDirs(join(dir, e.name), rel, depth - 1));
+  }
+  return out;
 }
 
 function isFile(p: string): boolean {
@@ -101,21 +127,14 @@ export function expandGlob(root: string, pattern: string): string[] {
     return [];
   }
   if (!st.isDirectory()) return firstWild < 0 ? [base] : [];
-  const below = listFiles(baseAbs, base);
-  if (firstWild < 0) return below; // a folder: all of it
+  if (firstWild < 0) return listFiles(baseAbs, base); // a folder: all of it
+  // Without "**" a pattern names paths of a fixed depth: walk no deeper than that.
+  const depth = parts.some((p) => p.includes("**")) ? Infinity : parts.length - firstWild;
   const hits = new Set<string>();
-  for (const f of below) {
-    if (re.test(f)) hits.add(f);
-    else {
-      // a matching folder takes its whole content
-      const ps = f.split("/");
-      for (let n = ps.length - 1; n > 0; n--) {
-        if (re.test(ps.slice(0, n).join("/"))) {
-          hits.add(f);
-          break;
-        }
-      }
-    }
+  for (const f of listFiles(baseAbs, base, depth)) if (re.test(f)) hits.add(f);
+  // a matching folder takes its whole content
+  for (const d of listDirs(baseAbs, base, depth)) {
+    if (re.test(d)) for (const f of listFiles(join(root, d), d)) hits.add(f);
   }
   return [...hits].sort();
 }

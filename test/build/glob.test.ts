@@ -67,3 +67,21 @@ describe("expandGlob", () => {
     expect(expandGlob(d, "nope/*.py")).toEqual([]);
   });
 });
+
+describe("walking limits", () => {
+  const d = freshDir("glob-walk");
+  for (const f of ["LICENSE", "a/LICENSE", "target/CACHEDIR.TAG", "target/release/x.so", "target/LICENSE-x", "pkg/.git/HEAD", "pkg/m.py"]) {
+    mkdirSync(join(d, f, ".."), { recursive: true });
+    writeFileSync(join(d, f), "x");
+  }
+
+  it("a pattern without ** matches at its own depth only", () => {
+    expect(expandGlob(d, "LICEN[CS]E*")).toEqual(["LICENSE"]);
+    expect(expandGlob(d, "*/LICENSE")).toEqual(["a/LICENSE"]); // target/ is a build cache: skipped
+  });
+
+  it("build caches (CACHEDIR.TAG) and .git are not walked into, unless named", () => {
+    expect(expandGlob(d, "**/*")).toEqual(["LICENSE", "a/LICENSE", "pkg/m.py"]);
+    expect(expandGlob(d, "target/release/*.so")).toEqual(["target/release/x.so"]);
+  });
+});
