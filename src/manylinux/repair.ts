@@ -52,6 +52,22 @@ export interface RepairResult {
   report: WheelAuditReport;
 }
 
+/** Every (python, abi) pair of `tags` with each of `platforms`, in order, without repeats. */
+export function withPlatforms(tags: WheelTag[], platforms: string[]): WheelTag[] {
+  const out: WheelTag[] = [];
+  const seen = new Set<string>();
+  for (const t of tags) {
+    for (const platform of platforms) {
+      const key = `${t.python}-${t.abi}-${platform}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push({ python: t.python, abi: t.abi, platform });
+      }
+    }
+  }
+  return out;
+}
+
 /** `libfoo.so.1.2.3` + digest -> `libfoo-1a2b3c4d.so.1.2.3` */
 export function graftedName(realFileName: string, sha256hex: string): string {
   const dot = realFileName.indexOf(".");
@@ -135,18 +151,8 @@ export async function repairWheel(path: string, opts: RepairOptions): Promise<Re
       replace.push({ path: f.path, source: { file: f.file } });
     }
 
-    const tags: WheelTag[] = [];
     const plats = platformTags(ev.policy);
-    const seen = new Set<string>();
-    for (const t of w.wheel.tags) {
-      for (const platform of plats) {
-        const key = `${t.python}-${t.abi}-${platform}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          tags.push({ python: t.python, abi: t.abi, platform });
-        }
-      }
-    }
+    const tags = withPlatforms(w.wheel.tags, plats);
     const edits: Parameters<typeof rewriteWheel>[2] = { tags, replace, add };
     if (opts.epoch !== undefined) edits.epoch = opts.epoch;
     const out = await rewriteWheel(path, opts.outDir, edits);

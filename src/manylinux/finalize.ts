@@ -1,0 +1,63 @@
+/**
+ * The audit step of `pyts-build wheel`: audit the freshly written (plain linux)
+ * wheel, decide the tag with chooseCompatibility, then repair (bundle) or just
+ * retag it. The first wheel is replaced by the final one in the same folder.
+ */
+import { rm } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Logger } from "../log.js";
+import { silentLogger } from "../log.js";
+import { openWheel, rewriteWheel } from "../wheel/reader.js";
+import type { AuditOptions } from "./audit.js";
+import { type AuditwheelMode, chooseCompatibility, type CompatibilityDecision } from "./compatibility.js";
+import { policyLabel } from "./policy.js";
+import { repairWheel, withPlatforms } from "./repair.js";
+import { auditWheel } from "./wheel-audit.js";
+
+export interface FinalizeOptions extends AuditOptions {
+  /** `auto` (default), `pypi`, `linux`/`off`, or a policy name/alias */
+  compatibility?: string;
+  /** default: `repair` */
+  auditwheel?: AuditwheelMode;
+  /** the wheel's plain platform tag (`linux_x86_64`) */
+  linuxTag: string;
+  outDir: string;
+  log?: Logger;
+  epoch?: number;
+}
+
+export interface FinalizedWheel {
+  path: string;
+  platformTags: string[];
+  decision: CompatibilityDecision;
+  /** DT_NEEDED names bundled into the wheel */
+  grafted: string[];
+}
+
+/** Audit, decide, and repair or retag a built wheel. Throws AuditError when the request cannot be met. */
+export async function finalizeWheel(path: string, o: FinalizeOptions): Promise<FinalizedWheel> {
+  const log = o.log ?? silentLogger;
+  const req = { compatibility: o.compatibility ?? "auto", auditwheel: o.auditwheel ?? "repair", linuxTag: o.linuxTag };
+  const needsAudit = !(req.compatibility === "linux" || req.compatibility === "off" || req.auditwheel === "skip");
+  const audit = needsAudit ? await auditWheel(path, o) : undefined;
+  const decision = chooseCompatibility(audit, req);
+  for (const w of decision.warnings) log.warn(w);
+
+  let out = path;
+  let grafted: string[] = [];
+  if (decision.grafts.length > 0 && decision.policy) {
+    const r = await repairWheel(path, { ...o, plat: decision.policy.name });
+    out = r.wheel;
+    grafted = r.grafted.map((g) => g.name);
+    log.info(`bundled ${r.grafted.map((g) => `${g.name} as ${g.wheelPath}`).join(", ")} (${policyLabel(r.policy)})`);
+  } else {
+    const w = await openWheel(path);
+    const current = w.wheel.tags;
+    w.reader.close();
+    const wanted = decision.platformTags;
+    const same = current.length > 0 && current.every((t) => wanted.includes(t.platform)) && wanted.length === new Set(current.map((t) => t.platform)).size;
+    if (!same) out = await rewriteWheel(path, o.outDir, { tags: withPlatforms(current, wanted), ...(o.epoch !== undefined ? { epoch: o.epoch } : {}) });
+  }
+  if (resolve(out) !== resolve(path)) await rm(path, { force: true });
+  return { path: out, platformTags: decision.platformTags, decision, grafted };
+}
