@@ -5,6 +5,9 @@ import { registerSdist } from "./sdist.js";
 import { registerDevelop } from "./develop.js";
 import { registerPep517 } from "./pep517.js";
 import { registerWheel } from "./wheel.js";
+import { registerManylinux } from "./manylinux.js";
+import { registerAudit } from "./audit.js";
+import { registerRepair } from "./repair.js";
 
 export function registerCommands(program: Command): void {
   // commands are added here, one line each, e.g. registerWheel(program);
@@ -13,5 +16,8 @@ export function registerCommands(program: Command): void {
   registerBackendWheel(program);
   registerDevelop(program);
   registerPep517(program);
+  registerManylinux(program);
+  registerAudit(program);
+  registerRepair(program);
   void program;
 }
