@@ -50,8 +50,12 @@ export function userArgs(engine: Pick<Engine, "kind" | "rootless">, user: HostUs
   return ["--user", `${user.uid}:${user.gid}`];
 }
 
-/** An idle process to keep the container up between execs (sh + sleep exist in every build image). */
-export const IDLE_COMMAND = ["sh", "-c", "while :; do sleep 3600; done"];
+/**
+ * An idle process to keep the container up between execs (sh + sleep exist in
+ * every build image). As PID 1 it must handle SIGTERM itself, else `rm --force`
+ * waits out the engine's stop timeout (10 s with podman) before killing it.
+ */
+export const IDLE_COMMAND = ["sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"];
 
 /** The `run` arguments for a build container (pure, for tests and --verbose). */
 export function runArgs(engine: Pick<Engine, "kind" | "rootless">, spec: ContainerSpec, command: string[] = IDLE_COMMAND, detach = true): string[] {
