@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, homedir } from "node:os";
+import { availableParallelism, homedir, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -63,7 +63,9 @@ export function printTable(headers, rows) {
 /** A heading naming the benchmark and the machine it ran on. */
 export function header(title) {
   console.log(`# ${title}`);
-  console.log(`# ${new Date().toISOString()}, node ${process.version}, ${availableParallelism()} cores\n`);
+  // The load average says whether other work shared the cores during the run.
+  const load = loadavg().map((x) => x.toFixed(2)).join(" ");
+  console.log(`# ${new Date().toISOString()}, node ${process.version}, ${availableParallelism()} cores, load average ${load}\n`);
 }
 
 // ---------------------------------------------------------------- timing
