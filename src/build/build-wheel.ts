@@ -124,6 +124,11 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const abi3 = isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(o.allFeatures ? { allFeatures: true } : {}), ...(o.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
   // A binary does not depend on the Python version: one build, tagged py3-none.
   const units = isBin ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);
+  if (typeof abi3 === "number") {
+    for (const i of interps.filter((x) => supportsAbi3(x) && x.minor < abi3)) {
+      log.warn(`${i.executable} (${interpreterLabel(i)}) is older than the abi3 minimum 3.${abi3} (pyo3 feature abi3-py3${abi3}): no wheel for it`);
+    }
+  }
 
   const built: BuiltWheel[] = [];
   for (const unit of units) {

@@ -2,7 +2,7 @@
  * `pyts-build wheel` flags reach cargo and rustc (the no-dependency FFI fixture:
  * each build ~0.2 s), outputs land where they should, stdout carries only results.
  */
-import { cpSync, existsSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BuiltWheel } from "../../src/build/build-wheel.js";
@@ -82,6 +82,15 @@ describe("pyts-build wheel (CLI)", () => {
     const names = (JSON.parse(r.stdout) as BuiltWheel[]).map((w) => w.fileName);
     expect(names[0]).toBe("ffi_min-0.2.0-cp311-cp311-linux_x86_64.whl");
     expect(names).toHaveLength(other ? 2 : 1);
+  });
+
+  it("--find-interpreter builds for every CPython found that fits requires-python", () => {
+    const d = crate();
+    writeFileSync(join(d, "pyproject.toml"), '[project]\nname = "ffi-min"\nversion = "0.2.0"\nreadme = "README.md"\nrequires-python = ">=3.10"\n');
+    const r = runCliOk(["wheel", "--find-interpreter", "-o", "out", "--json"], { cwd: d });
+    const names = (JSON.parse(r.stdout) as BuiltWheel[]).map((w) => w.fileName).sort();
+    const expected = ["3.10", "3.11", "3.12", "3.13"].filter((m) => cpython(m)).map((m) => `ffi_min-0.2.0-cp3${m.slice(2)}-cp3${m.slice(2)}-linux_x86_64.whl`);
+    expect(names).toEqual(expected.sort());
   });
 
   it("--help shows the flags and examples", () => {

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { planBuilds } from "../../src/build/build-wheel.js";
+import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
+
+const cp = (minor: number, extra: Partial<InterpreterInfo> = {}): InterpreterInfo => ({
+  executable: `/py/3.${minor}`,
+  implementation: "cpython",
+  major: 3,
+  minor,
+  abiflags: "",
+  extSuffix: `.cpython-3${minor}-x86_64-linux-gnu.so`,
+  soabi: `cpython-3${minor}-x86_64-linux-gnu`,
+  platform: "linux-x86_64",
+  pointerWidth: 64,
+  system: "linux",
+  machine: "x86_64",
+  gilDisabled: false,
+  ...extra,
+});
+const pypy = cp(9, { executable: "/py/pypy", implementation: "pypy" });
+const freeThreaded = cp(13, { executable: "/py/3.13t", gilDisabled: true });
+const plan = (interps: InterpreterInfo[], abi3: number | "current" | undefined) =>
+  planBuilds(interps, abi3).map((u) => `${u.interpreter.executable}${u.abi3Minor !== undefined ? ` abi3>=3.${u.abi3Minor}` : ""}`);
+
+describe("planBuilds", () => {
+  it("one build per interpreter without abi3", () => {
+    expect(plan([cp(11), cp(12), pypy], undefined)).toEqual(["/py/3.11", "/py/3.12", "/py/pypy"]);
+  });
+
+  it("abi3-py3X: one build for all CPythons, with the oldest interpreter at or above X", () => {
+    expect(plan([cp(12), cp(8), cp(11)], 9)).toEqual(["/py/3.11 abi3>=3.9"]);
+    expect(plan([cp(12), cp(11)], 7)).toEqual(["/py/3.11 abi3>=3.7"]);
+  });
+
+  it("plain abi3: the oldest CPython's own minor", () => {
+    expect(plan([cp(12), cp(10)], "current")).toEqual(["/py/3.10 abi3>=3.10"]);
+  });
+
+  it("PyPy and free-threaded CPython get version-specific builds next to the abi3 one", () => {
+    expect(plan([cp(11), pypy, freeThreaded], 7)).toEqual(["/py/3.11 abi3>=3.7", "/py/pypy", "/py/3.13t"]);
+    expect(plan([pypy], 7)).toEqual(["/py/pypy"]);
+  });
+});
