@@ -2,7 +2,7 @@
  * One validated ProjectConfig from pyproject.toml + Cargo.toml: everything
  * later steps need, checked once so they can trust it.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { EntryPointGroups } from "../wheel/entry-points.js";
@@ -11,6 +11,7 @@ import type { CoreMetadata } from "../wheel/metadata.js";
 import { validateModuleName } from "../wheel/names.js";
 import { type CargoManifest, readCargoManifest } from "./cargo-manifest.js";
 import { Fields } from "./fields.js";
+import { isDir } from "./fs-util.js";
 import { buildMetadata, type LicenseFile } from "./project-metadata.js";
 import { type ProjectTable, readProjectTable } from "./pyproject.js";
 import { readToml } from "./toml.js";
@@ -41,14 +42,6 @@ export interface LoadConfigOptions {
   /** -m/--manifest-path: a Cargo.toml (or a folder holding one). */
   manifestPath?: string;
   cwd?: string;
-}
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Which pyproject.toml and Cargo.toml to read. */

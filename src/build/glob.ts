@@ -4,6 +4,7 @@
  * Paths use '/' and are relative to a root folder.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { isFile } from "./fs-util.js";
 import { join } from "node:path";
 import { ConfigError } from "../errors.js";
 
@@ -59,6 +60,24 @@ export function matchesGlob(path: string, pattern: string): boolean {
 
 const walkable = (dir: string, name: string): boolean => name !== ".git" && !existsSync(join(dir, name, "CACHEDIR.TAG"));
 
+/** Files and folders below `dir`, at most `depth` levels down (see listFiles for what is skipped). */
+function walk(dir: string, prefix: string, depth: number, out: { files: string[]; dirs: string[] }): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) {
+      if (!walkable(dir, e.name)) continue;
+      out.dirs.push(rel);
+      if (depth > 1) walk(join(dir, e.name), rel, depth - 1, out);
+    } else if (e.isFile() || (e.isSymbolicLink() && isFile(join(dir, e.name)))) out.files.push(rel);
+  }
+}
+
 /**
  * Every file below `dir` (relative paths, '/'-separated, sorted), at most
  * `depth` levels down. Symlinked folders are not followed, and build caches
@@ -66,46 +85,9 @@ const walkable = (dir: string, name: string): boolean => name !== ".git" && !exi
  * they hold no sources and can be huge.
  */
 export function listFiles(dir: string, prefix = "", depth = Infinity): string[] {
-  const out: string[] = [];
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) {
-      if (depth > 1 && walkable(dir, e.name)) out.push(...listFiles(join(dir, e.name), rel, depth - 1));
-    } else if (e.isFile() || (e.isSymbolicLink() && isFile(join(dir, e.name)))) out.push(rel);
-  }
-  return out.sort();
-}
-
-/** Folders directly in `dir` (relative, with `prefix`), for matching folder globs without a deep walk. */
-function listDirs(dir: string, prefix: string, depth: number): string[] {
-  const out: string[] = [];
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (!e.isDirectory() || !walkable(dir, e.name)) continue;
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    out.push(rel);
-    if (depth > 1) out.push(...listDirs(join(dir, e.name), rel, depth - 1));
-  }
-  return out;
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
+  const out = { files: [] as string[], dirs: [] as string[] };
+  walk(dir, prefix, depth, out);
+  return out.files.sort();
 }
 
 /**
@@ -130,10 +112,12 @@ export function expandGlob(root: string, pattern: string): string[] {
   if (firstWild < 0) return listFiles(baseAbs, base); // a folder: all of it
   // Without "**" a pattern names paths of a fixed depth: walk no deeper than that.
   const depth = parts.some((p) => p.includes("**")) ? Infinity : parts.length - firstWild;
+  const found = { files: [] as string[], dirs: [] as string[] };
+  walk(baseAbs, base, depth, found);
   const hits = new Set<string>();
-  for (const f of listFiles(baseAbs, base, depth)) if (re.test(f)) hits.add(f);
+  for (const f of found.files) if (re.test(f)) hits.add(f);
   // a matching folder takes its whole content
-  for (const d of listDirs(baseAbs, base, depth)) {
+  for (const d of found.dirs) {
     if (re.test(d)) for (const f of listFiles(join(root, d), d)) hits.add(f);
   }
   return [...hits].sort();

@@ -8,13 +8,14 @@
  *   whose `__init__.py` re-exports the extension (stub + `py.typed` beside it)
  * - mixed (python-source): the Python package as it is, the extension inside it
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { ConfigError } from "../errors.js";
 import { moduleFileFromArtifact } from "../wheel/module-name.js";
 import { platformTag, pythonAbiTag, supportsAbi3, noAbiTag, type WheelTag } from "../wheel/tags.js";
 import { DATA_CATEGORIES, dataDirName, type WheelFile } from "../wheel/wheel.js";
 import type { ProjectConfig } from "./config.js";
+import { isDir } from "./fs-util.js";
 import { expandGlob, listFiles, matchesGlob } from "./glob.js";
 import type { InterpreterInfo } from "./interpreter-info.js";
 
@@ -30,14 +31,6 @@ export interface LayoutInput {
 }
 
 const toPosix = (p: string) => p.split(sep).join("/");
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** Build litter that must not travel in a wheel. */
 function isLitter(rel: string): boolean {

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ConfigError } from "../errors.js";
-import type { CoreMetadata, Person } from "../wheel/metadata.js";
+import { type CoreMetadata, emptyMetadata, type Person } from "../wheel/metadata.js";
 import { normalizeProjectName, validateProjectName } from "../wheel/names.js";
 import { semverToPep440 } from "../wheel/pep440.js";
 import { parseRequirement } from "../wheel/requirement.js";
@@ -115,19 +115,7 @@ export function buildMetadata(opts: { project?: ProjectTable; cargo: CargoManife
   if (p?.version !== undefined) version = p.version;
   else version = semverToPep440(cp.version, `${c.path}: package.version`);
 
-  const m: CoreMetadata = {
-    name,
-    version,
-    requiresDist: [],
-    providesExtra: [],
-    authors: [],
-    maintainers: [],
-    keywords: [],
-    classifiers: [],
-    projectUrls: [],
-    licenseFiles: [],
-    dynamic: [],
-  };
+  const m: CoreMetadata = emptyMetadata(name, version);
   const result: MetadataResult = { metadata: m, licenseFiles: [] };
 
   // summary

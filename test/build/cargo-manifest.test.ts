@@ -1,17 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { abi3FromFeatures, enabledPyo3Features, readCargoManifest } from "../../src/build/cargo-manifest.js";
-import { freshDir } from "../helpers/env.js";
+import { writeTree } from "../helpers/tree.js";
 
-function tree(files: Record<string, string>): string {
-  const d = freshDir("cargo-manifest");
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(d, p)), { recursive: true });
-    writeFileSync(join(d, p), text);
-  }
-  return d;
-}
+const tree = (files: Record<string, string>): string => writeTree("cargo-manifest", files);
 
 describe("readCargoManifest", () => {
   it("reads package metadata, the lib target and pyo3", () => {

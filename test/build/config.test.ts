@@ -1,18 +1,10 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProjectConfig } from "../../src/build/config.js";
 import { ConfigError } from "../../src/errors.js";
-import { freshDir } from "../helpers/env.js";
+import { writeTree } from "../helpers/tree.js";
 
-function tree(files: Record<string, string>): string {
-  const d = freshDir("config");
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(d, p)), { recursive: true });
-    writeFileSync(join(d, p), text);
-  }
-  return d;
-}
+const tree = (files: Record<string, string>): string => writeTree("config", files);
 
 const CARGO = '[package]\nname = "my-ext"\nversion = "0.3.0"\n[lib]\ncrate-type = ["cdylib"]\n';
 

@@ -6,7 +6,7 @@ import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
 import { layoutWheel, reexportInit, wheelTags } from "../../src/build/layout.js";
 import { addWheelContents } from "../../src/wheel/wheel.js";
 import { MemoryWriter } from "../../src/wheel/writer.js";
-import { freshDir } from "../helpers/env.js";
+import { writeTree } from "../helpers/tree.js";
 
 const CP311: InterpreterInfo = {
   executable: "/usr/bin/python3.11",
@@ -34,11 +34,7 @@ const PYPY: InterpreterInfo = {
 const CARGO = '[package]\nname = "demo-ext"\nversion = "0.1.0"\n[lib]\nname = "demo"\ncrate-type = ["cdylib"]\n';
 
 function project(files: Record<string, string>) {
-  const d = freshDir("layout");
-  for (const [p, text] of Object.entries({ "Cargo.toml": CARGO, "src/lib.rs": "", ...files })) {
-    mkdirSync(dirname(join(d, p)), { recursive: true });
-    writeFileSync(join(d, p), text);
-  }
+  const d = writeTree("layout", { "Cargo.toml": CARGO, "src/lib.rs": "", ...files });
   const artifact = join(d, "target/release/libdemo.so");
   mkdirSync(dirname(artifact), { recursive: true });
   writeFileSync(artifact, "ELF...");

@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readCargoManifest } from "../../src/build/cargo-manifest.js";
 import { Fields } from "../../src/build/fields.js";
@@ -12,16 +11,9 @@ import {
 } from "../../src/build/project-metadata.js";
 import { readProjectTable } from "../../src/build/pyproject.js";
 import { parseToml } from "../../src/build/toml.js";
-import { freshDir } from "../helpers/env.js";
+import { writeTree } from "../helpers/tree.js";
 
-function tree(files: Record<string, string>): string {
-  const d = freshDir("metadata");
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(d, p)), { recursive: true });
-    writeFileSync(join(d, p), text);
-  }
-  return d;
-}
+const tree = (files: Record<string, string>): string => writeTree("metadata", files);
 
 const CARGO = `[package]
 name = "rusty-thing"
