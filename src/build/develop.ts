@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { InterpreterError, PytsError } from "../errors.js";
 import { type Logger, silentLogger } from "../log.js";
 import { type BuiltWheel, buildWheels, type BuildWheelsOptions } from "./build-wheel.js";
+import { loadProjectConfig } from "./config.js";
 import { editableLayout } from "./editable.js";
 
 export interface DevelopOptions extends Omit<BuildWheelsOptions, "interpreters" | "findInterpreter" | "out" | "layout"> {
@@ -29,28 +30,28 @@ function venvPython(venv: string): string {
   return process.platform === "win32" ? join(venv, "Scripts", "python.exe") : join(venv, "bin", "python");
 }
 
-/** The virtualenv to install into: explicit, $VIRTUAL_ENV, or `.venv` here; a clear error otherwise. */
-export function findVirtualenv(o: { venv?: string; cwd: string; env: NodeJS.ProcessEnv }): string {
-  const candidates: Array<[string, string]> = [];
-  if (o.venv !== undefined) candidates.push([resolve(o.cwd, o.venv), "--venv"]);
-  else if (o.env.VIRTUAL_ENV) candidates.push([resolve(o.env.VIRTUAL_ENV), "VIRTUAL_ENV"]);
-  else candidates.push([join(o.cwd, ".venv"), ".venv"]);
-  const [dir, from] = candidates[0] as [string, string];
-  if (existsSync(venvPython(dir)) && existsSync(join(dir, "pyvenv.cfg"))) return dir;
-  if (from === ".venv") {
-    throw new InterpreterError(
-      "no virtualenv is active (VIRTUAL_ENV is not set and there is no .venv here)",
-      "activate one (source .venv/bin/activate), or create it: python3 -m venv .venv",
-    );
+/** The virtualenv to install into: explicit, $VIRTUAL_ENV, or `.venv` in the project (or here); a clear error otherwise. */
+export function findVirtualenv(o: { venv?: string; cwd: string; env: NodeJS.ProcessEnv; projectDir?: string }): string {
+  const isVenv = (dir: string) => existsSync(venvPython(dir)) && existsSync(join(dir, "pyvenv.cfg"));
+  const named = o.venv !== undefined ? { dir: resolve(o.cwd, o.venv), from: "--venv" } : o.env.VIRTUAL_ENV ? { dir: resolve(o.env.VIRTUAL_ENV), from: "VIRTUAL_ENV" } : undefined;
+  if (named) {
+    if (isVenv(named.dir)) return named.dir;
+    throw new InterpreterError(`${named.dir} (from ${named.from}) is not a virtualenv (no ${venvPython(named.dir)} or pyvenv.cfg)`, "point it at a folder made by python -m venv");
   }
-  throw new InterpreterError(`${dir} (from ${from}) is not a virtualenv (no ${venvPython(dir)} or pyvenv.cfg)`, "point it at a folder made by python -m venv");
+  const local = [o.projectDir, o.cwd].filter((d): d is string => d !== undefined).map((d) => join(d, ".venv")).find(isVenv);
+  if (local) return local;
+  throw new InterpreterError(
+    "no virtualenv is active (VIRTUAL_ENV is not set and there is no .venv here)",
+    "activate one (source .venv/bin/activate), or create it: python3 -m venv .venv",
+  );
 }
 
 export async function develop(o: DevelopOptions = {}): Promise<DevelopResult> {
   const log: Logger = o.log ?? silentLogger;
   const env = o.env ?? process.env;
   const cwd = resolve(o.cwd ?? process.cwd());
-  const venv = findVirtualenv({ cwd, env, ...(o.venv !== undefined ? { venv: o.venv } : {}) });
+  const projectDir = loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) }).projectDir;
+  const venv = findVirtualenv({ cwd, env, projectDir, ...(o.venv !== undefined ? { venv: o.venv } : {}) });
   const python = venvPython(venv);
 
   const pipCheck = spawnSync(python, ["-m", "pip", "--version"], { env, encoding: "utf8" });
