@@ -5,7 +5,7 @@
  * x86-64-v3 ISA note means plain linux. The oracle for glibc needs is readelf.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AuditError } from "../../src/errors.js";
@@ -177,9 +177,34 @@ describe("objects built with cc", () => {
   });
 });
 
+// musl-gcc comes from Debian's musl-tools package (.ci/run installs it); without it these tests are skipped
+const MUSL_GCC = ["/usr/bin/musl-gcc", "/usr/local/bin/musl-gcc"].find((p) => existsSync(p));
+describe.skipIf(!MUSL_GCC)("objects built with musl-gcc", () => {
+  it("a musl-linked library is judged by the musllinux policies; reallocarray (musl 1.2.2) needs musllinux_1_2", () => {
+    const dir = freshDir("musl-real");
+    const build = (name: string, src: string) => {
+      writeFileSync(join(dir, name + ".c"), src);
+      execFileSync(MUSL_GCC!, ["-shared", "-fPIC", "-O1", "-o", join(dir, name), join(dir, name + ".c")]);
+      return join(dir, name);
+    };
+    const old = build("old.so", "#include <stdlib.h>\nvoid *f(size_t n) { return malloc(n); }\n");
+    const newer = build("new.so", "#include <stdlib.h>\nvoid *f(void *p, size_t n) { return reallocarray(p, n, 8); }\n");
+    expect(readelfFacts(old).needed).toEqual(["libc.so"]);
+    const r = auditElfFiles([{ path: "old.so", file: old }]);
+    expect(r.family).toBe("musllinux");
+    expect(r.best?.policy.name).toBe("musllinux_1_1");
+    expect(r.platformTags).toEqual(["musllinux_1_1_x86_64"]);
+    const n = auditElfFiles([{ path: "new.so", file: newer }]);
+    expect(n.best?.policy.name).toBe("musllinux_1_2");
+    expect(evaluationFor(n, "musllinux_1_1")!.reasons).toEqual([
+      { kind: "symbol", symbol: "reallocarray", requires: "musl 1.2", neededBy: "new.so", allowedFrom: "musllinux_1_2" },
+    ]);
+  });
+});
+
 describe("synthesized objects for what this machine cannot build", () => {
-  // no musl toolchain or ARM compiler here: the ELF builder (checked against readelf in elf.test.ts) stands in
-  it("a musl-linked extension is judged by the musllinux policies; reallocarray needs musl 1.2", () => {
+  // no Alpine toolchain or ARM compiler here: the ELF builder (checked against readelf in elf.test.ts) stands in
+  it("an Alpine-style musl extension (libc.musl-x86_64.so.1) is judged by the musllinux policies; reallocarray needs musl 1.2", () => {
     const dir = freshDir("musl");
     const mk = (name: string, symbols: { name: string; defined: boolean }[]) => {
       const f = join(dir, name);
