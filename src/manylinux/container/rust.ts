@@ -10,7 +10,7 @@
  * - image: the image already has cargo on PATH (docker/Dockerfile builds one).
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ContainerError } from "../../errors.js";
 import type { Mount } from "./session.js";
@@ -67,6 +67,15 @@ export async function hostToolchain(projectDir: string, env: NodeJS.ProcessEnv =
   return { sysroot, host, version };
 }
 
+/** stat, not access(2): the latter judges by the real uid and ignores capabilities. */
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Check that a sysroot can be mounted on its own, and say why not otherwise (pure but for file checks). */
 export function checkMountableToolchain(t: HostToolchain): void {
   if (["/", "/usr", "/usr/local", "/opt/homebrew"].includes(t.sysroot.replace(/\/+$/, "") || "/")) {
@@ -76,7 +85,7 @@ export function checkMountableToolchain(t: HostToolchain): void {
     );
   }
   for (const tool of ["cargo", "rustc"]) {
-    if (!existsSync(join(t.sysroot, "bin", tool))) {
+    if (!isFile(join(t.sysroot, "bin", tool))) {
       throw new ContainerError(`the host toolchain ${t.sysroot} has no bin/${tool}`, `add it (\`rustup component add ${tool}\`), or use --rust rustup`);
     }
   }
