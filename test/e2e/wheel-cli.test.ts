@@ -84,6 +84,16 @@ describe("pyts-build wheel (CLI)", () => {
     expect(names).toHaveLength(other ? 2 : 1);
   });
 
+  it.skipIf(!cpython("3.7"))("CPython 3.7 carries its ABI flag: cp37-cp37m", () => {
+    const py37 = cpython("3.7") as string;
+    const d = crate();
+    const [w] = JSON.parse(runCliOk(["wheel", "-i", py37, "-o", "out", "--json"], { cwd: d }).stdout) as BuiltWheel[];
+    expect(w?.fileName).toBe("ffi_min-0.2.0-cp37-cp37m-linux_x86_64.whl");
+    const venv = makeVenv(py37, join(d, "venv"));
+    installWheel(venv, w?.path as string);
+    expect(py(venv, "import ffi_min; print(ffi_min.answer())")).toBe("42");
+  });
+
   it("--find-interpreter builds for every CPython found that fits requires-python", () => {
     const d = crate();
     writeFileSync(join(d, "pyproject.toml"), '[project]\nname = "ffi-min"\nversion = "0.2.0"\nreadme = "README.md"\nrequires-python = ">=3.10"\n');
