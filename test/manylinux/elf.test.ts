@@ -5,11 +5,12 @@
  * synthesized files of every class/byte order; then hand-damaged files.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ElfError } from "../../src/errors.js";
-import { EM_AARCH64, EM_ARM, EM_PPC64, EM_S390, EM_X86_64, type ElfFile, parseElfBytes, readElfFile, x86IsaLevel } from "../../src/manylinux/elf.js";
+import { type ByteSource, fileSource } from "../../src/manylinux/byte-source.js";
+import { EM_AARCH64, EM_ARM, EM_PPC64, EM_S390, EM_X86_64, type ElfFile, parseElf, parseElfBytes, readElfFile, x86IsaLevel } from "../../src/manylinux/elf.js";
 import { cpython, freshDir, py } from "../helpers/env.js";
 import { buildCLib, buildPyext } from "./helpers/build.js";
 import { buildElf, type ElfSpec, patchU16, patchU32 } from "./helpers/elf-builder.js";
@@ -94,6 +95,25 @@ describe("real files of this machine, compared with readelf", () => {
     expect(elf.symbols.find((s) => s.name === "PyInit_pyext")?.defined).toBe(true);
     expect(elf.symbols.find((s) => s.name === "PyModule_Create2")?.defined).toBe(false);
     expect(elf.needed).toContain("libc.so.6");
+  });
+
+  it("a 64 MB library is parsed from a few KB of reads (no full read or copy)", () => {
+    const dir = freshDir("elf-big");
+    const so = buildCLib(dir, "libbig.so", "#include <string.h>\nconst unsigned char big_table[64u << 20] = {1, 2, 3};\nvoid big_copy(void *d) { memcpy(d, big_table, 64); }\n");
+    const src = fileSource(so);
+    let bytes = 0;
+    const counting: ByteSource = { name: src.name, size: src.size, read: (o, l, w) => ((bytes += l), src.read(o, l, w)) };
+    let elf: ElfFile;
+    try {
+      elf = parseElf(counting);
+    } finally {
+      src.close();
+      rmSync(dir, { recursive: true, force: true }); // 64 MB per run is too much to leave behind
+    }
+    expect(src.size).toBeGreaterThan(64 << 20);
+    expect(bytes).toBeLessThan(256 * 1024);
+    expect(elf.symbols.find((s) => s.name === "big_table")?.defined).toBe(true);
+    expect(elf.versionNeeds.map((n) => n.file)).toEqual(["libc.so.6"]);
   });
 
   describe("gcc-built objects", () => {
