@@ -113,7 +113,7 @@ describe("real files of this machine, compared with readelf", () => {
     expect(src.size).toBeGreaterThan(64 << 20);
     expect(bytes).toBeLessThan(256 * 1024);
     expect(elf.symbols.find((s) => s.name === "big_table")?.defined).toBe(true);
-    expect(elf.versionNeeds.map((n) => n.file)).toEqual(["libc.so.6"]);
+    expect(elf.needed).toContain("libc.so.6");
   });
 
   describe("gcc-built objects", () => {
