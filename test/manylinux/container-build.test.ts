@@ -241,6 +241,15 @@ describe.skipIf(skipContainers())("pyts-build manylinux against a real engine", 
       ]);
     });
 
+    it("--rust image with an image that has no cargo", () => {
+      const r = run(["--engine", "podman", "--rust", "image", ...STANDIN_FLAGS(setup)]);
+      expect(r.code).toBe(1);
+      expect(firstLines(r.stderr)).toEqual([
+        `error: cargo was not found inside the ${setup.image} container`,
+        "  hint: use --rust host (mount the host's rustup toolchain, the default) or --rust rustup, or an image with cargo on PATH",
+      ]);
+    });
+
     it("a cargo failure inside the container: cargo's message is shown, no wheel", () => {
       const broken = copyProject(join(FIXTURES, "broken"), "broken");
       const r = run(["--engine", "podman", ...STANDIN_FLAGS(setup), "-o", "dist"], {}, broken);
