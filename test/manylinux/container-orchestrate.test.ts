@@ -1,7 +1,7 @@
-/** orchestrate.ts: the pure decisions (image, policy, target folders, retagging). The flow runs in container-build.test.ts. */
+/** orchestrate.ts: the pure decisions (image, policy, target folders). The flow runs in container-build.test.ts. */
 import { describe, expect, it } from "vitest";
 import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
-import { chooseImage, choosePolicy, retag, targetKey } from "../../src/manylinux/container/orchestrate.js";
+import { chooseImage, choosePolicy, targetKey } from "../../src/manylinux/container/orchestrate.js";
 
 const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : process.arch;
 
@@ -27,13 +27,4 @@ describe("targetKey: one cargo target folder per interpreter, one for abi3", () 
     [{ ...i, implementation: "pypy", minor: 10 }, undefined, "pypy-3.10"],
     [i, 8, "abi3"],
   ])("%#", (interp, abi3, key) => expect(targetKey(interp, abi3)).toBe(key));
-});
-
-describe("retag", () => {
-  it("every python-abi pair gets every platform tag of the policy", () => {
-    expect(retag(["cp39-cp39-linux_x86_64"], ["manylinux_2_17_x86_64", "manylinux2014_x86_64"])).toEqual([
-      { python: "cp39", abi: "cp39", platform: "manylinux_2_17_x86_64" },
-      { python: "cp39", abi: "cp39", platform: "manylinux2014_x86_64" },
-    ]);
-  });
 });

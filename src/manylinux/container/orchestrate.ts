@@ -14,7 +14,6 @@
  * only supplies where interpreters come from, where cargo runs and what
  * happens after a wheel is written.
  */
-import { rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { type BuildWheelsOptions, type BuiltWheel, buildWheels } from "../../build/build-wheel.js";
 import type { CargoRun } from "../../build/cargo.js";
@@ -23,11 +22,10 @@ import type { InterpreterInfo } from "../../build/interpreter-info.js";
 import { pythonVersionAllowed } from "../../build/interpreter.js";
 import { ContainerError } from "../../errors.js";
 import { type Logger, silentLogger } from "../../log.js";
-import { platformTag, type WheelTag } from "../../wheel/tags.js";
-import { rewriteWheel } from "../../wheel/reader.js";
-import { auditWheel } from "../wheel-audit.js";
-import { type AuditwheelMode, chooseCompatibility } from "../compatibility.js";
-import { repairWheel } from "../repair.js";
+import { expandTagSet, platformTag, tagsToString } from "../../wheel/tags.js";
+import type { AuditwheelMode } from "../compatibility.js";
+import { finalizeWheel } from "../finalize.js";
+import { withPlatforms } from "../repair.js";
 import { type BuildRoot, cacheDirs, startBuildRoot } from "./build-root.js";
 import { runCargoInContainer } from "./container-cargo.js";
 import { mirrorContainerLibraries } from "./container-libs.js";
@@ -64,16 +62,6 @@ export function chooseImage(o: Pick<ManylinuxOptions, "image" | "policy">): stri
 export function choosePolicy(o: Pick<ManylinuxOptions, "image" | "policy">, image: ImageInfo): string {
   if (o.policy) return o.policy;
   return policyFromImageEnv(image.env) ?? (o.image ? "auto" : DEFAULT_POLICY);
-}
-
-/** `cp39-cp39-linux_x86_64` x [manylinux_2_17_x86_64, manylinux2014_x86_64] -> the new tag set. */
-export function retag(tags: string[], platforms: string[]): WheelTag[] {
-  const out: WheelTag[] = [];
-  for (const t of tags) {
-    const [python = "", abi = ""] = t.split("-");
-    for (const platform of platforms) out.push({ python, abi, platform });
-  }
-  return out;
 }
 
 /** The cargo target folder of one build: per interpreter, so alternating builds stay incremental. */
@@ -191,24 +179,18 @@ export async function buildManylinuxWheels(o: ManylinuxOptions = {}): Promise<Bu
 
       afterWrite: async (wheel, ctx) => {
         if (!root || !cache) return wheel;
+        // audit and repair on the host, searching the libraries copied out of the container
         const search = lastArtifact ? await mirrorContainerLibraries(root.session, lastArtifact, join(cache.libs, lastKey), image.env) : undefined;
-        const report = await auditWheel(wheel.path, search ? { search } : {});
-        const decision = chooseCompatibility(report, { compatibility: policy, auditwheel: o.auditwheel ?? "repair", linuxTag: platformTag(ctx.interpreter) });
-        for (const w of decision.warnings) log.warn(w);
-        if (!decision.policy) return wheel;
-        let out: string;
-        if (decision.grafts.length > 0) {
-          const repaired = await repairWheel(wheel.path, { outDir: ctx.outDir, plat: decision.policy.name, ...(search ? { search } : {}) });
-          const mirrorRoot = join(cache.libs, lastKey);
-          for (const g of repaired.grafted) log.info(`Bundled ${g.name} (${g.from.slice(mirrorRoot.length)} in the image) as ${g.wheelPath}`);
-          out = repaired.wheel;
-        } else {
-          // nothing to bundle: only the platform tag changes
-          out = await rewriteWheel(wheel.path, ctx.outDir, { tags: retag(wheel.tags, decision.platformTags) });
-        }
-        if (out !== wheel.path) rmSync(wheel.path, { force: true });
-        const tags = retag(wheel.tags, decision.platformTags).map((t) => `${t.python}-${t.abi}-${t.platform}`);
-        return { ...wheel, path: out, fileName: basename(out), tags };
+        const done = await finalizeWheel(wheel.path, {
+          compatibility: policy,
+          auditwheel: o.auditwheel ?? "repair",
+          linuxTag: platformTag(ctx.interpreter),
+          outDir: ctx.outDir,
+          log,
+          ...(search ? { search } : {}),
+        });
+        const tags = withPlatforms(wheel.tags.flatMap(expandTagSet), done.platformTags).map(tagsToString);
+        return { ...wheel, path: done.path, fileName: basename(done.path), tags };
       },
     });
   } finally {
