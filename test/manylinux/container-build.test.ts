@@ -143,6 +143,23 @@ describe.skipIf(skipContainers())("pyts-build manylinux against a real engine", 
     });
   });
 
+  describe("an abi3 crate (test/fixtures/pyo3-abi3)", () => {
+    it("one cp37-abi3 wheel for the image's CPythons, which imports there", () => {
+      const project = copyProject(join(ROOT, "test/fixtures/pyo3-abi3"), "pyo3-abi3");
+      const r = runCli(["manylinux", ...STANDIN_FLAGS(setup), "--engine", "podman", "-o", "dist"], { cwd: project, env: envFor() });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain("==> Building for abi3 (Python >= 3.7) with CPython 3.9");
+      const wheel = wheelFrom(r.stdout);
+      expect(basename(wheel)).toMatch(/^pyo3_abi3-1\.0\.0-cp37-abi3-manylinux_2_\d+_x86_64\.whl$/);
+      const out = runInImage(setup, ["-v", `${wheel}:/w/${basename(wheel)}:ro`], [
+        "sh",
+        "-c",
+        `python3.9 -m venv /tmp/v && /tmp/v/bin/pip install -q --no-index /w/${basename(wheel)} && /tmp/v/bin/python -c "import pyo3_abi3 as m; print(m.triple(14), m.version_info())"`,
+      ]);
+      expect(out.trim()).toBe("42 3.9");
+    });
+  });
+
   describe("docker CLI over podman's socket, as a non-root user", () => {
     // The tool runs as uid 4321 (setpriv; the one extra capability only lets it
     // read root's rustup toolchain and the checkout), talking to the engine
