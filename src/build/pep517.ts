@@ -6,12 +6,16 @@
  * Builds are release builds for the interpreter running the hook, in cargo's
  * usual target folder of the source tree, so repeated `pip install .` /
  * `pip wheel .` / `python -m build --wheel` runs only re-check cargo's
- * fingerprints (see docs/pep517.md for what keeps them valid).
+ * fingerprints; builds of an unpacked sdist use a persistent target folder in
+ * the user's cache (see docs/pep517.md).
  */
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { basename, resolve } from "node:path";
+import { homedir } from "node:os";
+import { basename, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { type Logger, silentLogger } from "../log.js";
+import { wheelDistName } from "../wheel/names.js";
 import { distInfoDirName, addWheelContents } from "../wheel/wheel.js";
 import { FolderWriter } from "../wheel/writer.js";
 import { buildSdist } from "./build-sdist.js";
@@ -49,11 +53,39 @@ export function buildOptionsFromSettings(settings: Record<string, unknown> = {})
   return o;
 }
 
+/** The per-user cache folder: PYTS_BUILD_CACHE_DIR, else XDG_CACHE_HOME or the platform's cache folder. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PYTS_BUILD_CACHE_DIR) return resolve(env.PYTS_BUILD_CACHE_DIR);
+  const base =
+    env.XDG_CACHE_HOME ||
+    (process.platform === "darwin" ? join(homedir(), "Library", "Caches") : process.platform === "win32" ? (env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local")) : join(homedir(), ".cache"));
+  return join(base, "pyts-build");
+}
+
+/**
+ * A frontend builds an sdist's wheel in a new temporary folder each time, so the
+ * target folder inside it is new too and everything compiles from scratch. For
+ * such builds (PKG-INFO at the top) cargo gets a target folder per project in the
+ * user's cache instead: registry crates are then compiled once, and only the
+ * project's own crates again (measured in bench/pep517.mjs). Not when the user
+ * chose CARGO_TARGET_DIR, nor with PYTS_BUILD_PERSISTENT_TARGET=0, nor in a source
+ * tree, whose own target/ persists anyway.
+ */
+export function persistentTargetDir(cwd: string, env: NodeJS.ProcessEnv, distName: string): string | undefined {
+  if (env.CARGO_TARGET_DIR || env.PYTS_BUILD_PERSISTENT_TARGET === "0") return undefined;
+  if (!existsSync(join(cwd, "PKG-INFO"))) return undefined;
+  return join(cacheRoot(env), "target", distName);
+}
+
 async function wheelHook(o: HookOptions, editable: boolean): Promise<string> {
+  const cwd = resolve(o.cwd ?? process.cwd());
+  const env = o.env ?? process.env;
+  const target = editable ? undefined : persistentTargetDir(cwd, env, wheelDistName(loadProjectConfig({ cwd }).metadata.name));
+  if (target !== undefined) (o.log ?? silentLogger).debug(`building an unpacked sdist: cargo's target folder is ${target}`);
   const wheels = await buildWheels({
     ...buildOptionsFromSettings(o.configSettings),
-    ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
-    ...(o.env !== undefined ? { env: o.env } : {}),
+    cwd,
+    env: target === undefined ? env : { ...env, CARGO_TARGET_DIR: target },
     ...(o.interpreter !== undefined ? { interpreters: [o.interpreter] } : {}),
     ...(editable ? { layout: editableLayout } : {}),
     out: o.out,

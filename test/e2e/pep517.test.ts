@@ -55,8 +55,11 @@ describe.skipIf(!PY311)("pip install from the word-count sdist", () => {
     expect(sdist).toMatch(/word_count-0\.1\.0\.tar\.gz$/);
     twineCheck(sdist);
     const python = venvWithPip(PY311 as string, "wc-pip");
-    const out = pipInstall(python, [sdist]);
+    const cache = freshDir("wc-pip-cache");
+    const out = pipInstall(python, [sdist], { env: { PYTS_BUILD_CACHE_DIR: cache } });
     expect(out).toMatch(/Successfully installed word-count-0\.1\.0/);
+    // pip built in a temporary folder; cargo's output went to the persistent per-project target
+    expect(readdirSync(join(cache, "target/word_count/release"))).toContain("libword_count.so");
     expect(py(python, COUNTS)).toBe("4 4 4 4");
     // the example's own test suite, against the installed package
     runOk(python, ["-m", "unittest", "discover", "-s", "tests"], { cwd: EXAMPLE });
@@ -66,7 +69,7 @@ describe.skipIf(!PY311)("pip install from the word-count sdist", () => {
     const python = venvWithPip(SYSTEM_PYTHON, "wc-build", { systemSitePackages: true });
     pipInstall(python, [backendWheel()]);
     const dist = freshDir("wc-build-out");
-    const out = runOk(python, ["-m", "build", "--no-isolation", "--outdir", dist, EXAMPLE]);
+    const out = runOk(python, ["-m", "build", "--no-isolation", "--outdir", dist, EXAMPLE], { env: { PYTS_BUILD_CACHE_DIR: freshDir("wc-build-cache") } });
     expect(out).toMatch(/Successfully built word_count-0\.1\.0\.tar\.gz and word_count-0\.1\.0-cp311-cp311-linux_x86_64\.whl/);
     expect(readdirSync(dist).sort()).toEqual(["word_count-0.1.0-cp311-cp311-linux_x86_64.whl", "word_count-0.1.0.tar.gz"]);
     pipInstall(python, [join(dist, "word_count-0.1.0-cp311-cp311-linux_x86_64.whl")]);

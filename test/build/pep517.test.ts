@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { homedir } from "node:os";
+import { buildOptionsFromSettings, cacheRoot, persistentTargetDir } from "../../src/build/pep517.js";
+import { ConfigError } from "../../src/errors.js";
+import { freshDir } from "../helpers/env.js";
+
+describe("persistent target folder for sdist builds", () => {
+  it("is used only in an unpacked sdist (PKG-INFO at the top) and never against the user's choice", () => {
+    const sdist = freshDir("pep517-unit");
+    writeFileSync(join(sdist, "PKG-INFO"), "Metadata-Version: 2.4\n");
+    const tree = freshDir("pep517-unit");
+    const env = { PYTS_BUILD_CACHE_DIR: "/c" };
+    expect(persistentTargetDir(sdist, env, "word_count")).toBe("/c/target/word_count");
+    expect(persistentTargetDir(tree, env, "word_count")).toBeUndefined();
+    expect(persistentTargetDir(sdist, { ...env, CARGO_TARGET_DIR: "/mine" }, "word_count")).toBeUndefined();
+    expect(persistentTargetDir(sdist, { ...env, PYTS_BUILD_PERSISTENT_TARGET: "0" }, "word_count")).toBeUndefined();
+  });
+
+  it("lives in PYTS_BUILD_CACHE_DIR, else XDG_CACHE_HOME, else ~/.cache (Linux)", () => {
+    expect(cacheRoot({ PYTS_BUILD_CACHE_DIR: "/x/y" })).toBe("/x/y");
+    expect(cacheRoot({ XDG_CACHE_HOME: "/xdg" })).toBe("/xdg/pyts-build");
+    if (process.platform === "linux") expect(cacheRoot({})).toBe(join(homedir(), ".cache", "pyts-build"));
+  });
+});
+
+describe("config_settings", () => {
+  it("builds release by default and understands profile and features", () => {
+    expect(buildOptionsFromSettings()).toEqual({ release: true });
+    expect(buildOptionsFromSettings({ profile: "dist", features: "a, b" })).toEqual({ release: true, profile: "dist", features: ["a", "b"] });
+  });
+  it("refuses what it does not know", () => {
+    expect(() => buildOptionsFromSettings({ "build-args": "--foo" })).toThrow(ConfigError);
+    expect(() => buildOptionsFromSettings({ features: ["a"] })).toThrow(/must be a string/);
+  });
+});
