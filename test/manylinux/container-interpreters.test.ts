@@ -7,25 +7,11 @@ import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
 import { QUERY_SCRIPT } from "../../src/build/interpreter-query.js";
 import { InterpreterError } from "../../src/errors.js";
 import { DISCOVER_SCRIPT, parseDiscovery, parsePythonRequest, selectInterpreters } from "../../src/manylinux/container/interpreters.js";
+import { fakeInterpreter } from "../helpers/interpreter-info.js";
 import { requireContainers, runInImage, skipContainers } from "./helpers/containers.js";
 
-function answer(minor: number, over: Partial<InterpreterInfo> = {}): string {
-  return JSON.stringify({
-    executable: "/ignored",
-    implementation: "cpython",
-    major: 3,
-    minor,
-    abiflags: "",
-    extSuffix: `.cpython-3${minor}-x86_64-linux-gnu.so`,
-    soabi: `cpython-3${minor}-x86_64-linux-gnu`,
-    platform: "linux-x86_64",
-    pointerWidth: 64,
-    system: "linux",
-    machine: "x86_64",
-    gilDisabled: false,
-    ...over,
-  });
-}
+/** The query script's JSON answer for a made-up Python. */
+const answer = (minor: number, over: Partial<InterpreterInfo> = {}) => JSON.stringify(fakeInterpreter(minor, over));
 
 // What a pypa image prints: /opt/python first, then the same Pythons on PATH.
 const MANYLINUX = [
