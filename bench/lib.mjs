@@ -154,7 +154,11 @@ export function offlineCargoHome() {
   return home;
 }
 
-/** The environment benchmarks run cargo, pip and the CLI in: offline and hermetic, like the tests. */
+/**
+ * The environment benchmarks run cargo, pip and the CLI in: offline and
+ * hermetic. Keep in step with testEnv() in test/helpers/env.ts, so a benchmark
+ * measures what the tests check.
+ */
 export function benchEnv(extra = {}) {
   const env = { ...process.env };
   const cargoHome = offlineCargoHome();
@@ -163,6 +167,8 @@ export function benchEnv(extra = {}) {
   env.PIP_CONFIG_FILE = "/dev/null";
   env.PIP_NO_INDEX = "1";
   env.PIP_DISABLE_PIP_VERSION_CHECK = "1";
+  // A machine-wide PIP_FIND_LINKS (a local wheel folder) must not feed "offline" runs.
+  delete env.PIP_FIND_LINKS;
   env.NO_COLOR = "1";
   delete env.VIRTUAL_ENV;
   delete env.PYO3_PYTHON;
