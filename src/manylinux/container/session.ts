@@ -73,6 +73,11 @@ export function runArgs(engine: Pick<Engine, "kind" | "rootless">, spec: Contain
   return a;
 }
 
+/** An argument for a --verbose line: multi-line scripts shortened to their first line. */
+export function shortArg(a: string): string {
+  return a.includes("\n") ? `${a.trim().split("\n")[0] ?? ""} …` : a;
+}
+
 export interface ExecOptions extends RunOptions {
   env?: Record<string, string>;
   workdir?: string;
@@ -95,7 +100,7 @@ export class ContainerSession {
 
   static async start(engine: Engine, spec: ContainerSpec, log: Logger): Promise<ContainerSession> {
     const args = runArgs(engine, spec);
-    log.debug(`running: ${engine.command} ${args.join(" ")}`);
+    log.debug(`running: ${engine.command} ${args.map(shortArg).join(" ")}`);
     const r = await runEngine(engine, args);
     if (r.code !== 0) {
       throw engineError(r.stderr, { kind: engine.kind, command: engine.command, action: `start a container from ${spec.image}`, image: spec.image, env: engine.env });
@@ -111,7 +116,7 @@ export class ContainerSession {
     for (const [k, v] of Object.entries(o.env ?? {})) a.push("--env", `${k}=${v}`);
     if (o.workdir) a.push("--workdir", o.workdir);
     a.push(this.id, ...command);
-    this.log.debug(`running: ${this.engine.command} ${a.join(" ")}`);
+    this.log.debug(`running: ${this.engine.command} ${a.map(shortArg).join(" ")}`);
     return runEngine(this.engine, a, o);
   }
 
