@@ -1,11 +1,7 @@
 /** `pyts-build audit WHEEL...`: which manylinux policy each wheel meets, and why not a better one. */
 import type { Command } from "commander";
 import { AuditError, ValidationError } from "../errors.js";
-import { evaluationFor } from "../manylinux/audit.js";
-import { hintFor, summarizeReasons } from "../manylinux/explain.js";
-import { policyLabel } from "../manylinux/policy.js";
-import { formatReport, reportToJson } from "../manylinux/report-format.js";
-import { auditWheel, type WheelAuditReport } from "../manylinux/wheel-audit.js";
+import type { WheelAuditReport } from "../manylinux/wheel-audit.js";
 
 interface AuditFlags {
   json?: boolean;
@@ -20,6 +16,14 @@ export function registerAudit(program: Command): void {
     .option("--json", "print the reports as JSON")
     .option("--plat <policy>", "fail unless every wheel meets this policy as it is (e.g. manylinux2014, manylinux_2_28)")
     .action(async (wheels: string[], flags: AuditFlags) => {
+      // loaded on use, so other commands start fast
+      const [{ evaluationFor }, { hintFor, summarizeReasons }, { policyLabel }, { formatReport, reportToJson }, { auditWheel }] = await Promise.all([
+        import("../manylinux/audit.js"),
+        import("../manylinux/explain.js"),
+        import("../manylinux/policy.js"),
+        import("../manylinux/report-format.js"),
+        import("../manylinux/wheel-audit.js"),
+      ]);
       const reports: WheelAuditReport[] = [];
       for (const w of wheels) reports.push(await auditWheel(w));
       if (flags.json) process.stdout.write(JSON.stringify(reports.map(reportToJson), null, 2) + "\n");

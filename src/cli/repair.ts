@@ -1,7 +1,5 @@
 /** `pyts-build repair WHEEL -w DIR [--plat TAG]`: bundle outside libraries and retag for manylinux. */
 import type { Command } from "commander";
-import { policyLabel } from "../manylinux/policy.js";
-import { repairWheel } from "../manylinux/repair.js";
 import { loggerFor } from "./main.js";
 
 interface RepairFlags {
@@ -20,6 +18,7 @@ export function registerRepair(program: Command): void {
     .option("--strip", "strip symbols from the extensions and the bundled libraries")
     .action(async (wheels: string[], flags: RepairFlags, cmd: Command) => {
       const log = loggerFor(cmd);
+      const [{ policyLabel }, { repairWheel }] = await Promise.all([import("../manylinux/policy.js"), import("../manylinux/repair.js")]);
       for (const w of wheels) {
         const r = await repairWheel(w, { outDir: flags.wheelDir, ...(flags.plat !== undefined ? { plat: flags.plat } : {}), ...(flags.strip ? { strip: true } : {}) });
         for (const g of r.grafted) log.info(`bundled ${g.name} (${g.from}) as ${g.wheelPath}`);

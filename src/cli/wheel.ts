@@ -1,7 +1,6 @@
 /** `pyts-build wheel` (alias `build`): build wheels for one or more interpreters. */
-import type { Command } from "commander";
-import { buildWheels } from "../build/build-wheel.js";
-import { buildSdistThenWheels } from "../build/wheel-from-sdist.js";
+import { type Command, Option } from "commander";
+import { AUDITWHEEL_MODES, type AuditwheelMode } from "../manylinux/compatibility.js";
 import { loggerFor } from "./main.js";
 import { addCompileOptions, type CompileFlags, compileOptionsFrom } from "./options.js";
 
@@ -9,6 +8,8 @@ interface WheelFlags extends CompileFlags {
   out?: string;
   json?: boolean;
   sdist?: boolean;
+  compatibility?: string;
+  auditwheel?: AuditwheelMode;
 }
 
 export function registerWheel(program: Command): void {
@@ -21,6 +22,11 @@ export function registerWheel(program: Command): void {
     .option("-o, --out <dir>", "output folder (default: <cargo target dir>/wheels)")
     .option("--json", "print the built wheels as JSON on stdout")
     .option("--sdist", "first write the sdist, then build the wheels from the unpacked sdist (proves it is complete)")
+    .option(
+      "--compatibility <policy>",
+      "Linux platform tag: auto (the best manylinux policy the build meets), pypi, linux/off (plain linux_*), or a policy such as manylinux2014, manylinux_2_28, musllinux_1_2 (default: [tool.pyts-build] compatibility, else auto)",
+    )
+    .addOption(new Option("--auditwheel <mode>", "what to do with outside libraries and policy misses").choices([...AUDITWHEEL_MODES]).default("repair"))
     .addHelpText(
       "after",
       `
@@ -30,6 +36,8 @@ Examples:
   pyts-build wheel -i python3.11 -i pypy3   one wheel per interpreter
   pyts-build wheel --find-interpreter -r    every interpreter found that fits requires-python
   pyts-build wheel -F simd,fast --strip     cargo features; strip the shipped library
+  pyts-build wheel -r --compatibility manylinux_2_28
+                                            fail unless the build meets manylinux_2_28
   pyts-build wheel -r -- -C target-cpu=x86-64-v2
                                             trailing arguments go to rustc
 Stdout carries only the result: the wheel paths, one per line, or with --json an
@@ -37,12 +45,20 @@ array of {path, fileName, tags, abi3, interpreter}.`,
     )
     .action(async (rustcArgs: string[], flags: WheelFlags, c: Command) => {
       const log = loggerFor(c);
-      const opts = { ...compileOptionsFrom(flags, rustcArgs), ...(flags.out !== undefined ? { out: flags.out } : {}), log };
+      // loaded here, not at start-up: a no-op rebuild should cost little more than cargo's own check
+      const { manylinuxAfterWrite } = await import("../manylinux/finalize.js");
+      const afterWrite = manylinuxAfterWrite({
+        ...(flags.compatibility !== undefined ? { compatibility: flags.compatibility } : {}),
+        ...(flags.auditwheel !== undefined ? { auditwheel: flags.auditwheel } : {}),
+      });
+      const opts = { ...compileOptionsFrom(flags, rustcArgs), ...(flags.out !== undefined ? { out: flags.out } : {}), log, afterWrite };
       if (flags.sdist) {
+        const { buildSdistThenWheels } = await import("../build/wheel-from-sdist.js");
         const r = await buildSdistThenWheels(opts);
         process.stdout.write(flags.json ? JSON.stringify({ sdist: r.sdist.path, wheels: r.wheels }, null, 2) + "\n" : [r.sdist.path, ...r.wheels.map((w) => w.path)].map((p) => p + "\n").join(""));
         return;
       }
+      const { buildWheels } = await import("../build/build-wheel.js");
       const wheels = await buildWheels(opts);
       process.stdout.write(flags.json ? JSON.stringify(wheels, null, 2) + "\n" : wheels.map((w) => w.path + "\n").join(""));
     });

@@ -4,10 +4,12 @@
  * retag it. The first wheel is replaced by the final one in the same folder.
  */
 import { rm } from "node:fs/promises";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
+import type { AfterWriteContext, BuiltWheel } from "../build/build-wheel.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
 import { openWheel, rewriteWheel } from "../wheel/reader.js";
+import { expandTagSet, platformTag, tagsToString } from "../wheel/tags.js";
 import type { AuditOptions } from "./audit.js";
 import { type AuditwheelMode, chooseCompatibility, type CompatibilityDecision } from "./compatibility.js";
 import { policyLabel } from "./policy.js";
@@ -60,4 +62,43 @@ export async function finalizeWheel(path: string, o: FinalizeOptions): Promise<F
   }
   if (resolve(out) !== resolve(path)) await rm(path, { force: true });
   return { path: out, platformTags: decision.platformTags, decision, grafted };
+}
+
+export interface ManylinuxRequest {
+  /** --compatibility; default: `[tool.pyts-build] compatibility`, else `auto` */
+  compatibility?: string;
+  /** --auditwheel; default `repair` */
+  auditwheel?: AuditwheelMode;
+}
+
+/**
+ * The `afterWrite` step of `pyts-build wheel`: on Linux, audit the freshly built
+ * wheel and give it the manylinux tag it really meets (repairing when asked);
+ * other platforms keep their tag.
+ */
+export function manylinuxAfterWrite(req: ManylinuxRequest, extra: AuditOptions = {}) {
+  return async (wheel: BuiltWheel, ctx: AfterWriteContext): Promise<BuiltWheel> => {
+    if (ctx.interpreter.system !== "linux") return wheel;
+    try {
+      const done = await finalizeWheel(wheel.path, {
+        ...extra,
+        compatibility: req.compatibility ?? ctx.config.tool.compatibility ?? "auto",
+        auditwheel: req.auditwheel ?? "repair",
+        linuxTag: platformTag(ctx.interpreter),
+        outDir: ctx.outDir,
+        log: ctx.log,
+      });
+      return retagged(wheel, done);
+    } catch (e) {
+      // the plain wheel was an intermediate: a build that cannot meet the request leaves no wheel
+      await rm(wheel.path, { force: true });
+      throw e;
+    }
+  };
+}
+
+/** The BuiltWheel after finalizeWheel moved it to its final name and tags. */
+export function retagged(wheel: BuiltWheel, done: FinalizedWheel): BuiltWheel {
+  const tags = withPlatforms(wheel.tags.flatMap(expandTagSet), done.platformTags).map(tagsToString);
+  return { ...wheel, path: done.path, fileName: basename(done.path), tags };
 }

@@ -44,7 +44,7 @@ describe.skipIf(!PY311)("pyts-build sdist (CLI)", () => {
   it("wheel --sdist builds the wheel from the unpacked sdist of a workspace member with a path dependency", () => {
     const fx = workspaceFixture(freshDir("e2e-sdist"), { lock: true });
     const out = freshDir("e2e-sdist-out");
-    const r = runCliOk(["wheel", "--sdist", "-i", PY311 as string, "-o", out], { cwd: fx.project });
+    const r = runCliOk(["wheel", "--sdist", "-i", PY311 as string, "-o", out, "--compatibility", "linux"], { cwd: fx.project });
     const [sdist, wheel, ...rest] = r.stdout.trim().split("\n");
     expect(rest).toEqual([]);
     expect(sdist).toBe(join(out, "fx-1.2.3.tar.gz"));
@@ -61,7 +61,7 @@ describe.skipIf(!PY311)("pyts-build sdist (CLI)", () => {
   it("wheel --sdist works for a pure Rust project too", () => {
     const dir = pureProject(freshDir("e2e-sdist"));
     const out = freshDir("e2e-sdist-out");
-    const r = runCliOk(["wheel", "--sdist", "-i", PY311 as string, "-o", out], { cwd: dir });
+    const r = runCliOk(["wheel", "--sdist", "-i", PY311 as string, "-o", out, "--compatibility", "linux"], { cwd: dir });
     const wheel = r.stdout.trim().split("\n")[1] as string;
     expect(wheel).toMatch(/pure_ext-2\.0\.0-cp311-cp311-linux_x86_64\.whl$/);
     twineCheck(r.stdout.trim().split("\n")[0] as string);

@@ -11,6 +11,8 @@ import { cpython, freshDir, installWheel, makeVenv, py, SYSTEM_PYTHON, twineChec
 import { fixture } from "./wheel-helpers.js";
 
 const py311 = cpython("3.11") ?? SYSTEM_PYTHON;
+// The platform tag is beside the point here (wheel-manylinux.test.ts covers it): plain linux_*.
+const LINUX = ["--compatibility", "linux"];
 
 /** A private copy of the fixture (its own target/), so tests do not share artifacts. */
 function crate(): string {
@@ -45,7 +47,7 @@ describe("pyts-build wheel (CLI)", () => {
 
   it("the build alias, --release, -q and --json", () => {
     const d = crate();
-    const r = runCliOk(["-q", "build", "-r", "-i", py311, "-o", "dist", "--json"], { cwd: d });
+    const r = runCliOk(["-q", "build", "-r", "-i", py311, "-o", "dist", "--json", ...LINUX], { cwd: d });
     expect(r.stderr).toBe("");
     const wheels = JSON.parse(r.stdout) as BuiltWheel[];
     expect(wheels).toEqual([
@@ -78,7 +80,7 @@ describe("pyts-build wheel (CLI)", () => {
   it("-m from another folder; -i twice gives one wheel per interpreter", () => {
     const other = cpython("3.12") ?? cpython("3.10") ?? cpython("3.9");
     const d = crate();
-    const r = runCliOk(["wheel", "-m", join(d, "Cargo.toml"), "-i", py311, ...(other ? ["-i", other] : []), "-o", join(d, "out"), "--json"], { cwd: freshDir("elsewhere") });
+    const r = runCliOk(["wheel", "-m", join(d, "Cargo.toml"), "-i", py311, ...(other ? ["-i", other] : []), "-o", join(d, "out"), "--json", ...LINUX], { cwd: freshDir("elsewhere") });
     const names = (JSON.parse(r.stdout) as BuiltWheel[]).map((w) => w.fileName);
     expect(names[0]).toBe("ffi_min-0.2.0-cp311-cp311-linux_x86_64.whl");
     expect(names).toHaveLength(other ? 2 : 1);
@@ -87,7 +89,7 @@ describe("pyts-build wheel (CLI)", () => {
   it.skipIf(!cpython("3.7"))("CPython 3.7 carries its ABI flag: cp37-cp37m", () => {
     const py37 = cpython("3.7") as string;
     const d = crate();
-    const [w] = JSON.parse(runCliOk(["wheel", "-i", py37, "-o", "out", "--json"], { cwd: d }).stdout) as BuiltWheel[];
+    const [w] = JSON.parse(runCliOk(["wheel", "-i", py37, "-o", "out", "--json", ...LINUX], { cwd: d }).stdout) as BuiltWheel[];
     expect(w?.fileName).toBe("ffi_min-0.2.0-cp37-cp37m-linux_x86_64.whl");
     const venv = makeVenv(py37, join(d, "venv"));
     installWheel(venv, w?.path as string);
@@ -97,7 +99,7 @@ describe("pyts-build wheel (CLI)", () => {
   it("--find-interpreter builds for every CPython found that fits requires-python", () => {
     const d = crate();
     writeFileSync(join(d, "pyproject.toml"), '[project]\nname = "ffi-min"\nversion = "0.2.0"\nreadme = "README.md"\nrequires-python = ">=3.10"\n');
-    const r = runCliOk(["wheel", "--find-interpreter", "-o", "out", "--json"], { cwd: d });
+    const r = runCliOk(["wheel", "--find-interpreter", "-o", "out", "--json", ...LINUX], { cwd: d });
     const names = (JSON.parse(r.stdout) as BuiltWheel[]).map((w) => w.fileName).sort();
     const expected = ["3.10", "3.11", "3.12", "3.13"].filter((m) => cpython(m)).map((m) => `ffi_min-0.2.0-cp3${m.slice(2)}-cp3${m.slice(2)}-linux_x86_64.whl`);
     expect(names).toEqual(expected.sort());
@@ -106,7 +108,7 @@ describe("pyts-build wheel (CLI)", () => {
   it("--help shows the flags and examples", () => {
     const r = runCli(["wheel", "--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--manifest-path", "--interpreter", "--find-interpreter", "--release", "--features", "--no-default-features", "--locked", "--strip", "--out", "--json"]) {
+    for (const flag of ["--manifest-path", "--interpreter", "--find-interpreter", "--release", "--features", "--no-default-features", "--locked", "--strip", "--out", "--json", "--compatibility", "--auditwheel"]) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toContain("Examples:");

@@ -18,9 +18,14 @@ export function fixture(name: string): string {
   return join(FIXTURES, name);
 }
 
-/** `pyts-build wheel --json` on a fixture; returns the built wheels. */
+/**
+ * `pyts-build wheel --json` on a fixture; returns the built wheels. These tests
+ * are about layouts and interpreters, so they ask for the plain `linux_*` tag
+ * unless they pass --compatibility; wheel-manylinux.test.ts covers the default.
+ */
 export function buildFixture(name: string, args: string[], env: Record<string, string | undefined> = {}): BuiltWheel[] {
-  const r = runCliOk(["wheel", "-m", join(fixture(name), "Cargo.toml"), "--json", ...args], { env: { CARGO_TARGET_DIR: PYO3_TARGET, ...env } });
+  const compat = args.includes("--compatibility") ? [] : ["--compatibility", "linux"];
+  const r = runCliOk(["wheel", "-m", join(fixture(name), "Cargo.toml"), "--json", ...compat, ...args], { env: { CARGO_TARGET_DIR: PYO3_TARGET, ...env } });
   return JSON.parse(r.stdout) as BuiltWheel[];
 }
 
