@@ -9,7 +9,8 @@
 #     PYTS_CONTAINERS_DIR                       the folder holding both (.containers/ in the checkout)
 #     PYTS_STANDIN_IMAGE                        the local build image (glibc 2.31, python3.9, gcc)
 #
-# It can also be run by hand: `bash .ci/containers.sh` does the setup and prints
+# It can also be run by hand (as root): `bash .ci/containers.sh` installs the
+# packages, does the setup and prints
 # the `export` lines to paste into a shell (`eval "$(bash .ci/containers.sh)"`).
 #
 # Why all this (measured on this kind of machine, see shared/notes/ENVIRONMENT.md):
@@ -148,9 +149,23 @@ EOF
   podman run --rm --network none "$PYTS_STANDIN_IMAGE" python3.9 -c 'import sys; print("container ok:", sys.version.split()[0])'
 }
 
-# Run directly (not sourced): set up, then print the exports for the caller.
+# Install what is missing of CONTAINER_PACKAGES (for the direct run; .ci/run
+# installs them together with its own list).
+_pyts_install_container_packages() {
+  local missing=() p
+  for p in "${CONTAINER_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  echo "== apt-get install ${missing[*]}"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+}
+
+# Run directly (not sourced): install, set up, then print the exports for the caller.
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   set -euo pipefail
+  _pyts_install_container_packages >&2
   ci_setup_containers >&2
   cat "$PYTS_CONTAINERS_DIR/env.sh"
 fi
