@@ -88,7 +88,7 @@ export async function startPodmanSocket(setup: ContainerSetup, dir: string): Pro
   });
   let err = "";
   child.stderr?.setEncoding("utf8").on("data", (d: string) => (err += d));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (existsSync(socket)) {
       const r = spawnSync("docker", ["version", "--format", "{{.Server.Version}}"], { env: { ...process.env, DOCKER_HOST: dockerHost }, encoding: "utf8" });
@@ -106,7 +106,11 @@ export async function startPodmanSocket(setup: ContainerSetup, dir: string): Pro
     stop: () =>
       new Promise<void>((resolvePromise) => {
         if (child.exitCode !== null) return resolvePromise();
-        child.once("exit", () => resolvePromise());
+        const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        child.once("exit", () => {
+          clearTimeout(force);
+          resolvePromise();
+        });
         child.kill("SIGTERM"); // this process's child, by its PID
       }),
   };
