@@ -47,7 +47,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
   try {
     const project = join(work, "word-count");
     cpSync(join(ROOT, "examples/word-count"), project, { recursive: true, filter: (p) => !p.includes("/target") });
-    const args = ["manylinux", "-q", "-r", "--python", "3.9", "--image", image, "--engine", values.engine, "-o", join(work, "wheels")];
+    const args = ["manylinux", "-r", "--python", "3.9", "--image", image, "--engine", values.engine, "-o", join(work, "wheels")];
     const first = runCliTimed(args, { cwd: project, env });
     cold.push(first.seconds);
     console.log(`round ${round + 1}: first run ${fmtSeconds(first.seconds)} -> ${first.stdout.trim()}`);
