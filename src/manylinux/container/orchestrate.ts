@@ -26,7 +26,7 @@ import { expandTagSet, platformTag, tagsToString } from "../../wheel/tags.js";
 import type { AuditwheelMode } from "../compatibility.js";
 import { finalizeWheel } from "../finalize.js";
 import { withPlatforms } from "../repair.js";
-import { type BuildRoot, cacheDirs, startBuildRoot } from "./build-root.js";
+import { type BuildRoot, cacheDirs, makeCacheDirs, startBuildRoot } from "./build-root.js";
 import { runCargoInContainer } from "./container-cargo.js";
 import { mirrorContainerLibraries } from "./container-libs.js";
 import { detectEngine, type Engine, runEngine } from "./engine.js";
@@ -132,6 +132,7 @@ export async function buildManylinuxWheels(o: ManylinuxOptions = {}): Promise<Bu
 
       interpreterSource: async ({ config, meta }) => {
         cache = cacheDirs(meta.targetDirectory, image.name);
+        makeCacheDirs(cache); // as the host user, before any container mounts them
         const vendored = await vendorCrates({
           manifestPath: config.cargo.path,
           workspaceRoot: meta.workspaceRoot,
