@@ -267,6 +267,17 @@ describe.skipIf(skipContainers())("pyts-build manylinux against a real engine", 
       ]);
     });
 
+    it("--rust rustup where rustup cannot be fetched (this image has no curl or wget; no network here anyway)", () => {
+      // The networked install step itself cannot succeed offline; this runs its
+      // container for real and checks that the failure is reported with the fix.
+      const r = run(["--engine", "podman", "--rust", "rustup", ...STANDIN_FLAGS(setup)]);
+      expect(r.code).toBe(1);
+      expect(firstLines(r.stderr)).toEqual([
+        `error: installing Rust with rustup inside ${setup.image} failed: the image has neither curl nor wget to fetch rustup`,
+        "  hint: --rust rustup downloads from static.rust-lang.org; without network use the default --rust host, or an image with cargo (--rust image, see docker/)",
+      ]);
+    });
+
     it("a cargo failure inside the container: cargo's message is shown, no wheel", () => {
       const broken = copyProject(join(FIXTURES, "broken"), "broken");
       const r = run(["--engine", "podman", ...STANDIN_FLAGS(setup), "-o", "dist"], {}, broken);
