@@ -22,10 +22,8 @@ import type { InterpreterInfo } from "../../build/interpreter-info.js";
 import { pythonVersionAllowed } from "../../build/interpreter.js";
 import { ContainerError } from "../../errors.js";
 import { type Logger, silentLogger } from "../../log.js";
-import { expandTagSet, platformTag, tagsToString } from "../../wheel/tags.js";
 import type { AuditwheelMode } from "../compatibility.js";
-import { finalizeWheel } from "../finalize.js";
-import { withPlatforms } from "../repair.js";
+import { manylinuxAfterWrite } from "../finalize.js";
 import { type BuildRoot, cacheDirs, makeCacheDirs, startBuildRoot } from "./build-root.js";
 import { runCargoInContainer } from "./container-cargo.js";
 import { mirrorContainerLibraries } from "./container-libs.js";
@@ -182,16 +180,7 @@ export async function buildManylinuxWheels(o: ManylinuxOptions = {}): Promise<Bu
         if (!root || !cache) return wheel;
         // audit and repair on the host, searching the libraries copied out of the container
         const search = lastArtifact ? await mirrorContainerLibraries(root.session, lastArtifact, join(cache.libs, lastKey), image.env) : undefined;
-        const done = await finalizeWheel(wheel.path, {
-          compatibility: policy,
-          auditwheel: o.auditwheel ?? "repair",
-          linuxTag: platformTag(ctx.interpreter),
-          outDir: ctx.outDir,
-          log,
-          ...(search ? { search } : {}),
-        });
-        const tags = withPlatforms(wheel.tags.flatMap(expandTagSet), done.platformTags).map(tagsToString);
-        return { ...wheel, path: done.path, fileName: basename(done.path), tags };
+        return manylinuxAfterWrite({ compatibility: policy, auditwheel: o.auditwheel ?? "repair" }, search ? { search } : {})(wheel, ctx);
       },
     });
   } finally {
