@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { CargoError, ConfigError, ToolMissingError } from "../errors.js";
+import { cargoCommand } from "./cargo.js";
 import { readToml } from "./toml.js";
 
 interface MetadataDependency {
@@ -61,7 +62,7 @@ export function condenseCargoError(stderr: string): string {
 
 /** Run cargo with arguments, return stdout; failures become CargoError with cargo's message. */
 export function runCargo(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const cargo = env.CARGO ?? "cargo";
+  const cargo = cargoCommand(env);
   return new Promise((resolvePromise, reject) => {
     execFile(cargo, args, { cwd, env, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (err, stdout, stderr) => {
       if (!err) return resolvePromise(stdout);

@@ -82,8 +82,13 @@ async function wheelHook(o: HookOptions, editable: boolean): Promise<string> {
   const env = o.env ?? process.env;
   const target = editable ? undefined : persistentTargetDir(cwd, env, wheelDistName(loadProjectConfig({ cwd }).metadata.name));
   if (target !== undefined) (o.log ?? silentLogger).debug(`building an unpacked sdist: cargo's target folder is ${target}`);
+  // Like `pyts-build wheel`: the wheel is audited and tagged with the manylinux policy it meets
+  // ([tool.pyts-build] compatibility, else auto), so `python -m build` output can be published.
+  // An editable wheel holds no extension, so there is nothing to audit.
+  const afterWrite = editable ? undefined : (await import("../manylinux/finalize.js")).manylinuxAfterWrite({});
   const wheels = await buildWheels({
     ...buildOptionsFromSettings(o.configSettings),
+    ...(afterWrite ? { afterWrite } : {}),
     cwd,
     env: target === undefined ? env : { ...env, CARGO_TARGET_DIR: target },
     ...(o.interpreter !== undefined ? { interpreters: [o.interpreter] } : {}),
@@ -106,7 +111,12 @@ async function tagsFor(config: ProjectConfig, o: HookOptions, cwd: string): Prom
   return wheelTags(interp, { bindings: config.tool.bindings, ...(unit?.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
 }
 
-/** The .dist-info folder a wheel build would write, without compiling (METADATA, WHEEL, entry points, licenses). */
+/**
+ * The .dist-info folder a wheel build would write, without compiling (METADATA,
+ * WHEEL, entry points, licenses). WHEEL carries the plain platform tag: the
+ * manylinux tag is known only once the built library has been audited, and
+ * frontends read METADATA from here, not WHEEL.
+ */
 async function metadataHook(o: HookOptions): Promise<string> {
   const cwd = resolve(o.cwd ?? process.cwd());
   const config = loadProjectConfig({ cwd });

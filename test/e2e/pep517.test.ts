@@ -70,9 +70,14 @@ describe.skipIf(!PY311)("pip install from the word-count sdist", () => {
     pipInstall(python, [backendWheel()]);
     const dist = freshDir("wc-build-out");
     const out = runOk(python, ["-m", "build", "--no-isolation", "--outdir", dist, EXAMPLE], { env: { PYTS_BUILD_CACHE_DIR: freshDir("wc-build-cache") } });
-    expect(out).toMatch(/Successfully built word_count-0\.1\.0\.tar\.gz and word_count-0\.1\.0-cp311-cp311-linux_x86_64\.whl/);
-    expect(readdirSync(dist).sort()).toEqual(["word_count-0.1.0-cp311-cp311-linux_x86_64.whl", "word_count-0.1.0.tar.gz"]);
-    pipInstall(python, [join(dist, "word_count-0.1.0-cp311-cp311-linux_x86_64.whl")]);
+    // audited like `pyts-build wheel`: tagged with the manylinux policy the build meets
+    const wheel = /^word_count-0\.1\.0-cp311-cp311-manylinux_2_\d+_x86_64\.whl$/;
+    expect(out).toMatch(/Successfully built word_count-0\.1\.0\.tar\.gz and word_count-0\.1\.0-cp311-cp311-manylinux_2_\d+_x86_64\.whl/);
+    const files = readdirSync(dist).sort();
+    expect(files).toHaveLength(2);
+    expect(files[0]).toMatch(wheel);
+    expect(files[1]).toBe("word_count-0.1.0.tar.gz");
+    pipInstall(python, [join(dist, files[0] as string)]);
     expect(py(python, COUNTS)).toBe("4 4 4 4");
   });
 });
@@ -93,9 +98,10 @@ describe.skipIf(!PY311)("the hooks, called directly", () => {
     const wheels = freshDir("hooks-wheel");
     const w = hook(PY311 as string, fx.project, `build_wheel(${JSON.stringify(wheels)})`);
     expect(w.code, w.out).toBe(0);
-    expect(w.result).toBe("'fx-1.2.3-cp311-cp311-linux_x86_64.whl'");
+    expect(w.result).toMatch(/^'fx-1\.2\.3-cp311-cp311-manylinux_2_\d+_x86_64\.whl'$/);
+    expect(readdirSync(wheels)).toEqual([w.result.slice(1, -1)]);
     const venv = makeVenv(PY311 as string, join(freshDir("hooks-venv"), "v"));
-    installWheel(venv, join(wheels, "fx-1.2.3-cp311-cp311-linux_x86_64.whl"));
+    installWheel(venv, join(wheels, w.result.slice(1, -1)));
     expect(py(venv, "import fx; print(fx.ANSWER)")).toBe("42");
   });
 
