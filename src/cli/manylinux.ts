@@ -2,7 +2,7 @@
 import { type Command, Option } from "commander";
 import { ValidationError } from "../errors.js";
 import { KNOWN_POLICIES } from "../manylinux/container/image.js";
-import { buildManylinuxWheels, type ManylinuxOptions } from "../manylinux/container/orchestrate.js";
+import type { ManylinuxOptions } from "../manylinux/container/orchestrate.js";
 import { RUST_MODES, type RustMode } from "../manylinux/container/rust.js";
 import { loggerFor } from "./main.js";
 import { addCompileOptions, collectList, type CompileFlags, compileOptionsFrom } from "./options.js";
@@ -73,6 +73,7 @@ Stdout carries only the result: the wheel paths, one per line, or with --json an
 array of {path, fileName, tags, abi3, interpreter}.`,
     )
     .action(async (rustcArgs: string[], flags: ManylinuxFlags, c: Command) => {
+      const { buildManylinuxWheels } = await import("../manylinux/container/orchestrate.js"); // loaded on use: fast start-up
       const wheels = await buildManylinuxWheels({ ...manylinuxOptionsFrom(flags, rustcArgs), log: loggerFor(c) });
       process.stdout.write(flags.json ? JSON.stringify(wheels, null, 2) + "\n" : wheels.map((w) => w.path + "\n").join(""));
     });
