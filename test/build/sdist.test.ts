@@ -11,8 +11,9 @@ import { join } from "node:path";
 import { buildSdist } from "../../src/build/build-sdist.js";
 import { loadProjectConfig } from "../../src/build/config.js";
 import { ConfigError } from "../../src/errors.js";
-import { memoryLogger } from "../../src/log.js";
-import { freshDir, testEnv } from "../helpers/env.js";
+import { buildWheels } from "../../src/build/build-wheel.js";
+import { memoryLogger, silentLogger } from "../../src/log.js";
+import { cpython, freshDir, SYSTEM_PYTHON, testEnv } from "../helpers/env.js";
 import { extensionSource, workspaceFixture, writeTree } from "./sdist-fixtures.js";
 
 const env = testEnv();
@@ -24,6 +25,25 @@ function tarList(archive: string): string[] {
 
 function unpack(archive: string, into: string): void {
   execFileSync("tar", ["-xzf", archive, "-C", into]);
+}
+
+const PY311 = cpython("3.11");
+
+/**
+ * Unpack the sdist into a fresh folder and build a wheel there with the real
+ * buildWheels (cargo, CPython 3.11): the sdist must hold all a build needs.
+ * Returns the wheel's member names.
+ */
+async function wheelFromSdist(archive: string): Promise<string[]> {
+  if (!PY311) throw new Error("CPython 3.11 is needed (pyenv or /usr/bin)");
+  const dir = freshDir("sdist-build");
+  unpack(archive, dir);
+  const [top] = readdirSync(dir);
+  const [wheel] = await buildWheels({ cwd: join(dir, top as string), interpreters: [PY311], out: join(dir, "wheels"), env, log: silentLogger });
+  expect(wheel?.fileName).toMatch(/-cp311-cp311-linux_x86_64\.whl$/);
+  return execFileSync(SYSTEM_PYTHON, ["-c", "import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))", wheel?.path as string], { encoding: "utf8" })
+    .trim()
+    .split("\n");
 }
 
 describe("sdist of a workspace member with a path dependency outside the Python project", () => {
@@ -80,6 +100,8 @@ describe("sdist of a workspace member with a path dependency outside the Python 
     const pkgInfo = readFileSync(join(root, "PKG-INFO"), "utf8");
     expect(pkgInfo).toMatch(/^Metadata-Version: 2\.4\nName: fx\nVersion: 1\.2\.3\n/);
     expect(pkgInfo).toContain("The workspace readme, outside the crate.");
+    // and a wheel builds from it
+    expect(await wheelFromSdist(r.path)).toEqual(expect.arrayContaining(["fx/__init__.py", "fx/_native.cpython-311-x86_64-linux-gnu.so", "fx-1.2.3.dist-info/licenses/LICENSE"]));
   });
 
   it("gives byte-identical tarballs from two runs, and an sdist of the unpacked sdist has the same files", async () => {
@@ -102,6 +124,7 @@ describe("sdist of a workspace member with a path dependency outside the Python 
     const r = await buildSdist({ cwd: fx.project, outDir: freshDir("sdist-out"), env, logger: log });
     expect(tarList(r.path)).not.toContain("fx-1.2.3/Cargo.lock");
     expect(log.lines.some((l) => l.startsWith("warn:") && l.includes("no Cargo.lock"))).toBe(true);
+    expect(await wheelFromSdist(r.path)).toContain("fx/_native.cpython-311-x86_64-linux-gnu.so");
   });
 });
 
@@ -136,6 +159,7 @@ describe("sdist of a single crate with its project beside it", () => {
     // the output folder inside the project is never packed, even on a second run
     const again = await buildSdist({ cwd: dir, outDir: join(dir, "dist"), env });
     expect(tarList(again.path)).toEqual(tarList(r.path));
+    expect(await wheelFromSdist(r.path)).toContain("simple_ext.cpython-311-x86_64-linux-gnu.so");
   });
 
   it("honours [tool.pyts-build] include/exclude entries marked for the sdist", async () => {
@@ -151,6 +175,7 @@ describe("sdist of a single crate with its project beside it", () => {
       // README.md: cargo lists a crate's README.md by itself
       ["Cargo.toml", "LICENSE.txt", "PKG-INFO", "README.md", "extra/a/b.txt", "pyproject.toml", "src/lib.rs"].map((p) => "simple_ext-0.3.0/" + p),
     );
+    expect(await wheelFromSdist(r.path)).toContain("simple_ext.cpython-311-x86_64-linux-gnu.so");
   });
 
   it("in a git checkout takes cargo's git view (tracked and untracked, .gitignore applied by git)", async () => {
@@ -170,6 +195,7 @@ describe("sdist of a single crate with its project beside it", () => {
         (p) => "simple_ext-0.3.0/" + p,
       ),
     );
+    expect(await wheelFromSdist(r.path)).toContain("simple_ext.cpython-311-x86_64-linux-gnu.so");
   });
 });
 
