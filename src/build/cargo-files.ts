@@ -133,6 +133,7 @@ export async function collectCrates(manifestPath: string, env?: NodeJS.ProcessEn
   };
 
   const crates = new Map<string, SdistCrate>();
+  const visitedWs = new Set<string>();
   const queue: Array<{ manifest: string; from?: { crate: string; dep: string; path: string } }> = [{ manifest: resolve(manifestPath) }];
   while (queue.length > 0) {
     const { manifest, from } = queue.shift() as (typeof queue)[number];
@@ -155,10 +156,13 @@ export async function collectCrates(manifestPath: string, env?: NodeJS.ProcessEn
       queue.push({ manifest: join(resolve(d.path), "Cargo.toml"), from: { crate: manifest, dep: d.name, path: d.path } });
     }
     const ws = workspaces.get(hit.ws) as SdistWorkspace;
-    // A workspace root that is also a package is always loaded by cargo, so it must be complete.
-    const rootPkg = known.get(ws.manifestPath);
-    if (rootPkg && rootPkg.ws === ws.root) queue.push({ manifest: ws.manifestPath });
-    for (const p of patchPaths(ws.manifestPath)) queue.push({ manifest: p, from: { crate: ws.manifestPath, dep: "[patch]", path: dirname(p) } });
+    if (!visitedWs.has(ws.root)) {
+      visitedWs.add(ws.root);
+      // A workspace root that is also a package is always loaded by cargo, so it must be complete.
+      const rootPkg = known.get(ws.manifestPath);
+      if (rootPkg && rootPkg.ws === ws.root) queue.push({ manifest: ws.manifestPath });
+      for (const p of patchPaths(ws.manifestPath)) queue.push({ manifest: p, from: { crate: ws.manifestPath, dep: "[patch]", path: dirname(p) } });
+    }
   }
   return { crates: [...crates.values()], workspaces: [...workspaces.values()] };
 }

@@ -33,8 +33,8 @@ export async function buildSdistThenWheels(o: BuildWheelsOptions = {}): Promise<
     await extract({ file: sdist.path, cwd: tmp, strict: true });
     const top = sdist.members[0]?.split("/")[0] as string;
     log.step(`Building wheels from the unpacked sdist ${join(tmp, top)}`);
-    const { manifestPath: _ignored, ...rest } = o;
-    void _ignored;
+    const rest: BuildWheelsOptions = { ...o };
+    delete rest.manifestPath; // a path into the checkout: the unpacked copy is found from its top instead
     const wheels = await buildWheels({
       ...rest,
       cwd: join(tmp, top), // the config loader finds the project (and follows the sdist's stub)

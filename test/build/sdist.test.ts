@@ -128,6 +128,27 @@ describe("sdist of a workspace member with a path dependency outside the Python 
   });
 });
 
+describe("sdist of a project whose crate sits beside it (manifest-path)", () => {
+  it("roots the sdist at their common folder and builds from it", async () => {
+    const base = join(freshDir("sdist-beside"), "proj");
+    writeTree(base, {
+      "python-pkg/pyproject.toml":
+        '[build-system]\nrequires = ["pyts-build"]\nbuild-backend = "pyts_build"\n\n[project]\nname = "beside"\nversion = "0.1.0"\nreadme = "README.md"\n\n' +
+        '[tool.pyts-build]\nmanifest-path = "../rust/Cargo.toml"\n',
+      "python-pkg/README.md": "beside\n",
+      "rust/Cargo.toml": '[package]\nname = "beside"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\ncrate-type = ["cdylib"]\n',
+      "rust/src/lib.rs": extensionSource("beside", "1"),
+      "docs/unrelated.md": "not needed by the build\n",
+    });
+    const r = await buildSdist({ cwd: join(base, "python-pkg"), outDir: freshDir("sdist-out"), env });
+    expect(r.projectRel).toBe("python-pkg");
+    expect(tarList(r.path)).toEqual(
+      ["PKG-INFO", "pyproject.toml", "python-pkg/README.md", "python-pkg/pyproject.toml", "rust/Cargo.toml", "rust/src/lib.rs"].map((p) => "beside-0.1.0/" + p),
+    );
+    expect(await wheelFromSdist(r.path)).toContain("beside.cpython-311-x86_64-linux-gnu.so");
+  });
+});
+
 describe("sdist of a single crate with its project beside it", () => {
   function simpleProject(base: string, extra: Record<string, string> = {}): string {
     const dir = join(base, "simple");
