@@ -35,6 +35,12 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
    * audit picking the platform tag and repairing): returns the final wheel.
    */
   afterWrite?: (wheel: BuiltWheel, ctx: AfterWriteContext) => Promise<BuiltWheel>;
+  /**
+   * Runs before each wheel is written and may replace the interpreter's platform
+   * tag (the manylinux audit of the files about to go in), so a wheel that only
+   * needs a tag is written once; undefined keeps the interpreter's tag.
+   */
+  platformTags?: (files: WheelFile[], ctx: AfterWriteContext) => Promise<string[] | undefined>;
   /** Replaces layoutWheel for extension builds (editable installs put the extension into the source tree). */
   layout?: (input: LayoutInput) => WheelFile[] | Promise<WheelFile[]>;
   /** Replaces findInterpreters (the manylinux command describes the Pythons inside its container). */
@@ -158,7 +164,10 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined };
       files = o.layout ? await o.layout(input) : layoutWheel(input);
     }
-    const tags = wheelTags(interp, { bindings: config.tool.bindings, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
+    const ctx: AfterWriteContext = { config, interpreter: interp, outDir, log };
+    const plain = wheelTags(interp, { bindings: config.tool.bindings, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
+    const platforms = o.platformTags ? await o.platformTags(files, ctx) : undefined;
+    const tags = platforms ? plain.flatMap((t) => platforms.map((platform) => ({ ...t, platform }))) : plain;
     const path = await writeWheel({ metadata: config.metadata, tags, files, entryPoints: config.entryPoints, licenseFiles: config.licenseFiles }, outDir);
     let wheel: BuiltWheel = {
       path,
@@ -167,7 +176,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       abi3: unit.abi3Minor !== undefined && supportsAbi3(interp),
       interpreter: describe(interp),
     };
-    if (o.afterWrite) wheel = await o.afterWrite(wheel, { config, interpreter: interp, outDir, log });
+    if (o.afterWrite) wheel = await o.afterWrite(wheel, ctx);
     log.info(`Built wheel ${wheel.path}`);
     built.push(wheel);
   }

@@ -46,12 +46,12 @@ array of {path, fileName, tags, abi3, interpreter}.`,
     .action(async (rustcArgs: string[], flags: WheelFlags, c: Command) => {
       const log = loggerFor(c);
       // loaded here, not at start-up: a no-op rebuild should cost little more than cargo's own check
-      const { manylinuxAfterWrite } = await import("../manylinux/finalize.js");
-      const afterWrite = manylinuxAfterWrite({
+      const { manylinuxSteps } = await import("../manylinux/finalize.js");
+      const steps = manylinuxSteps({
         ...(flags.compatibility !== undefined ? { compatibility: flags.compatibility } : {}),
         ...(flags.auditwheel !== undefined ? { auditwheel: flags.auditwheel } : {}),
       });
-      const opts = { ...compileOptionsFrom(flags, rustcArgs), ...(flags.out !== undefined ? { out: flags.out } : {}), log, afterWrite };
+      const opts = { ...compileOptionsFrom(flags, rustcArgs), ...(flags.out !== undefined ? { out: flags.out } : {}), log, ...steps };
       if (flags.sdist) {
         const { buildSdistThenWheels } = await import("../build/wheel-from-sdist.js");
         const r = await buildSdistThenWheels(opts);

@@ -6,15 +6,17 @@
 import { rm } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import type { AfterWriteContext, BuiltWheel } from "../build/build-wheel.js";
+import type { WheelFile } from "../wheel/wheel.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
 import { openWheel, rewriteWheel } from "../wheel/reader.js";
 import { expandTagSet, platformTag, tagsToString } from "../wheel/tags.js";
-import type { AuditOptions } from "./audit.js";
+import { type AuditOptions, auditElfFiles } from "./audit.js";
+import { hasElfMagic } from "./elf.js";
 import { type AuditwheelMode, chooseCompatibility, type CompatibilityDecision } from "./compatibility.js";
 import { policyLabel } from "./policy.js";
 import { repairWheel, withPlatforms } from "./repair.js";
-import { auditWheel } from "./wheel-audit.js";
+import { auditWheel, startsWithElfMagic } from "./wheel-audit.js";
 
 export interface FinalizeOptions extends AuditOptions {
   /** `auto` (default), `pypi`, `linux`/`off`, or a policy name/alias */
@@ -94,6 +96,36 @@ export function manylinuxAfterWrite(req: ManylinuxRequest, extra: AuditOptions =
       await rm(wheel.path, { force: true });
       throw e;
     }
+  };
+}
+
+/**
+ * The manylinux step of `pyts-build wheel` as buildWheels hooks. The common case,
+ * one extension that needs only a tag, is audited from the files about to be
+ * written, so the wheel is written once under its final name; anything that
+ * needs the written wheel (bundling libraries, several ELF files whose `$ORIGIN`
+ * paths must resolve inside it) goes through finalizeWheel after writing.
+ */
+export function manylinuxSteps(req: ManylinuxRequest, extra: AuditOptions = {}) {
+  const after = manylinuxAfterWrite(req, extra);
+  let decidedBeforeWrite = false;
+  return {
+    platformTags: async (files: WheelFile[], ctx: AfterWriteContext): Promise<string[] | undefined> => {
+      decidedBeforeWrite = false;
+      if (ctx.interpreter.system !== "linux") return undefined;
+      const elf = files.flatMap((f) => ("file" in f.source && startsWithElfMagic(f.source.file) ? [{ path: f.path, file: f.source.file }] : []));
+      const bytesElf = files.some((f) => "bytes" in f.source && typeof f.source.bytes !== "string" && hasElfMagic(f.source.bytes));
+      if (elf.length !== 1 || bytesElf) return undefined;
+      const compatibility = req.compatibility ?? ctx.config.tool.compatibility ?? "auto";
+      const auditwheel = req.auditwheel ?? "repair";
+      const skip = compatibility === "linux" || compatibility === "off" || auditwheel === "skip";
+      const decision = chooseCompatibility(skip ? undefined : auditElfFiles(elf, extra), { compatibility, auditwheel, linuxTag: platformTag(ctx.interpreter) });
+      if (decision.grafts.length > 0) return undefined; // bundling works on the written wheel
+      for (const w of decision.warnings) ctx.log.warn(w);
+      decidedBeforeWrite = true;
+      return decision.platformTags;
+    },
+    afterWrite: (wheel: BuiltWheel, ctx: AfterWriteContext): Promise<BuiltWheel> => (decidedBeforeWrite ? Promise.resolve(wheel) : after(wheel, ctx)),
   };
 }
 

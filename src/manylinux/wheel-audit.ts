@@ -30,7 +30,8 @@ export function installPathOf(entry: string, dataDir: string): string {
   return entry;
 }
 
-function startsWithElfMagic(file: string): boolean {
+/** Whether a file on disk starts with the ELF magic. */
+export function startsWithElfMagic(file: string): boolean {
   const fd = openSync(file, "r");
   try {
     const b = Buffer.alloc(4);

@@ -5,13 +5,14 @@
  * the extension needs), and pip itself must accept the wheel.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BuiltWheel } from "../../src/build/build-wheel.js";
 import { runCli, runCliOk } from "../helpers/cli.js";
-import { cpython, freshDir, py, SYSTEM_PYTHON, testEnv, twineCheck } from "../helpers/env.js";
-import { fixture } from "./wheel-helpers.js";
+import { cpython, freshDir, installWheel, makeVenv, py, SYSTEM_PYTHON, testEnv, twineCheck } from "../helpers/env.js";
+import { buildCLib, PYEXT_FIXTURE } from "../manylinux/helpers/build.js";
+import { fixture, wheelNames } from "./wheel-helpers.js";
 
 const py311 = cpython("3.11") ?? SYSTEM_PYTHON;
 
@@ -64,7 +65,8 @@ describe("pyts-build wheel picks the manylinux policy the build meets", () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/^error: .*manylinux_2_5.*GLIBC_2\.\d+/m);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace without --verbose
-    expect(readdirSync(join(d, "out"))).toEqual([]);
+    const out = join(d, "out");
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]); // decided before writing: not even a temp file
   });
 
   it("an explicit policy the build meets tags it so, legacy alias included", () => {
@@ -74,5 +76,22 @@ describe("pyts-build wheel picks the manylinux policy the build meets", () => {
     const wanted = x <= 17 ? "manylinux2014" : `manylinux_2_${x}`;
     const [w] = JSON.parse(runCliOk(["wheel", "-i", py311, "-o", "explicit", "--json", "--compatibility", wanted, "--auditwheel", "check"], { cwd: d }).stdout) as BuiltWheel[];
     expect(w?.fileName).toMatch(new RegExp(`-cp311-cp311-.*manylinux_2_${x}_x86_64.*\\.whl$`));
+  });
+
+  it("an extension linking an outside library: the wheel is repaired (library bundled) and works without the original", () => {
+    const libDir = freshDir("wheel-extlib");
+    buildCLib(libDir, "libanswer7.so.1", "long pyext_answer(void) { return 7; }\n", ["-Wl,-soname,libanswer7.so.1"]);
+    symlinkSync("libanswer7.so.1", join(libDir, "libanswer7.so"));
+    const d = freshDir("pyext-cli");
+    cpSync(PYEXT_FIXTURE, d, { recursive: true });
+    const env = { PYEXT_LINK_LIB: "answer7", PYEXT_LINK_DIR: libDir, LD_LIBRARY_PATH: libDir };
+    const [w] = JSON.parse(runCliOk(["wheel", "-i", py311, "-o", "out", "-F", "extlib", "--json"], { cwd: d, env }).stdout) as BuiltWheel[];
+    expect(w?.fileName).toMatch(/^pyext-0\.1\.0-cp311-cp311-manylinux_2_\d+_x86_64.*\.whl$/);
+    expect(wheelNames(py311, w?.path as string).filter((n) => n.startsWith("pyext.libs/"))).toEqual([expect.stringMatching(/^pyext\.libs\/libanswer7-[0-9a-f]{8}\.so\.1$/)]);
+    expect(readdirSync(join(d, "out"))).toEqual([w?.fileName]);
+    const venv = makeVenv(py311, join(d, "venv"));
+    installWheel(venv, w?.path as string);
+    rmSync(libDir, { recursive: true });
+    expect(py(venv, "import pyext; print(pyext.answer)")).toBe("7");
   });
 });
