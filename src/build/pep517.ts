@@ -9,7 +9,7 @@
  * fingerprints; builds of an unpacked sdist use a persistent target folder in
  * the user's cache (see docs/pep517.md).
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, utimesSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -77,11 +77,29 @@ export function persistentTargetDir(cwd: string, env: NodeJS.ProcessEnv, distNam
   return join(cacheRoot(env), "target", distName);
 }
 
+/**
+ * Give every file below `dir` the current time. An sdist's files all carry one
+ * fixed old mtime, and cargo records a path crate's sources relative to the crate,
+ * so with a persistent target folder a rebuilt sdist of the same version at a new
+ * place would look older than the last build and pass for fresh. Touched, the
+ * project's own crates always compile again; registry crates stay reused.
+ */
+export function touchTree(dir: string, now = new Date()): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) touchTree(p, now);
+    else if (e.isFile()) utimesSync(p, now, now);
+  }
+}
+
 async function wheelHook(o: HookOptions, editable: boolean): Promise<string> {
   const cwd = resolve(o.cwd ?? process.cwd());
   const env = o.env ?? process.env;
   const target = editable ? undefined : persistentTargetDir(cwd, env, wheelDistName(loadProjectConfig({ cwd }).metadata.name));
-  if (target !== undefined) (o.log ?? silentLogger).debug(`building an unpacked sdist: cargo's target folder is ${target}`);
+  if (target !== undefined) {
+    (o.log ?? silentLogger).debug(`building an unpacked sdist: cargo's target folder is ${target}`);
+    touchTree(cwd);
+  }
   // Like `pyts-build wheel`: the wheel is audited and tagged with the manylinux policy it meets
   // ([tool.pyts-build] compatibility, else auto), so `python -m build` output can be published.
   // An editable wheel holds no extension, so there is nothing to audit.

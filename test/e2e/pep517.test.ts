@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { runCliOk } from "../helpers/cli.js";
 import { cpython, freshDir, installWheel, makeVenv, py, ROOT, SYSTEM_PYTHON, testEnv, twineCheck, WORK } from "../helpers/env.js";
 import { workspaceFixture } from "../build/sdist-fixtures.js";
-import { backendWheel, pipInstall, runOk, venvWithPip } from "./pep517-helpers.js";
+import { backendWheel, backendWheelDir, pipInstall, run, runOk, venvWithPip } from "./pep517-helpers.js";
 
 const PY311 = cpython("3.11");
 const EXAMPLE = join(ROOT, "examples/word-count");
@@ -55,6 +55,14 @@ describe.skipIf(!PY311)("pip install from the word-count sdist", () => {
     expect(sdist).toMatch(/word_count-0\.1\.0\.tar\.gz$/);
     twineCheck(sdist);
     const python = venvWithPip(PY311 as string, "wc-pip");
+    // Control: the environment reaches cargo through pip -> Python -> node. With an empty
+    // CARGO_HOME (no offline crate source) and the network off, the same install fails in cargo.
+    const control = run(python, ["-m", "pip", "install", "--no-cache-dir", "--no-index", "--find-links", backendWheelDir(), sdist], {
+      env: { CARGO_HOME: freshDir("empty-cargo-home"), CARGO_NET_OFFLINE: "true", PYTS_BUILD_CACHE_DIR: freshDir("wc-pip-cache") },
+    });
+    expect(control.code).not.toBe(0);
+    expect(control.out).toMatch(/pyts-build: build_wheel failed/);
+    expect(control.out).toMatch(/pyo3/);
     const cache = freshDir("wc-pip-cache");
     const out = pipInstall(python, [sdist], { env: { PYTS_BUILD_CACHE_DIR: cache } });
     expect(out).toMatch(/Successfully installed word-count-0\.1\.0/);
@@ -103,6 +111,31 @@ describe.skipIf(!PY311)("the hooks, called directly", () => {
     const venv = makeVenv(PY311 as string, join(freshDir("hooks-venv"), "v"));
     installWheel(venv, join(wheels, w.result.slice(1, -1)));
     expect(py(venv, "import fx; print(fx.ANSWER)")).toBe("42");
+  });
+
+  it("in an unpacked sdist, a persistent target never passes off an old build as fresh", () => {
+    const fx = workspaceFixture(freshDir("hooks"), { lock: true });
+    const cache = freshDir("hooks-cache");
+    const answerOf = (sdistDir: string) => {
+      const dir = freshDir("hooks-unpacked");
+      execFileSync("tar", ["-xzf", join(sdistDir, "fx-1.2.3.tar.gz"), "-C", dir]);
+      const out = freshDir("hooks-wheel");
+      const w = hook(PY311 as string, join(dir, "fx-1.2.3"), `build_wheel(${JSON.stringify(out)})`, { PYTS_BUILD_CACHE_DIR: cache });
+      expect(w.code, w.out).toBe(0);
+      const venv = makeVenv(PY311 as string, join(freshDir("hooks-venv"), "v"));
+      installWheel(venv, join(out, w.result.slice(1, -1)));
+      return py(venv, "import fx; print(fx.ANSWER)");
+    };
+    const first = freshDir("hooks-sdist");
+    runCliOk(["sdist", "-o", first], { cwd: fx.project });
+    expect(answerOf(first)).toBe("42");
+    expect(readdirSync(join(cache, "target/fx"))).toContain("release");
+    // same version, changed code in the path dependency: the new sdist's files carry the
+    // same fixed mtime as the old ones, yet the wheel must hold the new code
+    writeFileSync(join(fx.repo, "crates/core/src/lib.rs"), "pub fn answer() -> i64 { 6 * 9 }\n");
+    const second = freshDir("hooks-sdist");
+    runCliOk(["sdist", "-o", second], { cwd: fx.project });
+    expect(answerOf(second)).toBe("54");
   });
 
   it("build_sdist returns the sdist's basename", () => {
