@@ -3,7 +3,8 @@
  * file, parses flags into a typed options object and calls one API function.
  */
 import { Command, CommanderError } from "commander";
-import { createLogger, type Logger, type Verbosity } from "../log.js";
+import pc from "picocolors";
+import { createLogger, type Logger, useColor, type Verbosity } from "../log.js";
 import { isPytsError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { registerCommands } from "./commands.js";
@@ -56,16 +57,19 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       return e.exitCode;
     }
     const log = createLogger(verbose ? "verbose" : "normal");
+    const c = pc.createColors(useColor());
+    const report = (message: string, hint: string | undefined) => {
+      process.stderr.write(`${c.bold(c.red("error:"))} ${message}\n`);
+      if (hint) process.stderr.write(`  ${c.cyan("hint:")} ${hint}\n`);
+    };
     if (isPytsError(e)) {
-      process.stderr.write(`error: ${e.message}\n`);
-      if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
+      report(e.message, e.hint);
       if (verbose && e.stack) log.debug(e.stack);
       return e.exitCode;
     }
     const err = e as Error;
-    process.stderr.write(`error: ${err?.message ?? String(e)}\n`);
+    report(err?.message ?? String(e), verbose ? undefined : "this looks like a bug in pyts-build; rerun with --verbose for the stack trace");
     if (verbose && err?.stack) log.debug(err.stack);
-    else process.stderr.write("  hint: this looks like a bug in pyts-build; rerun with --verbose for the stack trace\n");
     return 1;
   }
 }
