@@ -9,7 +9,7 @@
  * fingerprints; builds of an unpacked sdist use a persistent target folder in
  * the user's cache (see docs/pep517.md).
  */
-import { existsSync, readdirSync, utimesSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -26,6 +26,7 @@ import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { findInterpreters } from "./interpreter.js";
 import { wheelTags } from "./layout.js";
 import { editableLayout } from "./editable.js";
+import { touchTree } from "./touch.js";
 
 export const HOOKS = ["build_wheel", "build_sdist", "build_editable", "prepare_metadata_for_build_wheel", "prepare_metadata_for_build_editable"] as const;
 export type Hook = (typeof HOOKS)[number];
@@ -75,21 +76,6 @@ export function persistentTargetDir(cwd: string, env: NodeJS.ProcessEnv, distNam
   if (env.CARGO_TARGET_DIR || env.PYTS_BUILD_PERSISTENT_TARGET === "0") return undefined;
   if (!existsSync(join(cwd, "PKG-INFO"))) return undefined;
   return join(cacheRoot(env), "target", distName);
-}
-
-/**
- * Give every file below `dir` the current time. An sdist's files all carry one
- * fixed old mtime, and cargo records a path crate's sources relative to the crate,
- * so with a persistent target folder a rebuilt sdist of the same version at a new
- * place would look older than the last build and pass for fresh. Touched, the
- * project's own crates always compile again; registry crates stay reused.
- */
-export function touchTree(dir: string, now = new Date()): void {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) touchTree(p, now);
-    else if (e.isFile()) utimesSync(p, now, now);
-  }
 }
 
 async function wheelHook(o: HookOptions, editable: boolean): Promise<string> {

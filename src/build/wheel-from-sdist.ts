@@ -13,6 +13,7 @@ import { buildSdist, type SdistResult } from "./build-sdist.js";
 import { type BuiltWheel, buildWheels, type BuildWheelsOptions } from "./build-wheel.js";
 import { cargoMetadata } from "./cargo.js";
 import { loadProjectConfig } from "./config.js";
+import { touchTree } from "./touch.js";
 
 export interface SdistAndWheels {
   sdist: SdistResult;
@@ -32,6 +33,7 @@ export async function buildSdistThenWheels(o: BuildWheelsOptions = {}): Promise<
   try {
     await extract({ file: sdist.path, cwd: tmp, strict: true });
     const top = sdist.members[0]?.split("/")[0] as string;
+    touchTree(join(tmp, top)); // the shared target must not take the copy for an older build
     log.step(`Building wheels from the unpacked sdist ${join(tmp, top)}`);
     const rest: BuildWheelsOptions = { ...o };
     delete rest.manifestPath; // a path into the checkout: the unpacked copy is found from its top instead
