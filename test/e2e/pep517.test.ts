@@ -62,7 +62,7 @@ describe.skipIf(!PY311)("pip install from the word-count sdist", () => {
     });
     expect(control.code).not.toBe(0);
     expect(control.out).toMatch(/pyts-build: build_wheel failed/);
-    expect(control.out).toMatch(/pyo3/);
+    expect(control.out).toMatch(/no matching package named `(pyo3|rayon)`/);
     const cache = freshDir("wc-pip-cache");
     const out = pipInstall(python, [sdist], { env: { PYTS_BUILD_CACHE_DIR: cache } });
     expect(out).toMatch(/Successfully installed word-count-0\.1\.0/);
