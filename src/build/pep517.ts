@@ -86,13 +86,13 @@ async function wheelHook(o: HookOptions, editable: boolean): Promise<string> {
     (o.log ?? silentLogger).debug(`building an unpacked sdist: cargo's target folder is ${target}`);
     touchTree(cwd);
   }
-  // Like `pyts-build wheel`: the wheel is audited and tagged with the manylinux policy it meets
-  // ([tool.pyts-build] compatibility, else auto), so `python -m build` output can be published.
-  // An editable wheel holds no extension, so there is nothing to audit.
-  const afterWrite = editable ? undefined : (await import("../manylinux/finalize.js")).manylinuxAfterWrite({});
+  // Like the anchors, a PEP 517 wheel is for the machine that builds it: the plain
+  // linux tag, unless [tool.pyts-build] compatibility asks for a policy (then it is
+  // audited like `pyts-build wheel`). An editable wheel holds no extension.
+  const steps = editable ? {} : (await import("../manylinux/finalize.js")).manylinuxSteps({ fallback: "linux" });
   const wheels = await buildWheels({
     ...buildOptionsFromSettings(o.configSettings),
-    ...(afterWrite ? { afterWrite } : {}),
+    ...steps,
     cwd,
     env: target === undefined ? env : { ...env, CARGO_TARGET_DIR: target },
     ...(o.interpreter !== undefined ? { interpreters: [o.interpreter] } : {}),

@@ -71,6 +71,12 @@ export interface ManylinuxRequest {
   compatibility?: string;
   /** --auditwheel; default `repair` */
   auditwheel?: AuditwheelMode;
+  /** when neither `compatibility` nor the config names one (default `auto`; PEP 517 builds use `linux`) */
+  fallback?: string;
+}
+
+function compatibilityOf(req: ManylinuxRequest, ctx: AfterWriteContext): string {
+  return req.compatibility ?? ctx.config.tool.compatibility ?? req.fallback ?? "auto";
 }
 
 /**
@@ -84,7 +90,7 @@ export function manylinuxAfterWrite(req: ManylinuxRequest, extra: AuditOptions =
     try {
       const done = await finalizeWheel(wheel.path, {
         ...extra,
-        compatibility: req.compatibility ?? ctx.config.tool.compatibility ?? "auto",
+        compatibility: compatibilityOf(req, ctx),
         auditwheel: req.auditwheel ?? "repair",
         linuxTag: platformTag(ctx.interpreter),
         outDir: ctx.outDir,
@@ -116,7 +122,7 @@ export function manylinuxSteps(req: ManylinuxRequest, extra: AuditOptions = {}) 
       const elf = files.flatMap((f) => ("file" in f.source && startsWithElfMagic(f.source.file) ? [{ path: f.path, file: f.source.file }] : []));
       const bytesElf = files.some((f) => "bytes" in f.source && typeof f.source.bytes !== "string" && hasElfMagic(f.source.bytes));
       if (elf.length !== 1 || bytesElf) return undefined;
-      const compatibility = req.compatibility ?? ctx.config.tool.compatibility ?? "auto";
+      const compatibility = compatibilityOf(req, ctx);
       const auditwheel = req.auditwheel ?? "repair";
       const skip = compatibility === "linux" || compatibility === "off" || auditwheel === "skip";
       const decision = chooseCompatibility(skip ? undefined : auditElfFiles(elf, extra), { compatibility, auditwheel, linuxTag: platformTag(ctx.interpreter) });

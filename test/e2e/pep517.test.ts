@@ -78,9 +78,9 @@ describe.skipIf(!PY311)("pip install from the word-count sdist", () => {
     pipInstall(python, [backendWheel()]);
     const dist = freshDir("wc-build-out");
     const out = runOk(python, ["-m", "build", "--no-isolation", "--outdir", dist, EXAMPLE], { env: { PYTS_BUILD_CACHE_DIR: freshDir("wc-build-cache") } });
-    // audited like `pyts-build wheel`: tagged with the manylinux policy the build meets
-    const wheel = /^word_count-0\.1\.0-cp311-cp311-manylinux_2_\d+_x86_64\.whl$/;
-    expect(out).toMatch(/Successfully built word_count-0\.1\.0\.tar\.gz and word_count-0\.1\.0-cp311-cp311-manylinux_2_\d+_x86_64\.whl/);
+    // like the anchors, a PEP 517 wheel carries the plain platform tag (the example sets no compatibility)
+    const wheel = /^word_count-0\.1\.0-cp311-cp311-linux_x86_64\.whl$/;
+    expect(out).toMatch(/Successfully built word_count-0\.1\.0\.tar\.gz and word_count-0\.1\.0-cp311-cp311-linux_x86_64\.whl/);
     const files = readdirSync(dist).sort();
     expect(files).toHaveLength(2);
     expect(files[0]).toMatch(wheel);
@@ -106,11 +106,22 @@ describe.skipIf(!PY311)("the hooks, called directly", () => {
     const wheels = freshDir("hooks-wheel");
     const w = hook(PY311 as string, fx.project, `build_wheel(${JSON.stringify(wheels)})`);
     expect(w.code, w.out).toBe(0);
-    expect(w.result).toMatch(/^'fx-1\.2\.3-cp311-cp311-manylinux_2_\d+_x86_64\.whl'$/);
+    expect(w.result).toBe("'fx-1.2.3-cp311-cp311-linux_x86_64.whl'"); // the plain tag, as prepare_metadata said
     expect(readdirSync(wheels)).toEqual([w.result.slice(1, -1)]);
     const venv = makeVenv(PY311 as string, join(freshDir("hooks-venv"), "v"));
     installWheel(venv, join(wheels, w.result.slice(1, -1)));
     expect(py(venv, "import fx; print(fx.ANSWER)")).toBe("42");
+  });
+
+  it("build_wheel audits and tags for manylinux when [tool.pyts-build] compatibility asks for it", () => {
+    const fx = workspaceFixture(freshDir("hooks-compat"));
+    const pyproject = join(fx.project, "pyproject.toml");
+    writeFileSync(pyproject, readFileSync(pyproject, "utf8").replace("[tool.pyts-build]\n", '[tool.pyts-build]\ncompatibility = "auto"\n'));
+    const wheels = freshDir("hooks-compat-wheel");
+    const w = hook(PY311 as string, fx.project, `build_wheel(${JSON.stringify(wheels)})`);
+    expect(w.code, w.out).toBe(0);
+    expect(w.result).toMatch(/^'fx-1\.2\.3-cp311-cp311-manylinux_2_\d+_x86_64\.whl'$/);
+    expect(readdirSync(wheels)).toEqual([w.result.slice(1, -1)]);
   });
 
   it("in an unpacked sdist, a persistent target never passes off an old build as fresh", () => {
