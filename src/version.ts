@@ -13,7 +13,7 @@ function readVersion(): string {
   return "0.0.0";
 }
 
-// The bundle (scripts/bundle.mjs) has no package.json beside it: esbuild writes the version in here.
+// The bundle (python/bundle.mjs) has no package.json beside it: esbuild writes the version in here.
 declare const __PYTS_BUILD_VERSION__: string | undefined;
 
 export const VERSION: string = typeof __PYTS_BUILD_VERSION__ === "string" ? __PYTS_BUILD_VERSION__ : readVersion();

@@ -59,7 +59,7 @@ JavaScript file, with Node.js 20 or newer (\`PYTS_BUILD_NODE\` names another nod
 export async function buildBackendWheel(outDir: string, opts: { epoch?: number; sources?: BackendSources } = {}): Promise<string> {
   const src = opts.sources ?? backendSources();
   if (!existsSync(src.bundle)) {
-    throw new PytsError(`the CLI bundle ${src.bundle} is missing`, "run `npm run build` (tsc, then scripts/bundle.mjs) first");
+    throw new PytsError(`the CLI bundle ${src.bundle} is missing`, "run `npm run build` (tsc, then python/bundle.mjs) first");
   }
   const pyFiles = existsSync(src.pythonPackage) ? readdirSync(src.pythonPackage).filter((f) => f.endsWith(".py")).sort() : [];
   if (!pyFiles.includes("__init__.py")) {

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), ".."); // python/ is one level below the package root
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const outfile = join(root, "dist/bundle/pyts-build.mjs");
 
