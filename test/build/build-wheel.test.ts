@@ -1,22 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { planBuilds } from "../../src/build/build-wheel.js";
 import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
+import { fakeInterpreter } from "../helpers/interpreter-info.js";
 
-const cp = (minor: number, extra: Partial<InterpreterInfo> = {}): InterpreterInfo => ({
-  executable: `/py/3.${minor}`,
-  implementation: "cpython",
-  major: 3,
-  minor,
-  abiflags: "",
-  extSuffix: `.cpython-3${minor}-x86_64-linux-gnu.so`,
-  soabi: `cpython-3${minor}-x86_64-linux-gnu`,
-  platform: "linux-x86_64",
-  pointerWidth: 64,
-  system: "linux",
-  machine: "x86_64",
-  gilDisabled: false,
-  ...extra,
-});
+const cp = fakeInterpreter;
 const pypy = cp(9, { executable: "/py/pypy", implementation: "pypy" });
 const freeThreaded = cp(13, { executable: "/py/3.13t", gilDisabled: true });
 const plan = (interps: InterpreterInfo[], abi3: number | "current" | undefined) =>

@@ -6,22 +6,10 @@ import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
 import { layoutWheel, reexportInit, wheelTags } from "../../src/build/layout.js";
 import { addWheelContents } from "../../src/wheel/wheel.js";
 import { MemoryWriter } from "../../src/wheel/writer.js";
+import { fakeInterpreter } from "../helpers/interpreter-info.js";
 import { writeTree } from "../helpers/tree.js";
 
-const CP311: InterpreterInfo = {
-  executable: "/usr/bin/python3.11",
-  implementation: "cpython",
-  major: 3,
-  minor: 11,
-  abiflags: "",
-  extSuffix: ".cpython-311-x86_64-linux-gnu.so",
-  soabi: "cpython-311-x86_64-linux-gnu",
-  platform: "linux-x86_64",
-  pointerWidth: 64,
-  system: "linux",
-  machine: "x86_64",
-  gilDisabled: false,
-};
+const CP311: InterpreterInfo = fakeInterpreter(11, { executable: "/usr/bin/python3.11" });
 const PYPY: InterpreterInfo = {
   ...CP311,
   executable: "/usr/bin/pypy3",

@@ -13,23 +13,10 @@ import {
   tagsToString,
   wheelTagLines,
 } from "../../src/wheel/tags.js";
+import { fakeInterpreter } from "../helpers/interpreter-info.js";
 
 function interp(over: Partial<InterpreterInfo>): InterpreterInfo {
-  return {
-    executable: "/usr/bin/python3.11",
-    implementation: "cpython",
-    major: 3,
-    minor: 11,
-    abiflags: "",
-    extSuffix: ".cpython-311-x86_64-linux-gnu.so",
-    soabi: "cpython-311-x86_64-linux-gnu",
-    platform: "linux-x86_64",
-    pointerWidth: 64,
-    system: "linux",
-    machine: "x86_64",
-    gilDisabled: false,
-    ...over,
-  };
+  return fakeInterpreter(11, { executable: "/usr/bin/python3.11", ...over });
 }
 
 describe("python/abi tags", () => {
