@@ -16,7 +16,8 @@ describe("bindings = bin", () => {
     cpSync(fixture("bin-hello"), d, { recursive: true });
     const r = runCliOk(["wheel", "-i", py311, "-o", "out", "--json", "--strip"], { cwd: d });
     const [w] = JSON.parse(r.stdout) as BuiltWheel[];
-    expect(w?.fileName).toBe("bin_hello-0.1.0-py3-none-linux_x86_64.whl");
+    // the binary is audited like an extension: tagged with the manylinux policy it meets
+    expect(w?.fileName).toMatch(/^bin_hello-0\.1\.0-py3-none-manylinux_2_\d+_x86_64(\.manylinux\w+)?\.whl$/);
     expect(wheelNames(SYSTEM_PYTHON, w?.path as string).filter((n) => !n.includes(".dist-info/"))).toEqual(["bin_hello-0.1.0.data/scripts/bin-hello"]);
     twineCheck(w?.path as string);
     const venvDir = join(d, "venv");
