@@ -15,6 +15,14 @@ export function registerAudit(program: Command): void {
     .argument("<wheel...>", "wheel files")
     .option("--json", "print the reports as JSON")
     .option("--plat <policy>", "fail unless every wheel meets this policy as it is (e.g. manylinux2014, manylinux_2_28)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  pyts-build audit target/wheels/*.whl              the best policy, and why not a better one
+  pyts-build audit --json dist/x.whl | jq .         for scripts
+  pyts-build audit --plat manylinux2014 dist/*.whl  exit 1 unless each one meets manylinux2014`,
+    )
     .action(async (wheels: string[], flags: AuditFlags) => {
       // loaded on use, so other commands start fast
       const [{ evaluationFor }, { hintFor, summarizeReasons }, { policyLabel }, { formatReport, reportToJson }, { auditWheel }] = await Promise.all([

@@ -16,6 +16,13 @@ export function registerRepair(program: Command): void {
     .requiredOption("-w, --wheel-dir <dir>", "where to write the repaired wheels")
     .option("--plat <policy>", "target policy (manylinux2014, manylinux_2_28, ...); default: the best one a repair reaches")
     .option("--strip", "strip symbols from the extensions and the bundled libraries")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  pyts-build repair dist/x-1.0-cp311-cp311-linux_x86_64.whl -w wheelhouse
+  pyts-build repair dist/*.whl -w wheelhouse --plat manylinux2014`,
+    )
     .action(async (wheels: string[], flags: RepairFlags, cmd: Command) => {
       const log = loggerFor(cmd);
       const [{ policyLabel }, { repairWheel }] = await Promise.all([import("../manylinux/policy.js"), import("../manylinux/repair.js")]);

@@ -1,11 +1,11 @@
 /** `pyts-build sdist`: a source distribution (.tar.gz) that rebuilds the wheel anywhere. */
 import type { Command } from "commander";
-import { buildSdist } from "../build/build-sdist.js";
 import { loggerFor } from "./main.js";
 
 interface SdistFlags {
   manifestPath?: string;
   out?: string;
+  json?: boolean;
 }
 
 export function registerSdist(program: Command): void {
@@ -14,13 +14,23 @@ export function registerSdist(program: Command): void {
     .description("build a source distribution {name}-{version}.tar.gz (crate, path dependencies, Python sources, readme, licenses)")
     .option("-m, --manifest-path <path>", "the crate's Cargo.toml (default: the one next to pyproject.toml)")
     .option("-o, --out <dir>", "output folder (default: <cargo target dir>/wheels)")
+    .option("--json", "print {path, members} as JSON on stdout")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  pyts-build sdist                     target/wheels/<name>-<version>.tar.gz
+  pyts-build sdist -o dist --json      into dist/, and list what went in
+  pyts-build wheel --sdist             the sdist, then the wheel built from it (proves it is complete)`,
+    )
     .action(async (flags: SdistFlags, cmd: Command) => {
+      const { buildSdist } = await import("../build/build-sdist.js"); // loaded on use: fast start-up
       const r = await buildSdist({
         logger: loggerFor(cmd),
         ...(flags.manifestPath !== undefined ? { manifestPath: flags.manifestPath } : {}),
         ...(flags.out !== undefined ? { outDir: flags.out } : {}),
       });
       // stdout carries only the result, for scripts
-      process.stdout.write(r.path + "\n");
+      process.stdout.write(flags.json ? JSON.stringify({ path: r.path, members: r.members }, null, 2) + "\n" : r.path + "\n");
     });
 }

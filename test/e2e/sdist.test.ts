@@ -4,6 +4,7 @@
  * cargo) and imported by a real interpreter, and bad projects fail with one
  * line and leave nothing behind.
  */
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -39,6 +40,11 @@ describe.skipIf(!PY311)("pyts-build sdist (CLI)", () => {
     expect(pathA).toBe(join(out, "a", "fx-1.2.3.tar.gz"));
     expect(sha256(pathA)).toBe(sha256(b.stdout.trim()));
     twineCheck(pathA);
+    // --json: the path and the members, which are exactly what the tarball holds (read by GNU tar)
+    const j = JSON.parse(runCliOk(["sdist", "-o", join(out, "c"), "--json"], { cwd: fx.project, env }).stdout) as { path: string; members: string[] };
+    expect(j.path).toBe(join(out, "c", "fx-1.2.3.tar.gz"));
+    const listed = execFileSync("tar", ["-tzf", j.path], { encoding: "utf8" }).split("\n").filter((l) => l && !l.endsWith("/"));
+    expect(j.members.filter((m) => !m.endsWith("/")).sort()).toEqual(listed.sort());
   });
 
   it("wheel --sdist builds the wheel from the unpacked sdist of a workspace member with a path dependency", () => {
