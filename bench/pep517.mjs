@@ -93,7 +93,7 @@ try {
   console.log(`repeated build_wheel: ${fmtSeconds(hookMedian)} (target < 1 s: ${hookMedian < 1 ? "met" : "NOT met"})`);
   console.log(`a changing PYO3_PYTHON costs ${ratio(switchMedian, hookMedian)} the stable one (pyo3's build script reruns)`);
   console.log(`the persistent target folder makes pip install from the sdist ${ratio(coldMedian, warmMedian)} faster`);
-  console.log("setuptools-rust side by side: not measured (python3-setuptools-rust brings Debian's own rustc into /usr/bin; not installed on this shared machine)");
+  console.log("setuptools-rust side by side: see bench/peers.mjs (the same crate built by both tools, alternated)");
 } finally {
   removeWork(work);
 }

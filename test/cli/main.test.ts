@@ -46,10 +46,10 @@ describe("pyts-build (the CLI shell)", () => {
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^error: .*nowhere\/Cargo\.toml/);
     expect(lines[1]).toMatch(/^ {2}hint: /);
-    expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+    expect(r.stderr).not.toMatch(/\n\s+at .*\.m?js:\d+/);
     const v = runCli(["-v", "wheel", "-m", missing]);
     expect(v.code).toBe(1);
-    expect(v.stderr).toMatch(/\n\s+at .*\.js:\d+/);
+    expect(v.stderr).toMatch(/\n\s+at .*\.m?js:\d+/);
   });
 
   it("colour on a terminal, none with NO_COLOR, none into a pipe", () => {
