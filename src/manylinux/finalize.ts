@@ -125,9 +125,14 @@ export function manylinuxSteps(req: ManylinuxRequest, extra: AuditOptions = {}) 
       const compatibility = compatibilityOf(req, ctx);
       const auditwheel = req.auditwheel ?? "repair";
       const skip = compatibility === "linux" || compatibility === "off" || auditwheel === "skip";
-      const decision = chooseCompatibility(skip ? undefined : auditElfFiles(elf, extra), { compatibility, auditwheel, linuxTag: platformTag(ctx.interpreter) });
+      const report = skip ? undefined : auditElfFiles(elf, extra);
+      const decision = chooseCompatibility(report, { compatibility, auditwheel, linuxTag: platformTag(ctx.interpreter) });
       if (decision.grafts.length > 0) return undefined; // bundling works on the written wheel
       for (const w of decision.warnings) ctx.log.warn(w);
+      if (report && decision.policy) {
+        const needs = Object.entries(report.highest).map(([ns, v]) => `${ns}_${v}`).join(", ");
+        ctx.log.debug(`audit: ${policyLabel(decision.policy)}${needs ? ` (newest symbol versions needed: ${needs})` : ""}`);
+      }
       decidedBeforeWrite = true;
       return decision.platformTags;
     },
