@@ -6,7 +6,7 @@
 import { basename, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { type Logger, silentLogger } from "../log.js";
-import { supportsAbi3 } from "../wheel/tags.js";
+import { supportsAbi3, tagsToString, withPlatforms } from "../wheel/tags.js";
 import { writeWheel } from "../wheel/wheel.js";
 import { runCargoJson, cargoBuildArgs, cargoMetadata, type CargoMetadata, type CargoOptions, type CargoRun } from "./cargo.js";
 import { sharedLibraryOf } from "./cargo-messages.js";
@@ -167,12 +167,12 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     const ctx: AfterWriteContext = { config, interpreter: interp, outDir, log };
     const plain = wheelTags(interp, { bindings: config.tool.bindings, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
     const platforms = o.platformTags ? await o.platformTags(files, ctx) : undefined;
-    const tags = platforms ? plain.flatMap((t) => platforms.map((platform) => ({ ...t, platform }))) : plain;
+    const tags = platforms ? withPlatforms(plain, platforms) : plain;
     const path = await writeWheel({ metadata: config.metadata, tags, files, entryPoints: config.entryPoints, licenseFiles: config.licenseFiles }, outDir);
     let wheel: BuiltWheel = {
       path,
       fileName: basename(path),
-      tags: tags.map((t) => `${t.python}-${t.abi}-${t.platform}`),
+      tags: tags.map(tagsToString),
       abi3: unit.abi3Minor !== undefined && supportsAbi3(interp),
       interpreter: describe(interp),
     };

@@ -10,12 +10,12 @@ import type { WheelFile } from "../wheel/wheel.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
 import { openWheel, rewriteWheel } from "../wheel/reader.js";
-import { expandTagSet, platformTag, tagsToString } from "../wheel/tags.js";
+import { expandTagSet, platformTag, tagsToString, withPlatforms } from "../wheel/tags.js";
 import { type AuditOptions, auditElfFiles } from "./audit.js";
 import { hasElfMagic } from "./elf.js";
 import { type AuditwheelMode, chooseCompatibility, type CompatibilityDecision } from "./compatibility.js";
 import { policyLabel } from "./policy.js";
-import { repairWheel, withPlatforms } from "./repair.js";
+import { repairWheel } from "./repair.js";
 import { auditWheel, startsWithElfMagic } from "./wheel-audit.js";
 
 export interface FinalizeOptions extends AuditOptions {

@@ -12,7 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
 import { AuditError, ValidationError } from "../errors.js";
 import { openWheel, rewriteWheel } from "../wheel/reader.js";
-import type { WheelTag } from "../wheel/tags.js";
+import { withPlatforms } from "../wheel/tags.js";
 import { type AuditOptions, auditElfFiles, evaluationFor, type Graft, type PolicyEvaluation } from "./audit.js";
 import { hintFor, summarizeReasons } from "./explain.js";
 import { readElfFile } from "./elf.js";
@@ -50,22 +50,6 @@ export interface RepairResult {
   grafted: GraftedLibrary[];
   /** the audit of the input wheel */
   report: WheelAuditReport;
-}
-
-/** Every (python, abi) pair of `tags` with each of `platforms`, in order, without repeats. */
-export function withPlatforms(tags: WheelTag[], platforms: string[]): WheelTag[] {
-  const out: WheelTag[] = [];
-  const seen = new Set<string>();
-  for (const t of tags) {
-    for (const platform of platforms) {
-      const key = `${t.python}-${t.abi}-${platform}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        out.push({ python: t.python, abi: t.abi, platform });
-      }
-    }
-  }
-  return out;
 }
 
 /** `libfoo.so.1.2.3` + digest -> `libfoo-1a2b3c4d.so.1.2.3` */

@@ -155,3 +155,20 @@ export function parseWheelFileName(fileName: string): WheelFileName {
   if (build !== undefined) out.build = build;
   return out;
 }
+
+/** Every (python, abi) pair of `tags` with each of `platforms`, in order, without repeats. */
+export function withPlatforms(tags: WheelTag[], platforms: string[]): WheelTag[] {
+  const out: WheelTag[] = [];
+  const seen = new Set<string>();
+  for (const t of tags) {
+    for (const platform of platforms) {
+      const tag = { python: t.python, abi: t.abi, platform };
+      const key = tagsToString(tag);
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(tag);
+      }
+    }
+  }
+  return out;
+}

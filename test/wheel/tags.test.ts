@@ -12,6 +12,7 @@ import {
   supportsAbi3,
   tagsToString,
   wheelTagLines,
+  withPlatforms,
 } from "../../src/wheel/tags.js";
 import { fakeInterpreter } from "../helpers/interpreter-info.js";
 
@@ -128,5 +129,21 @@ describe("parseWheelFileName", () => {
     ["foo-1.0-py3..x-none-any.whl", /not a tag set/],
   ])("rejects %s", (n, why) => {
     expect(() => parseWheelFileName(n)).toThrow(why);
+  });
+});
+
+describe("withPlatforms", () => {
+  it("pairs every (python, abi) with each platform, in order, without repeats", () => {
+    const tags = [
+      { python: "cp311", abi: "cp311", platform: "linux_x86_64" },
+      { python: "cp311", abi: "cp311", platform: "linux_i686" },
+      { python: "pp39", abi: "pypy39_pp73", platform: "linux_x86_64" },
+    ];
+    expect(withPlatforms(tags, ["manylinux_2_17_x86_64", "manylinux2014_x86_64"]).map(tagsToString)).toEqual([
+      "cp311-cp311-manylinux_2_17_x86_64",
+      "cp311-cp311-manylinux2014_x86_64",
+      "pp39-pypy39_pp73-manylinux_2_17_x86_64",
+      "pp39-pypy39_pp73-manylinux2014_x86_64",
+    ]);
   });
 });
