@@ -3,12 +3,13 @@
  * (every python3.X / pypy3.X found on PATH and in pyenv), or `python3`.
  * Each is resolved to a stable real executable and described once.
  */
-import { accessSync, constants, existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { InterpreterError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
 import { parseSpecifier, parseVersion, type Specifier } from "../wheel/pep440.js";
+import { isExecutableFile, which } from "./fs-util.js";
 import type { InterpreterInfo } from "./interpreter-info.js";
 import { INSTALL_HINT, queryInterpreter } from "./interpreter-query.js";
 import { isPyenvShim, pyenvRoot, resolvePyenvShim } from "./pyenv.js";
@@ -29,26 +30,6 @@ export interface FindInterpretersOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   log?: Logger;
-}
-
-function isExecutableFile(p: string): boolean {
-  try {
-    if (!statSync(p).isFile()) return false;
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `which`: the first executable `name` on PATH. */
-export function which(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? "").split(":")) {
-    if (dir === "") continue;
-    const p = join(dir, name);
-    if (isExecutableFile(p)) return p;
-  }
-  return undefined;
 }
 
 /** A -i value as a command name: `3.12` -> `python3.12`. */

@@ -3,28 +3,12 @@
  * DT_NEEDED entries, set the run path. Found on PATH; a missing tool is a
  * ToolMissingError that says how to install it.
  */
-import { accessSync, constants } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { delimiter, join } from "node:path";
+import { which } from "../build/fs-util.js";
 import { AuditError, ToolMissingError } from "../errors.js";
 
-/** The first executable `name` on PATH, or undefined. */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? "").split(delimiter)) {
-    if (dir === "") continue;
-    const p = join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 export function requirePatchelf(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
-  const p = explicit ?? findOnPath("patchelf", env);
+  const p = explicit ?? which("patchelf", env);
   if (!p) {
     throw new ToolMissingError(
       "repairing a wheel needs the patchelf program, which is not on PATH",
@@ -35,7 +19,7 @@ export function requirePatchelf(explicit?: string, env: NodeJS.ProcessEnv = proc
 }
 
 export function requireStrip(env: NodeJS.ProcessEnv = process.env): string {
-  const p = findOnPath("strip", env);
+  const p = which("strip", env);
   if (!p) throw new ToolMissingError("--strip needs the strip program (GNU binutils), which is not on PATH", "install binutils (`apt-get install binutils`), or repair without --strip");
   return p;
 }
