@@ -1,20 +1,10 @@
 /** Checks and treatment of the built shared library before it goes into a wheel. */
 import { execFile } from "node:child_process";
-import { closeSync, copyFileSync, mkdirSync, openSync, readSync, renameSync } from "node:fs";
+import { copyFileSync, mkdirSync, renameSync } from "node:fs";
 import { basename, join } from "node:path";
 import { CargoError, ConfigError, ToolMissingError } from "../errors.js";
-import { hasElfMagic, readElfFile } from "../manylinux/elf.js";
-
-function head(path: string, n = 4): Uint8Array {
-  const fd = openSync(path, "r");
-  try {
-    const b = Buffer.alloc(n);
-    readSync(fd, b, 0, n, 0);
-    return b;
-  } finally {
-    closeSync(fd);
-  }
-}
+import { readElfFile, startsWithElfMagic } from "../manylinux/elf.js";
+import { isLibpython } from "../manylinux/policy.js";
 
 /**
  * An extension must not link libpython: the interpreter that imports it
@@ -22,8 +12,8 @@ function head(path: string, n = 4): Uint8Array {
  * crash or refuse it. With pyo3 this means the `extension-module` feature is off.
  */
 export function checkNotLinkedToLibpython(lib: string, usesPyo3: boolean): void {
-  if (!hasElfMagic(head(lib))) return; // Mach-O / PE: not checked here
-  const needed = readElfFile(lib).needed.filter((n) => /^libpython\d/.test(n));
+  if (!startsWithElfMagic(lib)) return; // Mach-O / PE: not checked here
+  const needed = readElfFile(lib).needed.filter(isLibpython);
   if (needed.length === 0) return;
   throw new ConfigError(
     `${basename(lib)} links ${needed.join(", ")}: a Python extension module must not link libpython`,

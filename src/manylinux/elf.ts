@@ -10,6 +10,7 @@
  * ElfError, never a hang or an out-of-range read. Layouts: /usr/include/elf.h.
  */
 import { type ByteSource, bufferSource, fileSource, truncated } from "./byte-source.js";
+import { closeSync, openSync, readSync } from "node:fs";
 import { ElfError } from "../errors.js";
 
 export const EM_386 = 3;
@@ -127,6 +128,17 @@ export interface ElfFile {
 /** True when the bytes start with the ELF magic. */
 export function hasElfMagic(head: Uint8Array): boolean {
   return head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
+}
+
+/** Whether a file on disk starts with the ELF magic (reads 4 bytes). */
+export function startsWithElfMagic(file: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const b = Buffer.alloc(4);
+    return readSync(fd, b, 0, 4, 0) === 4 && hasElfMagic(b);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The x86-64 micro-architecture level a GNU_PROPERTY_X86_ISA_1_NEEDED mask asks for (1 = baseline). */

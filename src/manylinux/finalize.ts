@@ -12,11 +12,11 @@ import { silentLogger } from "../log.js";
 import { openWheel, rewriteWheel } from "../wheel/reader.js";
 import { expandTagSet, platformTag, tagsToString, withPlatforms } from "../wheel/tags.js";
 import { type AuditOptions, auditElfFiles } from "./audit.js";
-import { hasElfMagic } from "./elf.js";
+import { hasElfMagic, startsWithElfMagic } from "./elf.js";
 import { type AuditwheelMode, chooseCompatibility, type CompatibilityDecision } from "./compatibility.js";
 import { policyLabel } from "./policy.js";
 import { repairWheel } from "./repair.js";
-import { auditWheel, startsWithElfMagic } from "./wheel-audit.js";
+import { auditWheel } from "./wheel-audit.js";
 
 export interface FinalizeOptions extends AuditOptions {
   /** `auto` (default), `pypi`, `linux`/`off`, or a policy name/alias */

@@ -169,9 +169,9 @@ export function isMuslLibc(name: string): boolean {
   return name === "libc.so" || /^libc\.musl-[a-z0-9_]+\.so\.1$/.test(name);
 }
 
-/** `libpython3.11.so.1.0`, `libpython3.13t.so`, `libpython2.7.so.1` ... */
+/** `libpython3.11.so.1.0`, `libpython3.13t.so`, `libpython2.7.so.1`, the stable-ABI `libpython3.so` ... */
 export function isLibpython(name: string): boolean {
-  return /^libpython\d+\.\d+/.test(name);
+  return /^libpython\d/.test(name);
 }
 
 function eraFor(minor: number): Era {

@@ -4,13 +4,12 @@
  * `$ORIGIN` paths between its files resolve as they will in site-packages;
  * every entry with the ELF magic is audited.
  */
-import { closeSync, openSync, readSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openWheel, type OpenedWheel } from "../wheel/reader.js";
 import { type AuditFile, type AuditOptions, type AuditReport, auditElfFiles } from "./audit.js";
-import { hasElfMagic } from "./elf.js";
+import { startsWithElfMagic } from "./elf.js";
 
 export interface ExtractedFile extends AuditFile {
   /** where the file lands in site-packages, relative to it */
@@ -28,17 +27,6 @@ export function installPathOf(entry: string, dataDir: string): string {
     if (entry.startsWith(prefix)) return entry.slice(prefix.length);
   }
   return entry;
-}
-
-/** Whether a file on disk starts with the ELF magic. */
-export function startsWithElfMagic(file: string): boolean {
-  const fd = openSync(file, "r");
-  try {
-    const b = Buffer.alloc(4);
-    return readSync(fd, b, 0, 4, 0) === 4 && hasElfMagic(b);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Extract every file of an opened wheel under `root` at its install path; return the ELF ones. */

@@ -85,6 +85,7 @@ describe("libraries", () => {
     expect(isDynamicLoader("libld.so")).toBe(false);
     expect(isLibpython("libpython3.11.so.1.0")).toBe(true);
     expect(isLibpython("libpython3.13t.so")).toBe(true);
+    expect(isLibpython("libpython3.so")).toBe(true); // the stable-ABI library: linking it is the same mistake
     expect(isLibpython("libpythonista.so")).toBe(false);
     expect(isMuslLibc("libc.musl-x86_64.so.1")).toBe(true);
     expect(isMuslLibc("libc.so")).toBe(true);
