@@ -7,14 +7,14 @@
  * noisy, so compare A and B in one run and quote medians and ratios.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, homedir, loadavg } from "node:os";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { join, resolve } from "node:path";
+import { DEBIAN_REGISTRY, findCPython, hermeticEnv, writeOfflineCargoHome } from "../test/helpers/hermetic.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const BENCH_WORK = join(ROOT, "bench/.work");
 export const CLI = join(ROOT, "bin/pyts-build.js");
-const DEBIAN_REGISTRY = "/usr/share/cargo/registry";
 
 // ---------------------------------------------------------------- statistics
 
@@ -24,11 +24,6 @@ export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-export function mean(xs) {
-  if (xs.length === 0) throw new Error("mean of no values");
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 /** min, median, max and the count, for a line of a table. */
@@ -141,64 +136,16 @@ export function removeWork(dir) {
  * otherwise undefined and cargo uses its usual configuration.
  */
 export function offlineCargoHome() {
-  if (!existsSync(DEBIAN_REGISTRY)) return undefined;
-  const home = join(BENCH_WORK, "cargo-home");
-  mkdirSync(home, { recursive: true });
-  const cfg = join(home, "config.toml");
-  if (!existsSync(cfg)) {
-    writeFileSync(
-      cfg,
-      `[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "${DEBIAN_REGISTRY}"\n[net]\noffline = true\n`,
-    );
-  }
-  return home;
+  return existsSync(DEBIAN_REGISTRY) ? writeOfflineCargoHome(join(BENCH_WORK, "cargo-home")) : undefined;
 }
 
-/**
- * The environment benchmarks run cargo, pip and the CLI in: offline and
- * hermetic. Keep in step with testEnv() in test/helpers/env.ts, so a benchmark
- * measures what the tests check.
- */
+/** The environment benchmarks run cargo, pip and the CLI in: the tests' hermetic one (test/helpers/hermetic.mjs). */
 export function benchEnv(extra = {}) {
-  const env = { ...process.env };
-  const cargoHome = offlineCargoHome();
-  if (cargoHome) env.CARGO_HOME = cargoHome;
-  env.RUSTUP_HOME = process.env.RUSTUP_HOME ?? join(homedir(), ".rustup");
-  env.PIP_CONFIG_FILE = "/dev/null";
-  env.PIP_NO_INDEX = "1";
-  env.PIP_DISABLE_PIP_VERSION_CHECK = "1";
-  // A machine-wide PIP_FIND_LINKS (a local wheel folder) must not feed "offline" runs.
-  delete env.PIP_FIND_LINKS;
-  env.NO_COLOR = "1";
-  delete env.VIRTUAL_ENV;
-  delete env.PYO3_PYTHON;
-  const cargoBin = join(homedir(), ".cargo/bin");
-  if (!(env.PATH ?? "").split(":").includes(cargoBin)) env.PATH = `${cargoBin}:${env.PATH ?? ""}`;
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
+  return hermeticEnv(offlineCargoHome(), extra);
 }
 
-/** Real path of CPython `major.minor` (pyenv's versions, then /usr/bin), or undefined. */
-export function findPython(minor) {
-  const root = process.env.PYENV_ROOT ?? join(homedir(), ".pyenv");
-  const versions = join(root, "versions");
-  if (existsSync(versions)) {
-    const hit = readdirSync(versions)
-      .filter((v) => v === minor || v.startsWith(minor + "."))
-      .sort()
-      .pop();
-    const p = hit && join(versions, hit, "bin", "python" + minor);
-    if (p && existsSync(p)) return p;
-  }
-  for (const dir of ["/usr/bin", "/usr/local/bin"]) {
-    const p = join(dir, "python" + minor);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
-}
+/** Real path of CPython `major.minor` (the newest pyenv release, then /usr/bin), or undefined. */
+export const findPython = findCPython;
 
 /** A venv (with pip) for `python` in a fresh work folder; returns its python. */
 export function makeVenv(python, dir = mkdtempWork("venv")) {

@@ -3,78 +3,29 @@
  * which interpreters this machine has, hermetic environments for cargo and pip.
  * None of this is known to the tool itself.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join, resolve } from "node:path";
-import { homedir } from "node:os";
+import { DEBIAN_REGISTRY, findCPython, hermeticEnv, writeOfflineCargoHome } from "./hermetic.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const WORK = join(ROOT, "test/.work");
 export const CLI = join(ROOT, "bin/pyts-build.js");
-export const DEBIAN_REGISTRY = "/usr/share/cargo/registry";
+export { DEBIAN_REGISTRY };
 export const OFFLINE_CARGO_HOME = join(WORK, "cargo-home");
 
 /** A CARGO_HOME whose config replaces crates.io by Debian's crate directory. */
 export function ensureOfflineCargoHome(): string {
-  mkdirSync(OFFLINE_CARGO_HOME, { recursive: true });
-  const cfg = join(OFFLINE_CARGO_HOME, "config.toml");
-  if (!existsSync(cfg)) {
-    writeFileSync(
-      cfg,
-      `[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "${DEBIAN_REGISTRY}"\n` +
-        `[net]\noffline = true\n`,
-    );
-  }
-  return OFFLINE_CARGO_HOME;
+  return writeOfflineCargoHome(OFFLINE_CARGO_HOME);
 }
 
 /** Environment for running the CLI / cargo / pip hermetically. */
 export function testEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  env.CARGO_HOME = ensureOfflineCargoHome();
-  env.RUSTUP_HOME = process.env.RUSTUP_HOME ?? join(homedir(), ".rustup");
-  env.PIP_CONFIG_FILE = "/dev/null";
-  env.PIP_NO_INDEX = "1";
-  env.PIP_DISABLE_PIP_VERSION_CHECK = "1";
-  // This machine sets PIP_FIND_LINKS=/opt/wheels: a local wheel folder must not feed "offline" tests.
-  delete env.PIP_FIND_LINKS;
-  env.NO_COLOR = "1";
-  delete env.VIRTUAL_ENV;
-  delete env.PYO3_PYTHON;
-  const cargoBin = join(homedir(), ".cargo/bin");
-  if (!(env.PATH ?? "").split(":").includes(cargoBin)) env.PATH = `${cargoBin}:${env.PATH ?? ""}`;
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
+  return hermeticEnv(ensureOfflineCargoHome(), extra);
 }
 
-function pyenvRoot(): string | undefined {
-  if (process.env.PYENV_ROOT) return process.env.PYENV_ROOT;
-  const guess = join(homedir(), ".pyenv");
-  return existsSync(guess) ? guess : undefined;
-}
-
-/** Real path of a CPython `major.minor` from pyenv (or PATH), undefined if absent. */
-export function cpython(minor: string): string | undefined {
-  const root = pyenvRoot();
-  if (root && existsSync(join(root, "versions"))) {
-    const hit = readdirSync(join(root, "versions"))
-      .filter((v) => v === minor || v.startsWith(minor + "."))
-      .sort()
-      .pop();
-    if (hit) {
-      const p = join(root, "versions", hit, "bin", "python" + minor);
-      if (existsSync(p)) return p;
-    }
-  }
-  for (const dir of ["/usr/bin", "/usr/local/bin"]) {
-    const p = join(dir, "python" + minor);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
-}
+/** Real path of a CPython `major.minor` (the newest pyenv release, else /usr/bin), undefined if absent. */
+export { findCPython as cpython };
 
 export function pypy(): string | undefined {
   return ["/usr/bin/pypy3"].find((p) => existsSync(p));
