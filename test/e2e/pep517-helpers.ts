@@ -11,7 +11,7 @@ let backendDir: string | undefined;
 export function backendWheelDir(): string {
   if (backendDir) return backendDir;
   if (!existsSync(join(ROOT, "dist/bundle/pyts-build.mjs"))) {
-    throw new Error("dist/bundle/pyts-build.mjs is missing: run `npm run build` (tsc + scripts/bundle.mjs)");
+    throw new Error("dist/bundle/pyts-build.mjs is missing: run `npm run build` (tsc + python/bundle.mjs)");
   }
   const dir = freshDir("backend-wheel");
   runCliOk(["backend-wheel", "-o", dir]);
