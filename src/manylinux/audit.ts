@@ -287,17 +287,18 @@ export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): Audi
         if (allowed(name) || isInternalName(name) || isLibpython(name)) continue;
         reasons.push({ kind: "library", library: name, neededBy: f.path, ...optional("allowedFrom", firstAllowing((q) => q.libraries.has(name))) });
       }
-      reasons.push(...objectReasons(f, p, (lib) => allowed(lib) && !isInternalName(lib)));
     }
+    // symbol-version needs of the wheel's own files count the same before and after bundling
+    const ownObjectReasons = files.flatMap((f) => objectReasons(f, p, (lib) => allowed(lib) && !isInternalName(lib)));
+    reasons.push(...ownObjectReasons);
     // after bundling every outside library the policy does not allow (and their own such needs)
     const grafts = new Map<string, Graft>();
-    const repairReasons: Reason[] = [];
+    const repairReasons: Reason[] = [...ownObjectReasons];
     const queue: { name: string; r: Resolved | undefined; by: string; loaders: Loader[] }[] = [];
     for (const f of files) {
       for (const [name, r] of resolutions.get(f.path)!) {
         if (!allowed(name) && !internal(r)) queue.push({ name, r, by: f.path, loaders: [f] });
       }
-      repairReasons.push(...objectReasons(f, p, (lib) => allowed(lib) && !isInternalName(lib)));
     }
     while (queue.length) {
       const { name, r, by, loaders } = queue.shift()!;

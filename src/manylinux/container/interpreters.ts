@@ -130,4 +130,3 @@ export function selectInterpreters(available: InterpreterInfo[], requested: stri
   return chosen;
 }
 
-export { QUERY_SCRIPT };

@@ -97,11 +97,6 @@ export function checkMountableToolchain(t: HostToolchain): void {
   }
 }
 
-/** The architecture part of a target triple ("x86_64-unknown-linux-gnu" -> "x86_64"). */
-export function tripleArch(triple: string): string {
-  return triple.split("-")[0] ?? "";
-}
-
 export function hostRustSetup(t: HostToolchain): RustSetup {
   return {
     mode: "host",
