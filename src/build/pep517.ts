@@ -28,8 +28,8 @@ import { wheelTags } from "./layout.js";
 import { editableLayout } from "./editable.js";
 import { touchTree } from "./touch.js";
 
-export const HOOKS = ["build_wheel", "build_sdist", "build_editable", "prepare_metadata_for_build_wheel", "prepare_metadata_for_build_editable"] as const;
-export type Hook = (typeof HOOKS)[number];
+import type { Hook } from "./pep517-hooks.js";
+export { type Hook, HOOKS } from "./pep517-hooks.js";
 
 export interface HookOptions {
   out: string;

@@ -1,6 +1,6 @@
 /** `pyts-build wheel` (alias `build`): build wheels for one or more interpreters. */
 import { type Command, Option } from "commander";
-import { AUDITWHEEL_MODES, type AuditwheelMode } from "../manylinux/compatibility.js";
+import { AUDITWHEEL_MODES, type AuditwheelMode } from "../manylinux/auditwheel-mode.js";
 import { loggerFor } from "./main.js";
 import { addCompileOptions, type CompileFlags, compileOptionsFrom } from "./options.js";
 

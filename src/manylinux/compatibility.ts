@@ -10,8 +10,8 @@ import { type AuditReport, evaluationFor, type Graft, type PolicyEvaluation } fr
 import { hintFor, summarizeReasons } from "./explain.js";
 import { ARCHES, findPolicy, type Policy, policyLabel, policyNames, platformTags } from "./policy.js";
 
-export type AuditwheelMode = "repair" | "check" | "warn" | "skip";
-export const AUDITWHEEL_MODES: readonly AuditwheelMode[] = ["repair", "check", "warn", "skip"];
+import type { AuditwheelMode } from "./auditwheel-mode.js";
+export { AUDITWHEEL_MODES, type AuditwheelMode } from "./auditwheel-mode.js";
 
 export interface CompatibilityRequest {
   /** `auto` (best policy met), `pypi` (like auto, but a plain linux tag is an error), `linux`/`off`, or a policy name/alias */
