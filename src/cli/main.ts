@@ -47,7 +47,6 @@ Examples:
 export async function main(argv: string[] = process.argv): Promise<number> {
   const program = buildProgram();
   program.exitOverride();
-  const verbose = argv.includes("-v") || argv.includes("--verbose");
   try {
     await program.parseAsync(argv);
     return 0;
@@ -56,6 +55,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       // help/version exit with 0; usage errors were already printed by commander
       return e.exitCode;
     }
+    // the parsed flag, not a scan of argv: `-v` after `--` belongs to rustc
+    const verbose = (program.opts() as GlobalOptions).verbose === true;
     const log = createLogger(verbose ? "verbose" : "normal");
     const c = pc.createColors(useColor());
     const report = (message: string, hint: string | undefined) => {

@@ -50,6 +50,11 @@ describe("pyts-build (the CLI shell)", () => {
     const v = runCli(["-v", "wheel", "-m", missing]);
     expect(v.code).toBe(1);
     expect(v.stderr).toMatch(/\n\s+at .*\.m?js:\d+/);
+    const sub = runCli(["wheel", "-v", "-m", missing]); // the global flag after the command counts too
+    expect(sub.stderr).toMatch(/\n\s+at .*\.m?js:\d+/);
+    const rustc = runCli(["wheel", "-m", missing, "--", "-v"]); // after --, -v is rustc's, not ours
+    expect(rustc.code).toBe(1);
+    expect(rustc.stderr).not.toMatch(/\n\s+at .*\.m?js:\d+/);
   });
 
   it("colour on a terminal, none with NO_COLOR, none into a pipe", () => {
