@@ -3,8 +3,9 @@
  * project's ignore files whether or not the project is a git checkout, and
  * only those inside the project (an enclosing folder's .gitignore is not ours).
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isDir as isDirectory } from "./fs-util.js";
 
 export interface IgnoreRule {
   /** Matches a path relative to the folder of the .gitignore that holds the rule. */
@@ -157,13 +158,5 @@ export class IgnoreTree {
     const slash = rel.lastIndexOf("/");
     if (this.dirIgnored(slash < 0 ? "" : rel.slice(0, slash))) return true;
     return dir ? this.dirIgnored(rel) : this.ownVerdict(rel, false);
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }

@@ -7,11 +7,12 @@
  * gets a stub pyproject.toml pointing at the project (see sdist-layout.ts and
  * docs/sdist.md).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { ProjectConfig } from "./config.js";
 import { cargoPackageFiles, collectCrates, type CrateSet } from "./cargo-files.js";
+import { isFile } from "./fs-util.js";
 import { IgnoreTree } from "./gitignore.js";
 import { expandGlob, matchesGlob } from "./glob.js";
 import { Exclusions, isNativeModule } from "./sdist-exclusions.js";
@@ -81,14 +82,6 @@ function walk(dir: string, skipDir: (abs: string) => boolean, out: string[] = []
     }
   }
   return out;
-}
-
-function isFile(abs: string): boolean {
-  try {
-    return statSync(abs).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** Folders whose whole (non-ignored) content is the project's Python code. */
