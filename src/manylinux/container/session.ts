@@ -6,8 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { ContainerError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import { engineError } from "./engine-errors.js";
-import { type Engine, type EngineResult, type RunOptions, runEngine } from "./engine.js";
+import { type Engine, type EngineResult, type RunOptions, runEngine, runEngineOk } from "./engine.js";
 
 export interface Mount {
   host: string;
@@ -101,10 +100,7 @@ export class ContainerSession {
   static async start(engine: Engine, spec: ContainerSpec, log: Logger): Promise<ContainerSession> {
     const args = runArgs(engine, spec);
     log.debug(`running: ${engine.command} ${args.map(shortArg).join(" ")}`);
-    const r = await runEngine(engine, args);
-    if (r.code !== 0) {
-      throw engineError(r.stderr, { kind: engine.kind, command: engine.command, action: `start a container from ${spec.image}`, image: spec.image, env: engine.env });
-    }
+    const r = await runEngineOk(engine, args, `start a container from ${spec.image}`, { image: spec.image });
     const id = r.stdout.trim().split("\n").pop() ?? "";
     if (!/^[0-9a-f]{12,}$/.test(id)) throw new ContainerError(`${engine.command} run did not print a container id (got "${id}")`, "run with --verbose and check the engine");
     return new ContainerSession(engine, id, spec, log);
