@@ -1,4 +1,5 @@
 /** Core metadata (version 2.4): the METADATA file of a wheel and PKG-INFO of an sdist. */
+import { archivePathError } from "./archive-path.js";
 import { ValidationError } from "../errors.js";
 import { isValidProjectName, validateProjectName } from "./names.js";
 import { normalizeVersion, validateSpecifierSet } from "./pep440.js";
@@ -103,9 +104,8 @@ function folded(value: string): string {
 }
 
 function checkRelativePath(field: string, p: string): void {
-  if (p === "" || p.startsWith("/") || p.includes("\\") || /^[A-Za-z]:/.test(p) || p.split("/").some((s) => s === ".." || s === "." || s === "")) {
-    fail(field, p, "must be a relative path with '/' separators and no '.' or '..' parts", "name license files relative to the project root");
-  }
+  const why = archivePathError(p);
+  if (why) fail(field, p, `must be a relative path with '/' separators and no '.' or '..' parts (${why})`, "name license files relative to the project root");
 }
 
 /** Render METADATA / PKG-INFO. Validates what it writes; throws ValidationError. */

@@ -6,16 +6,15 @@
  * lie or are absurd, encryption, unknown compression) gives an ArchiveError before
  * anything large is allocated or written.
  */
-import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { Transform, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
 import { ArchiveError, ValidationError } from "../errors.js";
 import { archivePathError } from "./archive-path.js";
-import { parseRecord, type RecordEntry, recordHashFromDigest } from "./record.js";
+import { hashingPassThrough, parseRecord, type RecordEntry } from "./record.js";
 import { compressedTagSet, parseWheelFileName, type WheelFileName, type WheelTag, wheelTagLines, expandTagSet } from "./tags.js";
 import type { WheelFileSource } from "./wheel.js";
 import { WheelZipWriter } from "./writer.js";
@@ -198,22 +197,15 @@ export class WheelReader {
   /** Stream the entry into `dest` (created), returning its RECORD hash and size. */
   async extractTo(name: string, dest: string): Promise<{ hash: string; size: number }> {
     const stream = await this.openStream(name);
-    const h = createHash("sha256");
-    let size = 0;
-    const hasher = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        h.update(chunk);
-        size += chunk.length;
-        cb(null, chunk);
-      },
-    });
+    let result = { hash: "", size: 0 };
+    const hasher = hashingPassThrough((hash, size) => (result = { hash, size }));
     await mkdir(dirname(dest), { recursive: true });
     try {
       await pipeline(stream, hasher, createWriteStream(dest));
     } catch (e) {
       throw this.wrap(name, e);
     }
-    return { hash: recordHashFromDigest(h.digest()), size };
+    return result;
   }
 
   close(): void {
@@ -343,7 +335,7 @@ export function checkRecord(w: { reader: WheelReader; distInfoDir: string; recor
     if (!r) throw new ArchiveError(`${where} does not list ${name}`);
     if (UNHASHED.test(name) && name.startsWith(w.distInfoDir + "/")) continue;
     const a = actual.get(name);
-    if (!a) continue;
+    if (!a) throw new Error(`internal: ${name} was not hashed before its RECORD line was checked`);
     if (r.hash === "") throw new ArchiveError(`${where} lists ${name} without a hash`);
     if (!r.hash.startsWith("sha256=")) throw new ArchiveError(`${where}: ${name} uses ${r.hash.split("=")[0]}, not sha256`);
     if (r.hash !== a.hash) throw new ArchiveError(`${where}: the hash of ${name} does not match its content`);

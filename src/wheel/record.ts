@@ -1,5 +1,6 @@
 /** The RECORD file of a wheel: `path,sha256=<urlsafe b64, no padding>,size` per file (CSV). */
 import { createHash } from "node:crypto";
+import { Transform } from "node:stream";
 import { ArchiveError } from "../errors.js";
 
 export interface RecordEntry {
@@ -103,4 +104,21 @@ export function parseRecord(text: string, what = "RECORD"): RecordEntry[] {
     out.push(e);
   });
   return out;
+}
+
+/** A Transform that passes data through and records its sha256 and size when it ends. */
+export function hashingPassThrough(onDone: (hash: string, size: number) => void): Transform {
+  const h = createHash("sha256");
+  let size = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      h.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+    flush(cb) {
+      onDone(recordHashFromDigest(h.digest()), size);
+      cb();
+    },
+  });
 }

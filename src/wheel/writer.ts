@@ -5,15 +5,13 @@
  * - MemoryWriter: a Map, for tests.
  * All of them validate member paths up front and, given `recordPath`, write RECORD last.
  */
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { Transform } from "node:stream";
 import { ValidationError } from "../errors.js";
 import { archivePathError } from "./archive-path.js";
-import { type RecordEntry, recordHash, recordHashFromDigest, renderRecord } from "./record.js";
-import { type ZipEntry, writeZip } from "./zip.js";
+import { hashingPassThrough, type RecordEntry, recordHash, renderRecord } from "./record.js";
+import { tempPathFor, type ZipEntry, writeZip } from "./zip.js";
 
 export interface ModuleWriter {
   /** Add a file from memory. */
@@ -112,23 +110,6 @@ export function wheelEntryOrder(paths: string[], distInfoDir?: string, recordPat
   return [...paths].sort((a, b) => rank(a) - rank(b) || cmp(a, b));
 }
 
-/** A Transform that passes data through and records its sha256 and size when it ends. */
-function hashingPassThrough(onDone: (hash: string, size: number) => void): Transform {
-  const h = createHash("sha256");
-  let size = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      h.update(chunk);
-      size += chunk.length;
-      cb(null, chunk);
-    },
-    flush(cb) {
-      onDone(recordHashFromDigest(h.digest()), size);
-      cb();
-    },
-  });
-}
-
 export interface WheelZipWriterOptions extends WriterOptions {
   /** `{dist}-{version}.dist-info`: its entries are placed last. */
   distInfoDir?: string;
@@ -195,7 +176,7 @@ export class FolderWriter extends CollectingWriter {
   private async put(path: string, data: Uint8Array, executable: boolean): Promise<void> {
     const dest = join(this.root, ...path.split("/"));
     await mkdir(dirname(dest), { recursive: true });
-    const tmp = join(dirname(dest), `.${path.split("/").pop() ?? "f"}.tmp-${process.pid}`);
+    const tmp = tempPathFor(dest);
     try {
       await writeFile(tmp, data);
       await chmod(tmp, executable ? 0o755 : 0o644);
