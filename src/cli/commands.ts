@@ -8,6 +8,9 @@ import { registerWheel } from "./wheel.js";
 import { registerManylinux } from "./manylinux.js";
 import { registerAudit } from "./audit.js";
 import { registerRepair } from "./repair.js";
+import { registerUpload } from "./upload.js";
+import { registerPublish } from "./publish.js";
+import { registerCheck } from "./check.js";
 
 export function registerCommands(program: Command): void {
   // commands are added here, one line each, e.g. registerWheel(program);
@@ -19,5 +22,8 @@ export function registerCommands(program: Command): void {
   registerManylinux(program);
   registerAudit(program);
   registerRepair(program);
+  registerUpload(program);
+  registerPublish(program);
+  registerCheck(program);
   void program;
 }

@@ -38,7 +38,9 @@ Examples:
   pyts-build wheel -i python3.11 -i pypy3     one wheel per interpreter
   pyts-build sdist -o dist                    a source distribution
   pyts-build audit dist/*.whl                 which manylinux policy a wheel meets
-  pyts-build manylinux --python 3.9           build inside a manylinux container`,
+  pyts-build manylinux --python 3.9           build inside a manylinux container
+  pyts-build check target/wheels/* && pyts-build upload
+                                              check, then upload to PyPI`,
     );
   registerCommands(program);
   return program;

@@ -1,0 +1,66 @@
+/** `pyts-build upload [FILES...]`: send wheels and sdists to PyPI or another index. */
+import type { Command } from "commander";
+import type { UploadOptions } from "../publish/upload.js";
+import { loggerFor } from "./main.js";
+
+export interface UploadFlags {
+  repository?: string;
+  repositoryUrl?: string;
+  username?: string;
+  password?: string;
+  configFile?: string;
+  nonInteractive?: boolean;
+  skipExisting?: boolean;
+}
+
+/** The flags `upload` and `publish` share. */
+export function addUploadOptions(cmd: Command, shortRepository = true): Command {
+  return cmd
+    .option(`${shortRepository ? "-r, " : ""}--repository <name>`, "a repository section of ~/.pypirc (default: pypi) [env PYTS_BUILD_REPOSITORY]")
+    .option("--repository-url <url>", "the index's upload URL, e.g. https://test.pypi.org/legacy/ [env PYTS_BUILD_REPOSITORY_URL]")
+    .option("-u, --username <name>", "user name; __token__ for an API token [env PYTS_BUILD_USERNAME]")
+    .option("-p, --password <secret>", "password or API token; prefer the environment [env PYTS_BUILD_PASSWORD, PYTS_BUILD_PYPI_TOKEN]")
+    .option("--config-file <path>", "the .pypirc to read (default ~/.pypirc)")
+    .option("--non-interactive", "never prompt for credentials [env PYTS_BUILD_NON_INTERACTIVE]")
+    .option("--skip-existing", "a file the index already has is not an error");
+}
+
+export function uploadOptionsFrom(f: UploadFlags): UploadOptions {
+  const o: UploadOptions = {};
+  for (const k of ["repository", "repositoryUrl", "username", "password", "configFile"] as const) if (f[k] !== undefined) o[k] = f[k];
+  if (f.nonInteractive) o.nonInteractive = true;
+  if (f.skipExisting) o.skipExisting = true;
+  return o;
+}
+
+const ENV_HELP = `
+Credentials, strongest first: flags; PYTS_BUILD_* then TWINE_* then MATURIN_*
+environment variables (REPOSITORY_URL, REPOSITORY, USERNAME, PASSWORD, PYPI_TOKEN);
+~/.pypirc; in GitHub Actions with \`permissions: id-token: write\`, trusted publishing;
+a prompt on a terminal. Secrets are never printed, also not with --verbose.`;
+
+export function registerUpload(program: Command): void {
+  addUploadOptions(
+    program
+      .command("upload")
+      .description("check, then upload wheels and sdists to PyPI or another index (the legacy upload API, as twine)")
+      .argument("[files...]", "distributions to upload (default: the .whl and .tar.gz files in target/wheels)"),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  PYTS_BUILD_PYPI_TOKEN=pypi-... pyts-build upload       everything in target/wheels, to PyPI
+  pyts-build upload -r testpypi dist/*                   the [testpypi] section of ~/.pypirc
+  pyts-build upload --repository-url http://localhost:8080/ --skip-existing dist/*
+${ENV_HELP}`,
+    )
+    .action(async (files: string[], flags: UploadFlags, c: Command) => {
+      const [{ uploadFiles }, { terminalPrompt }] = await Promise.all([import("../publish/upload.js"), import("../publish/prompt.js")]);
+      const log = loggerFor(c);
+      const prompt = terminalPrompt();
+      const results = await uploadFiles({ ...uploadOptionsFrom(flags), files, log, ...(prompt ? { prompt } : {}) });
+      for (const r of results) log.info(`${r.status === "uploaded" ? "Uploaded" : "Skipped (already there)"} ${r.file}`);
+      process.stdout.write(results.map((r) => `${r.status} ${r.file}\n`).join(""));
+    });
+}

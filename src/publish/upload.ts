@@ -1,0 +1,122 @@
+/**
+ * `uploadFiles`: check every file, then send each to the index's legacy upload
+ * API (multipart POST, HTTP basic auth), with bounded retries on transient
+ * failures. Nothing is sent unless every file passes the checks.
+ */
+import { openAsBlob, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ValidationError } from "../errors.js";
+import { silentLogger, type Logger } from "../log.js";
+import { VERSION } from "../version.js";
+import { type CheckOptions, checkFiles, failureLine, passed } from "./check.js";
+import { resolveTarget, type ResolveContext, type Target, type TargetFlags } from "./credentials.js";
+import type { DistFile } from "./dist-file.js";
+import { indexMessage, type RetryOptions, withRetry } from "./http.js";
+import { parseMetadataHeaders } from "./metadata-headers.js";
+import { uploadFields } from "./upload-form.js";
+import { redact, UploadError } from "./upload-error.js";
+
+export interface UploadOptions extends TargetFlags, Omit<ResolveContext, "debug">, Pick<CheckOptions, "python"> {
+  /** Files to upload; default every .whl and .tar.gz in `<cwd>/target/wheels`. */
+  files?: string[];
+  cwd?: string;
+  /** Treat the index's "File already exists" as success. */
+  skipExisting?: boolean;
+  log?: Logger;
+  retry?: RetryOptions;
+  /** Called as the bytes of one file go out (for a progress bar). */
+  onProgress?: (file: string, sent: number, total: number) => void;
+}
+
+export interface UploadResult {
+  file: string;
+  status: "uploaded" | "skipped";
+}
+
+/** The default file set, like maturin: the wheels and sdists in target/wheels. */
+export function defaultFiles(cwd: string): string[] {
+  const dir = join(cwd, "target", "wheels");
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    // reported below as "nothing to upload"
+  }
+  return names.filter((n) => n.endsWith(".whl") || n.endsWith(".tar.gz")).sort().map((n) => join(dir, n));
+}
+
+// What indexes answer for a file they already have (warehouse 400, some 409, Nexus/Artifactory 400/403).
+const EXISTS = /already exists|does not allow updating|cannot be updated|already been taken/i;
+
+function authHeader(t: Target): string {
+  return "Basic " + Buffer.from(`${t.username}:${t.password}`).toString("base64");
+}
+
+function hintFor(status: number, url: string): string {
+  if (status === 401 || status === 403) return "check the token/password (and the username: __token__ for API tokens) and that it may upload to this project";
+  if (status === 400) return "the index refused the file: fix what it names and rebuild";
+  if (status === 404 || status === 405) return `${url} does not take uploads: give the index's upload URL (for PyPI https://upload.pypi.org/legacy/)`;
+  return "try again later, or check the index's status";
+}
+
+async function sendOne(d: DistFile, t: Target, o: UploadOptions, log: Logger): Promise<UploadResult> {
+  const fields = uploadFields(parseMetadataHeaders(d.metadataText), d.facts);
+  const secrets = [t.password];
+  const attempt = async () => {
+    const form = new FormData();
+    for (const [k, v] of fields) form.append(k, v);
+    form.append("content", await openAsBlob(d.path, { type: "application/octet-stream" }), d.fileName);
+    o.onProgress?.(d.fileName, 0, d.size);
+    const res = await (o.fetch ?? fetch)(t.url, {
+      method: "POST",
+      body: form,
+      redirect: "manual", // a redirect would drop the body; the index's answer says where to go instead
+      headers: { Authorization: authHeader(t), "User-Agent": `pyts-build/${VERSION} (node ${process.versions.node})` },
+    });
+    o.onProgress?.(d.fileName, d.size, d.size);
+    return res;
+  };
+  const res = await withRetry(attempt, `uploading ${d.fileName} to ${t.url}`, {
+    ...o.retry,
+    onRetry: (why, n, of) => log.warn(`${d.fileName}: ${redact(why, secrets)}; retry ${n} of ${of}`),
+  });
+  if (res.status === 200 || res.status === 201) {
+    await res.body?.cancel().catch(() => {});
+    return { file: d.path, status: "uploaded" };
+  }
+  if (res.status >= 300 && res.status < 400) {
+    throw new UploadError(`${d.fileName}: ${t.url} redirected (${res.status}) to ${res.headers.get("location") ?? "elsewhere"}`, "give the final upload URL (for PyPI https://upload.pypi.org/legacy/)");
+  }
+  const message = redact(await indexMessage(res), secrets).replace(/\s+/g, " ");
+  if (o.skipExisting && [400, 403, 409].includes(res.status) && (res.status === 409 || EXISTS.test(message))) {
+    log.info(`${d.fileName} is already on the index: skipped`);
+    return { file: d.path, status: "skipped" };
+  }
+  throw new UploadError(`${d.fileName}: ${t.url} answered ${res.status}: ${message}`, hintFor(res.status, t.url));
+}
+
+export async function uploadFiles(o: UploadOptions = {}): Promise<UploadResult[]> {
+  const log = o.log ?? silentLogger;
+  const cwd = resolve(o.cwd ?? process.cwd());
+  const files = o.files && o.files.length ? o.files.map((f) => resolve(cwd, f)) : defaultFiles(cwd);
+  if (files.length === 0) throw new ValidationError(`nothing to upload: no .whl or .tar.gz in ${join(cwd, "target", "wheels")}`, "build first (pyts-build wheel / sdist), or name the files");
+
+  // every file is checked before anything is sent: a release is all or nothing where it can be
+  const checks = await checkFiles(files, { ...(o.python !== undefined ? { python: o.python } : {}), ...(o.env ? { env: o.env } : {}) });
+  const failed = checks.filter((c) => !passed(c));
+  if (failed.length) {
+    throw new ValidationError(`${failed.length === 1 ? "" : `${failed.length} files fail the checks; first: `}${failureLine(failed[0] as (typeof failed)[number])}`, "nothing was uploaded; fix the file and rebuild");
+  }
+  for (const c of checks) for (const n of c.notes) log.debug(`${c.file}: ${n}`);
+
+  const target = await resolveTarget(o, { ...o, debug: (m) => log.debug(m) });
+  log.debug(`uploading to ${target.url} (from ${target.sources.url})`);
+  log.debug(`username: ${target.username} (from ${target.sources.username}); password: <hidden> (from ${target.sources.password})`);
+  const out: UploadResult[] = [];
+  for (const c of checks) {
+    const d = c.dist as DistFile;
+    log.step(`Uploading ${d.fileName} (${(d.size / 1024).toFixed(1)} KiB)`);
+    out.push(await sendOne(d, target, o, log));
+  }
+  return out;
+}
