@@ -23,6 +23,17 @@ export function networkReason(e: unknown): string {
   return cause?.code ?? cause?.message ?? (e as Error).message ?? String(e);
 }
 
+// connection-level failures that another try may not meet (not: a bad URL, a refused certificate)
+const TRANSIENT_CODES = new Set([
+  "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN",
+  "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CLOSED",
+]);
+
+export function isTransientError(e: unknown): boolean {
+  const cause = (e as { cause?: { code?: string } }).cause;
+  return cause?.code !== undefined && TRANSIENT_CODES.has(cause.code);
+}
+
 /** Whether a status is worth another try. */
 export function isTransient(status: number): boolean {
   return status >= 500 && status <= 599;
@@ -46,7 +57,7 @@ export async function withRetry(attempt: () => Promise<Response>, what: string, 
       await res.body?.cancel().catch(() => {});
     } catch (e) {
       if (e instanceof UploadError) throw e;
-      if (i >= retries) throw new UploadError(`${what}: ${networkReason(e)} (after ${i + 1} attempts)`, "check the URL and the network, then try again", { cause: e });
+      if (i >= retries || !isTransientError(e)) throw new UploadError(`${what}: ${networkReason(e)}${i > 0 ? ` (after ${i + 1} attempts)` : ""}`, "check the URL and the network, then try again", { cause: e });
       why = networkReason(e);
     }
     o.onRetry?.(why, i + 1, retries);

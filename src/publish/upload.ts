@@ -13,6 +13,7 @@ import { resolveTarget, type ResolveContext, type Target, type TargetFlags } fro
 import type { DistFile } from "./dist-file.js";
 import { indexMessage, type RetryOptions, withRetry } from "./http.js";
 import { parseMetadataHeaders } from "./metadata-headers.js";
+import { multipartBody } from "./multipart.js";
 import { uploadFields } from "./upload-form.js";
 import { redact, UploadError } from "./upload-error.js";
 
@@ -63,15 +64,13 @@ async function sendOne(d: DistFile, t: Target, o: UploadOptions, log: Logger): P
   const fields = uploadFields(parseMetadataHeaders(d.metadataText), d.facts);
   const secrets = [t.password];
   const attempt = async () => {
-    const form = new FormData();
-    for (const [k, v] of fields) form.append(k, v);
-    form.append("content", await openAsBlob(d.path, { type: "application/octet-stream" }), d.fileName);
+    const { body, contentType } = multipartBody(fields, { field: "content", name: d.fileName, blob: await openAsBlob(d.path) });
     o.onProgress?.(d.fileName, 0, d.size);
     const res = await (o.fetch ?? fetch)(t.url, {
       method: "POST",
-      body: form,
+      body,
       redirect: "manual", // a redirect would drop the body; the index's answer says where to go instead
-      headers: { Authorization: authHeader(t), "User-Agent": `pyts-build/${VERSION} (node ${process.versions.node})` },
+      headers: { Authorization: authHeader(t), "Content-Type": contentType, "User-Agent": `pyts-build/${VERSION} (node ${process.versions.node})` },
     });
     o.onProgress?.(d.fileName, d.size, d.size);
     return res;
