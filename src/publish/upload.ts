@@ -91,7 +91,11 @@ async function sendOne(d: DistFile, t: Target, o: UploadOptions, log: Logger): P
     log.info(`${d.fileName} is already on the index: skipped`);
     return { file: d.path, status: "skipped" };
   }
-  throw new UploadError(`${d.fileName}: ${t.url} answered ${res.status}: ${message}`, hintFor(res.status, t.url));
+  const exists = [400, 403, 409].includes(res.status) && EXISTS.test(message);
+  throw new UploadError(
+    `${d.fileName}: ${t.url} answered ${res.status}: ${message}`,
+    exists ? "an index never takes a file name twice: bump the version, or pass --skip-existing to count it as done" : hintFor(res.status, t.url),
+  );
 }
 
 export async function uploadFiles(o: UploadOptions = {}): Promise<UploadResult[]> {

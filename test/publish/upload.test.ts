@@ -2,7 +2,7 @@
  * `pyts-build upload` against a local index that validates like the real one,
  * compared field by field with Debian's twine uploading the same files.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { freshDir } from "../helpers/env.js";
@@ -58,5 +58,127 @@ describe("pyts-build upload (local index)", () => {
     }
     // the PEP 639 expression goes along where the file has one
     expect(byName(index.uploads[0] as RecordedUpload).license_expression).toEqual(["MIT"]);
+  });
+
+  it("--skip-existing: the index's 400 \"File already exists\" is success; without it, a one-line error", async () => {
+    const d = freshDir("upload-skip");
+    const wheel = await sampleWheel(d);
+    index = await startIndex({ users: { [USER]: SECRET } });
+    const args = ["upload", "--repository-url", index.url, "-u", USER, "-p", SECRET, wheel];
+    expect((await runCliAsync(args)).code).toBe(0);
+    const again = await runCliAsync(args);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/\nerror: spam_eggs-1\.2\.0-cp311-cp311-linux_x86_64\.whl: http:\/\/127\.0\.0\.1:\d+\/ answered 400: File already exists \(.*\n  hint: .*--skip-existing.*\n$/);
+    const skipped = await runCliAsync([...args, "--skip-existing"]);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stdout).toBe(`skipped ${wheel}\n`);
+    expect(index.uploads).toHaveLength(1);
+  });
+
+  it("retries a 503 and then succeeds", async () => {
+    const d = freshDir("upload-503");
+    const wheel = await sampleWheel(d);
+    index = await startIndex({ users: { [USER]: SECRET }, failFirst: 1 });
+    const r = await runCliAsync(["upload", "--repository-url", index.url, "-u", USER, "-p", SECRET, wheel]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: spam_eggs-1\.2\.0-cp311-cp311-linux_x86_64\.whl: 503 Service Unavailable; retry 1 of 4/);
+    expect(index.requests).toEqual(["POST /", "POST /"]);
+    expect(index.uploads).toHaveLength(1);
+  });
+
+  it("a bad token: one line with the index's own message, exit 1, no stack, no secret (also with --verbose)", async () => {
+    const d = freshDir("upload-403");
+    const wheel = await sampleWheel(d);
+    index = await startIndex({ users: { __token__: "pypi-the-right-one" } });
+    const bad = "pypi-AgEIcHlwaS5vcmcCJGZha2UtdG9rZW4tdmFsdWU";
+    for (const verbose of [[], ["--verbose"]]) {
+      const r = await runCliAsync([...verbose, "upload", "--repository-url", index.url, wheel], { env: { PYTS_BUILD_PYPI_TOKEN: bad } });
+      expect(r.code).toBe(1);
+      const lines = r.stderr.split("\n").filter((l) => l.startsWith("error:"));
+      expect(lines).toEqual([expect.stringMatching(/^error: spam_eggs-1\.2\.0-cp311-cp311-linux_x86_64\.whl: http:\/\/127\.0\.0\.1:\d+\/ answered 403: Invalid or non-existent authentication information\./)]);
+      expect(r.stderr).toContain("hint: check the token/password");
+      if (verbose.length) expect(r.stderr).toContain("password: <hidden> (from PYTS_BUILD_PYPI_TOKEN)");
+      else expect(r.stderr).not.toMatch(/\n\s+at /);
+      for (const secret of [bad, Buffer.from(`__token__:${bad}`).toString("base64")]) expect(r.stdout + r.stderr).not.toContain(secret);
+    }
+    // the token was sent, as the password of __token__
+    expect(index.authorizations[0]).toBe("Basic " + Buffer.from(`__token__:${bad}`).toString("base64"));
+  });
+
+  it("an invalid file is refused before any request is made", async () => {
+    const d = freshDir("upload-invalid");
+    const good = await sampleWheel(d);
+    // METADATA names another version than the file name
+    const renamed = join(d, "spam_eggs-1.3.0-cp311-cp311-linux_x86_64.whl");
+    writeFileSync(renamed, readFileSync(good));
+    const notDist = join(d, "notes.txt");
+    writeFileSync(notDist, "hello");
+    index = await startIndex({ users: { [USER]: SECRET } });
+    for (const [file, why] of [
+      [renamed, /spam_eggs-1\.3\.0-cp311-cp311-linux_x86_64\.whl: the file name says version 1\.3\.0 but spam_eggs-1\.2\.0\.dist-info\/METADATA says Version: 1\.2\.0/],
+      [notDist, /notes\.txt: not a distribution \(expected a \.whl or \.tar\.gz\)/],
+    ] as const) {
+      const r = await runCliAsync(["upload", "--repository-url", index.url, "-u", USER, "-p", SECRET, good, file]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(why);
+      expect(r.stderr).toContain("hint: nothing was uploaded");
+    }
+    expect(index.requests).toEqual([]);
+  });
+
+  it("trusted publishing: the runner's OIDC token is exchanged for an upload token; no token is printed", async () => {
+    const d = freshDir("upload-oidc");
+    const wheel = await sampleWheel(d);
+    const oidc = { requestToken: "gh-request-token-123456", identityToken: "eyJ-identity-token-abcdef", mintedToken: "pypi-minted-token-987654", audience: "pypi-local" };
+    index = await startIndex({ oidc });
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: `${index.origin}/github-oidc?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken, HOME: d };
+    const r = await runCliAsync(["--verbose", "upload", "--repository-url", index.url, "--non-interactive", wheel], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(index.requests).toEqual(["GET /_/oidc/audience", "GET /github-oidc", "POST /_/oidc/mint-token", "POST /"]);
+    expect(index.authorizations).toEqual(["Basic " + Buffer.from(`__token__:${oidc.mintedToken}`).toString("base64")]);
+    expect(r.stderr).toContain("password: <hidden> (from trusted publishing (GitHub Actions OIDC))");
+    for (const s of Object.values(oidc).slice(0, 3)) expect(r.stdout + r.stderr).not.toContain(s);
+
+    // a job whose identity the index does not know: the index's reason, one line
+    const refused = await runCliAsync(["upload", "--repository-url", index.url, "--non-interactive", wheel], {
+      env: { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: `${index.origin}/github-oidc`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "wrong-request-token" },
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: trusted publishing: the GitHub identity token request failed \(HTTP 401\)\n  hint: the workflow needs `permissions: id-token: write`\n$/);
+  });
+
+  it("~/.pypirc: the section named by --repository gives URL and credentials; without any password, --non-interactive fails", async () => {
+    const d = freshDir("upload-pypirc");
+    const wheel = await sampleWheel(d);
+    index = await startIndex({ users: { bob: SECRET } });
+    writeFileSync(join(d, ".pypirc"), `[distutils]\nindex-servers =\n    pypi\n    local\n\n[local]\nrepository = ${index.url}\nusername = bob\npassword = ${SECRET}\n`);
+    const r = await runCliAsync(["upload", "--repository", "local", wheel], { env: { HOME: d } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(index.uploads).toHaveLength(1);
+    writeFileSync(join(d, ".pypirc"), `[distutils]\nindex-servers = local\n[local]\nrepository = ${index.url}\n`);
+    const none = await runCliAsync(["upload", "--repository", "local", "--non-interactive", wheel], { env: { HOME: d } });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^error: no password or token for http:\/\/127\.0\.0\.1:\d+\/\n  hint: set PYTS_BUILD_PYPI_TOKEN/);
+    const missing = await runCliAsync(["upload", "--repository", "nope", wheel], { env: { HOME: d } });
+    expect(missing.stderr).toMatch(/^error: there is no repository "nope" in .*\.pypirc\n/);
+    for (const x of [r, none, missing]) expect(x.stdout + x.stderr).not.toContain(SECRET);
+  });
+
+  it("the environment: PYTS_BUILD_* beats TWINE_*, and flags beat both", async () => {
+    const d = freshDir("upload-env");
+    const wheel = await sampleWheel(d);
+    index = await startIndex({ users: { carol: SECRET } });
+    const other = await startIndex({ users: { carol: SECRET } });
+    try {
+      const env = { HOME: d, PYTS_BUILD_REPOSITORY_URL: index.url, TWINE_REPOSITORY_URL: other.url, PYTS_BUILD_USERNAME: "carol", TWINE_USERNAME: "mallory", TWINE_PASSWORD: SECRET };
+      const r = await runCliAsync(["upload", wheel], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect([index.uploads.length, other.uploads.length]).toEqual([1, 0]);
+      const flagged = await runCliAsync(["upload", "--repository-url", other.url, wheel], { env });
+      expect(flagged.code, flagged.stderr).toBe(0);
+      expect([index.uploads.length, other.uploads.length]).toEqual([1, 1]);
+    } finally {
+      await other.close();
+    }
   });
 });
