@@ -1,0 +1,78 @@
+/** `check`: the verdicts of `twine check --strict` on the same files, plus the file-name/metadata checks. */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkFile, passed } from "../../src/publish/check.js";
+import { freshDir, SYSTEM_PYTHON, twineCheck } from "../helpers/env.js";
+import { runCliAsync, sampleSdist, sampleWheel } from "./helpers.js";
+import { writeTarGz } from "../../src/wheel/tar.js";
+
+const BAD_RST = "Title\n=====\n\n`unclosed\n\n.. unknown-directive:: x\n";
+
+function twineVerdict(file: string): boolean {
+  try {
+    twineCheck(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("checkFile", () => {
+  it("agrees with twine check --strict: good, no content type, no description, reStructuredText that does not render", async () => {
+    const d = freshDir("check");
+    const cases = [
+      [await sampleWheel(d), true],
+      [await sampleSdist(freshDir("check"), { description: { body: "Fine\n====\n\ntext\n", contentType: "text/x-rst" } }), true],
+      [await sampleWheel(freshDir("check"), { description: undefined }), false],
+      [await sampleSdist(freshDir("check"), { description: { body: BAD_RST, contentType: "text/x-rst" } }), false],
+    ] as const;
+    for (const [file, ok] of cases) {
+      const r = await checkFile(file, { python: SYSTEM_PYTHON });
+      expect(passed(r), `${file}: ${JSON.stringify(r.errors.concat(r.warnings))}`).toBe(ok);
+      expect(twineVerdict(file), file).toBe(ok);
+      expect(r.notes).toEqual([]);
+    }
+    const noDescription = await checkFile(cases[2][0]);
+    expect(noDescription.warnings).toEqual([
+      "Description-Content-Type is missing (the index then renders the description as reStructuredText)",
+      "the description (long_description, the readme) is missing",
+    ]);
+    expect(passed(noDescription, false)).toBe(true);
+    const bad = await checkFile(cases[3][0], { python: SYSTEM_PYTHON });
+    expect(bad.errors[0]).toMatch(/^the reStructuredText description does not render on the index: line \d+: Warning: Inline interpreted text or phrase reference start-string without end-string/);
+  });
+
+  it("without a Python that has readme_renderer, reStructuredText is noted as not verified, not failed", async () => {
+    const file = await sampleSdist(freshDir("check"), { description: { body: BAD_RST, contentType: "text/x-rst" } });
+    const r = await checkFile(file, { python: "no-such-python-xyz" });
+    expect(r.errors).toEqual([]);
+    expect(r.notes[0]).toMatch(/^reStructuredText description not verified: no-such-python-xyz not found/);
+  });
+
+  it("file name against metadata; an sdist without PKG-INFO; an unknown Metadata-Version", async () => {
+    const d = freshDir("check");
+    const wrongName = await sampleSdist(d, { name: "spam-eggs" }, "Metadata-Version: 2.1\nName: other\nVersion: 1.2.0\nDescription-Content-Type: text/plain\n\nx\n");
+    expect((await checkFile(wrongName)).errors).toEqual([`the file name says "spam_eggs" but spam_eggs-1.2.0/PKG-INFO says Name: other`]);
+    const future = await sampleSdist(freshDir("check"), {}, "Metadata-Version: 9.9\nName: Spam.Eggs\nVersion: 1.2.0\n");
+    expect((await checkFile(future)).errors[0]).toBe("spam_eggs-1.2.0/PKG-INFO: Metadata-Version 9.9 is not one of 1.0, 1.1, 1.2, 2.0, 2.1, 2.2, 2.3, 2.4");
+    const empty = join(freshDir("check"), "spam-1.0.tar.gz");
+    await writeTarGz(empty, [{ path: "spam-1.0/setup.py", content: { kind: "bytes", data: Buffer.from("") } }]);
+    expect((await checkFile(empty)).errors).toEqual(["spam-1.0.tar.gz has no spam-1.0/PKG-INFO"]);
+  });
+});
+
+describe("pyts-build check (CLI)", () => {
+  it("prints a verdict per file; exit 1 with a one-line error when one fails", async () => {
+    const good = await sampleWheel(freshDir("check-cli"));
+    const bad = await sampleWheel(freshDir("check-cli"), { description: undefined });
+    const ok = await runCliAsync(["check", good]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toBe(`Checking ${good}: PASSED\n`);
+    const r = await runCliAsync(["check", good, bad]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`Checking ${bad}: FAILED due to warnings\n  warning: Description-Content-Type is missing`);
+    expect(r.stderr).toBe("error: 1 of 2 files failed the checks\n  hint: fix what is listed above and rebuild\n");
+    const lax = await runCliAsync(["check", "--no-strict", bad]);
+    expect([lax.code, lax.stdout.split("\n")[0]]).toEqual([0, `Checking ${bad}: PASSED with warnings`]);
+  });
+});
