@@ -34,7 +34,7 @@ Credentials as for \`pyts-build upload\` (see its --help).`,
   );
   cmd.action(async (rustcArgs: string[], flags: PublishFlags, c: Command) => {
     const log = loggerFor(c);
-    const [{ manylinuxSteps }, { publish }, { terminalPrompt }] = await Promise.all([
+    const [{ manylinuxSteps }, { publish }, { terminalPrompt, terminalProgress }] = await Promise.all([
       import("../manylinux/finalize.js"),
       import("../publish/publish.js"),
       import("../publish/prompt.js"),
@@ -44,10 +44,11 @@ Credentials as for \`pyts-build upload\` (see its --help).`,
       ...(flags.auditwheel !== undefined ? { auditwheel: flags.auditwheel } : {}),
     });
     const prompt = terminalPrompt();
+    const onProgress = terminalProgress(log.verbosity === "quiet");
     const r = await publish({
       build: { ...compileOptionsFrom(flags, rustcArgs), ...(flags.out !== undefined ? { out: flags.out } : {}), log, ...steps },
       sdist: flags.sdist !== false,
-      upload: { ...uploadOptionsFrom(flags), log, ...(prompt ? { prompt } : {}) },
+      upload: { ...uploadOptionsFrom(flags), log, ...(prompt ? { prompt } : {}), ...(onProgress ? { onProgress } : {}) },
     });
     for (const u of r.uploads) log.info(`${u.status === "uploaded" ? "Uploaded" : "Skipped (already there)"} ${u.file}`);
     process.stdout.write(r.uploads.map((u) => `${u.status} ${u.file}\n`).join(""));

@@ -56,10 +56,11 @@ Examples:
 ${ENV_HELP}`,
     )
     .action(async (files: string[], flags: UploadFlags, c: Command) => {
-      const [{ uploadFiles }, { terminalPrompt }] = await Promise.all([import("../publish/upload.js"), import("../publish/prompt.js")]);
+      const [{ uploadFiles }, { terminalPrompt, terminalProgress }] = await Promise.all([import("../publish/upload.js"), import("../publish/prompt.js")]);
       const log = loggerFor(c);
       const prompt = terminalPrompt();
-      const results = await uploadFiles({ ...uploadOptionsFrom(flags), files, log, ...(prompt ? { prompt } : {}) });
+      const onProgress = terminalProgress(log.verbosity === "quiet");
+      const results = await uploadFiles({ ...uploadOptionsFrom(flags), files, log, ...(prompt ? { prompt } : {}), ...(onProgress ? { onProgress } : {}) });
       for (const r of results) log.info(`${r.status === "uploaded" ? "Uploaded" : "Skipped (already there)"} ${r.file}`);
       process.stdout.write(results.map((r) => `${r.status} ${r.file}\n`).join(""));
     });

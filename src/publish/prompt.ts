@@ -1,4 +1,4 @@
-/** Asking for a credential on the terminal; the password is not echoed. */
+/** The terminal side of an upload: asking for a credential (the password not echoed), and a progress bar. */
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 
@@ -22,4 +22,18 @@ export function terminalPrompt(): ((question: string, hidden: boolean) => Promis
       });
       muted = hidden; // after the question is shown: the typed characters are not
     });
+}
+
+/** A one-line byte progress bar per file on a terminal (stderr), else undefined. */
+export function terminalProgress(quiet: boolean): ((file: string, sent: number, total: number) => void) | undefined {
+  if (quiet || !process.stderr.isTTY) return undefined;
+  let last = "";
+  return (file, sent, total) => {
+    const pct = total > 0 ? Math.min(100, Math.floor((sent * 100) / total)) : 100;
+    const bar = "#".repeat(Math.floor(pct / 4)).padEnd(25, "-");
+    const line = `  [${bar}] ${String(pct).padStart(3)}% ${(sent / 1048576).toFixed(1)}/${(total / 1048576).toFixed(1)} MiB ${file}`;
+    if (line === last) return;
+    last = line;
+    process.stderr.write(`\r${line}${sent >= total ? "\n" : ""}`);
+  };
 }

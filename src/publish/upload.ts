@@ -25,7 +25,7 @@ export interface UploadOptions extends TargetFlags, Omit<ResolveContext, "debug"
   skipExisting?: boolean;
   log?: Logger;
   retry?: RetryOptions;
-  /** Called as the bytes of one file go out (for a progress bar). */
+  /** Called as the bytes of one file's request go out (for a progress bar); `total` is the whole request body. */
   onProgress?: (file: string, sent: number, total: number) => void;
 }
 
@@ -65,15 +65,24 @@ async function sendOne(d: DistFile, t: Target, o: UploadOptions, log: Logger): P
   const secrets = [t.password];
   const attempt = async () => {
     const { body, contentType } = multipartBody(fields, { field: "content", name: d.fileName, blob: await openAsBlob(d.path) });
-    o.onProgress?.(d.fileName, 0, d.size);
-    const res = await (o.fetch ?? fetch)(t.url, {
-      method: "POST",
-      body,
-      redirect: "manual", // a redirect would drop the body; the index's answer says where to go instead
-      headers: { Authorization: authHeader(t), "Content-Type": contentType, "User-Agent": `pyts-build/${VERSION} (node ${process.versions.node})` },
-    });
-    o.onProgress?.(d.fileName, d.size, d.size);
-    return res;
+    const headers = { Authorization: authHeader(t), "Content-Type": contentType, "User-Agent": `pyts-build/${VERSION} (node ${process.versions.node})` };
+    const onProgress = o.onProgress;
+    const init: RequestInit & { duplex?: "half" } = { method: "POST", redirect: "manual" }; // a redirect would drop the body
+    if (onProgress) {
+      // streamed with its length given, so the bytes can be counted as they go out
+      let sent = 0;
+      const counted = body.stream().pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, c) {
+            sent += chunk.length;
+            onProgress(d.fileName, sent, body.size);
+            c.enqueue(chunk);
+          },
+        }),
+      );
+      Object.assign(init, { body: counted, duplex: "half", headers: { ...headers, "Content-Length": String(body.size) } });
+    } else Object.assign(init, { body, headers });
+    return (o.fetch ?? fetch)(t.url, init);
   };
   const res = await withRetry(attempt, `uploading ${d.fileName} to ${t.url}`, {
     ...o.retry,

@@ -2,10 +2,12 @@
  * `pyts-build upload` against a local index that validates like the real one,
  * compared field by field with Debian's twine uploading the same files.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { freshDir } from "../helpers/env.js";
+import { CLI, freshDir, testEnv } from "../helpers/env.js";
+import { uploadFiles } from "../../src/publish/upload.js";
 import { runCliAsync, sampleSdist, sampleWheel, twineUpload } from "./helpers.js";
 import { type LocalIndex, type RecordedUpload, startIndex } from "./index-server.js";
 
@@ -180,5 +182,31 @@ describe("pyts-build upload (local index)", () => {
     } finally {
       await other.close();
     }
+  });
+
+  it("on a terminal: a byte progress bar per file that ends at 100%; the API reports progress to a callback", async () => {
+    const d = freshDir("upload-tty");
+    const wheel = await sampleWheel(d);
+    const sdist = await sampleSdist(d);
+    index = await startIndex({ users: { [USER]: SECRET } });
+    const cmd = [process.execPath, CLI, "upload", "--repository-url", index.url, "-u", USER, wheel].map((a) => `'${a}'`).join(" ");
+    const tty = await new Promise<string>((resolve) => {
+      const child = spawn("script", ["-qec", cmd, "/dev/null"], { env: testEnv({ PYTS_BUILD_PASSWORD: SECRET, NO_COLOR: "1" }), stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
+      child.on("close", () => resolve(out));
+    });
+    expect(tty).toMatch(/\r {2}\[#{25}\] 100% 0\.0\/0\.0 MiB spam_eggs-1\.2\.0-cp311-cp311-linux_x86_64\.whl\r?\n/);
+    expect(tty).not.toContain(SECRET);
+    expect(index.uploads).toHaveLength(1);
+
+    const seen: Array<[string, number, number]> = [];
+    const r = await uploadFiles({ files: [sdist], repositoryUrl: index.url, username: USER, password: SECRET, env: { HOME: d }, onProgress: (f, s, t) => seen.push([f, s, t]) });
+    expect(r).toEqual([{ file: sdist, status: "uploaded" }]);
+    const last = seen.at(-1) as [string, number, number];
+    expect(last[0]).toBe(basename(sdist));
+    expect(last[1]).toBe(last[2]);
+    expect(last[2]).toBeGreaterThan(statSync(sdist).size);
+    expect(index.uploads[1]?.size).toBe(statSync(sdist).size);
   });
 });
