@@ -39,8 +39,20 @@ export interface LocalIndex {
   close(): Promise<void>;
 }
 
+// the same files are uploaded by several tests: Python is asked once per content
+const blake2Cache = new Map<string, string>();
+
 /** blake2b-256 from Python's hashlib: an implementation independent of the tool's own. */
 function blake2b256(bytes: Buffer): string {
+  const key = createHash("sha256").update(bytes).digest("hex");
+  const hit = blake2Cache.get(key);
+  if (hit) return hit;
+  const value = blake2b256Python(bytes);
+  blake2Cache.set(key, value);
+  return value;
+}
+
+function blake2b256Python(bytes: Buffer): string {
   return execFileSync(SYSTEM_PYTHON, ["-c", "import sys,hashlib;print(hashlib.blake2b(sys.stdin.buffer.read(),digest_size=32).hexdigest())"], { input: bytes, encoding: "utf8" }).trim();
 }
 
