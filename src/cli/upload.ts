@@ -1,15 +1,11 @@
 /** `pyts-build upload [FILES...]`: send wheels and sdists to PyPI or another index. */
 import type { Command } from "commander";
+import type { TargetFlags } from "../publish/credentials.js";
 import type { UploadOptions } from "../publish/upload.js";
 import { loggerFor } from "./main.js";
 
-export interface UploadFlags {
-  repository?: string;
-  repositoryUrl?: string;
-  username?: string;
-  password?: string;
-  configFile?: string;
-  nonInteractive?: boolean;
+/** commander's names for the flags are the API's own. */
+export interface UploadFlags extends TargetFlags {
   skipExisting?: boolean;
 }
 

@@ -90,24 +90,12 @@ export class Blake2b {
     for (let i = 0; i < 16; i++) h[i] = (h[i] as number) ^ (v[i] as number) ^ (v[i + 16] as number);
   }
 
-  /** v[a] += v[b] (64-bit, pairs at even index) */
-  private add(a: number, b: number): void {
+  /** v[a] += (lo, hi) as 64-bit words (pairs at even index) */
+  private add(a: number, lo: number, hi: number): void {
     const v = this.v;
-    const lo = (v[a] as number) + (v[b] as number);
-    let hi = (v[a + 1] as number) + (v[b + 1] as number);
-    if (lo >= 0x100000000) hi++;
-    v[a] = lo;
-    v[a + 1] = hi;
-  }
-
-  private addM(a: number, x: number): void {
-    const v = this.v;
-    const m = this.m;
-    const lo = (v[a] as number) + (m[x] as number);
-    let hi = (v[a + 1] as number) + (m[x + 1] as number);
-    if (lo >= 0x100000000) hi++;
-    v[a] = lo;
-    v[a + 1] = hi;
+    const sumLo = (v[a] as number) + lo;
+    v[a + 1] = (v[a + 1] as number) + hi + (sumLo >= 0x100000000 ? 1 : 0);
+    v[a] = sumLo;
   }
 
   /** v[d] = (v[d] ^ v[a]) >>> n, 64-bit rotate right */
@@ -129,15 +117,16 @@ export class Blake2b {
   }
 
   private g(a: number, b: number, c: number, d: number, x: number, y: number): void {
-    this.add(a, b);
-    this.addM(a, x);
+    const { v, m } = this;
+    this.add(a, v[b] as number, v[b + 1] as number);
+    this.add(a, m[x] as number, m[x + 1] as number);
     this.xorRot(d, a, 32);
-    this.add(c, d);
+    this.add(c, v[d] as number, v[d + 1] as number);
     this.xorRot(b, c, 24);
-    this.add(a, b);
-    this.addM(a, y);
+    this.add(a, v[b] as number, v[b + 1] as number);
+    this.add(a, m[y] as number, m[y + 1] as number);
     this.xorRot(d, a, 16);
-    this.add(c, d);
+    this.add(c, v[d] as number, v[d + 1] as number);
     this.xorRot(b, c, 63);
   }
 }
