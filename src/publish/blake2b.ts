@@ -23,11 +23,49 @@ const SIGMA = [
   [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
 ].map((row) => row.map((i) => i * 2));
 
+// 64-bit words as (low, high) pairs at even indices; module-level so the hot loop has no property lookups
+function add(v: Uint32Array, a: number, lo: number, hi: number): void {
+  const sumLo = (v[a] as number) + lo;
+  v[a + 1] = (v[a + 1] as number) + hi + (sumLo >= 0x100000000 ? 1 : 0);
+  v[a] = sumLo;
+}
+
+/** v[d] = rotr64(v[d] ^ v[a], n) */
+function xorRot(v: Uint32Array, d: number, a: number, n: number): void {
+  const lo = (v[d] as number) ^ (v[a] as number);
+  const hi = (v[d + 1] as number) ^ (v[a + 1] as number);
+  if (n === 32) {
+    v[d] = hi;
+    v[d + 1] = lo;
+  } else if (n < 32) {
+    v[d] = (lo >>> n) | (hi << (32 - n));
+    v[d + 1] = (hi >>> n) | (lo << (32 - n));
+  } else {
+    const k = n - 32;
+    v[d] = (hi >>> k) | (lo << (32 - k));
+    v[d + 1] = (lo >>> k) | (hi << (32 - k));
+  }
+}
+
+function g(v: Uint32Array, m: Uint32Array, a: number, b: number, c: number, d: number, x: number, y: number): void {
+  add(v, a, v[b] as number, v[b + 1] as number);
+  add(v, a, m[x] as number, m[x + 1] as number);
+  xorRot(v, d, a, 32);
+  add(v, c, v[d] as number, v[d + 1] as number);
+  xorRot(v, b, c, 24);
+  add(v, a, v[b] as number, v[b + 1] as number);
+  add(v, a, m[y] as number, m[y + 1] as number);
+  xorRot(v, d, a, 16);
+  add(v, c, v[d] as number, v[d + 1] as number);
+  xorRot(v, b, c, 63);
+}
+
 export class Blake2b {
   private readonly h = new Uint32Array(16);
   private readonly v = new Uint32Array(32);
   private readonly m = new Uint32Array(32);
   private readonly block = new Uint8Array(128);
+  private readonly words = new DataView(this.block.buffer);
   private fill = 0;
   /** Bytes compressed so far (< 2^53 is plenty for files). */
   private counter = 0;
@@ -39,14 +77,18 @@ export class Blake2b {
   }
 
   update(data: Uint8Array): this {
-    for (let i = 0; i < data.length; i++) {
-      // compress a full block only when more input follows: the last block is compressed in digest()
+    let i = 0;
+    while (i < data.length) {
+      // a full block is compressed only when more input follows: the last one is compressed in digest()
       if (this.fill === 128) {
         this.counter += 128;
         this.compress(false);
         this.fill = 0;
       }
-      this.block[this.fill++] = data[i] as number;
+      const n = Math.min(128 - this.fill, data.length - i);
+      this.block.set(data.subarray(i, i + n), this.fill);
+      this.fill += n;
+      i += n;
     }
     return this;
   }
@@ -61,7 +103,7 @@ export class Blake2b {
   }
 
   private compress(last: boolean): void {
-    const { v, m, h, block } = this;
+    const { v, m, h, words } = this;
     for (let i = 0; i < 16; i++) {
       v[i] = h[i] as number;
       v[i + 16] = IV[i] as number;
@@ -72,62 +114,19 @@ export class Blake2b {
       v[28] = ~(v[28] as number);
       v[29] = ~(v[29] as number);
     }
-    for (let i = 0; i < 32; i++) {
-      const o = i * 4;
-      m[i] = ((block[o] as number) | ((block[o + 1] as number) << 8) | ((block[o + 2] as number) << 16) | ((block[o + 3] as number) << 24)) >>> 0;
-    }
+    for (let i = 0; i < 32; i++) m[i] = words.getUint32(i * 4, true);
     for (let r = 0; r < 12; r++) {
       const s = SIGMA[r % 10] as number[];
-      this.g(0, 8, 16, 24, s[0] as number, s[1] as number);
-      this.g(2, 10, 18, 26, s[2] as number, s[3] as number);
-      this.g(4, 12, 20, 28, s[4] as number, s[5] as number);
-      this.g(6, 14, 22, 30, s[6] as number, s[7] as number);
-      this.g(0, 10, 20, 30, s[8] as number, s[9] as number);
-      this.g(2, 12, 22, 24, s[10] as number, s[11] as number);
-      this.g(4, 14, 16, 26, s[12] as number, s[13] as number);
-      this.g(6, 8, 18, 28, s[14] as number, s[15] as number);
+      g(v, m, 0, 8, 16, 24, s[0] as number, s[1] as number);
+      g(v, m, 2, 10, 18, 26, s[2] as number, s[3] as number);
+      g(v, m, 4, 12, 20, 28, s[4] as number, s[5] as number);
+      g(v, m, 6, 14, 22, 30, s[6] as number, s[7] as number);
+      g(v, m, 0, 10, 20, 30, s[8] as number, s[9] as number);
+      g(v, m, 2, 12, 22, 24, s[10] as number, s[11] as number);
+      g(v, m, 4, 14, 16, 26, s[12] as number, s[13] as number);
+      g(v, m, 6, 8, 18, 28, s[14] as number, s[15] as number);
     }
     for (let i = 0; i < 16; i++) h[i] = (h[i] as number) ^ (v[i] as number) ^ (v[i + 16] as number);
-  }
-
-  /** v[a] += (lo, hi) as 64-bit words (pairs at even index) */
-  private add(a: number, lo: number, hi: number): void {
-    const v = this.v;
-    const sumLo = (v[a] as number) + lo;
-    v[a + 1] = (v[a + 1] as number) + hi + (sumLo >= 0x100000000 ? 1 : 0);
-    v[a] = sumLo;
-  }
-
-  /** v[d] = (v[d] ^ v[a]) >>> n, 64-bit rotate right */
-  private xorRot(d: number, a: number, n: number): void {
-    const v = this.v;
-    const lo = (v[d] as number) ^ (v[a] as number);
-    const hi = (v[d + 1] as number) ^ (v[a + 1] as number);
-    if (n === 32) {
-      v[d] = hi;
-      v[d + 1] = lo;
-    } else if (n < 32) {
-      v[d] = (lo >>> n) | (hi << (32 - n));
-      v[d + 1] = (hi >>> n) | (lo << (32 - n));
-    } else {
-      const k = n - 32;
-      v[d] = (hi >>> k) | (lo << (32 - k));
-      v[d + 1] = (lo >>> k) | (hi << (32 - k));
-    }
-  }
-
-  private g(a: number, b: number, c: number, d: number, x: number, y: number): void {
-    const { v, m } = this;
-    this.add(a, v[b] as number, v[b + 1] as number);
-    this.add(a, m[x] as number, m[x + 1] as number);
-    this.xorRot(d, a, 32);
-    this.add(c, v[d] as number, v[d + 1] as number);
-    this.xorRot(b, c, 24);
-    this.add(a, v[b] as number, v[b + 1] as number);
-    this.add(a, m[y] as number, m[y + 1] as number);
-    this.xorRot(d, a, 16);
-    this.add(c, v[d] as number, v[d + 1] as number);
-    this.xorRot(b, c, 63);
   }
 }
 
