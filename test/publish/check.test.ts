@@ -1,4 +1,5 @@
 /** `check`: the verdicts of `twine check --strict` on the same files, plus the file-name/metadata checks. */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkFile, passed } from "../../src/publish/check.js";
@@ -59,6 +60,15 @@ describe("checkFile", () => {
     const empty = join(freshDir("check"), "spam-1.0.tar.gz");
     await writeTarGz(empty, [{ path: "spam-1.0/setup.py", content: { kind: "bytes", data: Buffer.from("") } }]);
     expect((await checkFile(empty)).errors).toEqual(["spam-1.0.tar.gz has no spam-1.0/PKG-INFO"]);
+  });
+
+  it("not a zip, a bad wheel name, a missing file: each one error naming the file, no throw", async () => {
+    const d = freshDir("check");
+    writeFileSync(join(d, "spam-1.0-py3-none-any.whl"), "garbage");
+    writeFileSync(join(d, "foo.whl"), "x");
+    expect((await checkFile(join(d, "spam-1.0-py3-none-any.whl"))).errors[0]).toMatch(/^spam-1\.0-py3-none-any\.whl is not a usable wheel: /);
+    expect((await checkFile(join(d, "foo.whl"))).errors).toEqual([`"foo.whl" is not a wheel file name: it has 1 '-'-separated parts, not 5 or 6`]);
+    expect((await checkFile(join(d, "gone.tar.gz"))).errors).toEqual([`${join(d, "gone.tar.gz")}: cannot read (ENOENT)`]);
   });
 });
 
