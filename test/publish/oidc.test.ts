@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { indexBaseFor, mintUploadToken, trustedPublishingAvailable } from "../../src/publish/oidc.js";
+import { type LocalIndex, startIndex } from "./index-server.js";
+
+const oidc = { requestToken: "req-token-1", identityToken: "id-token-1", mintedToken: "minted-1", audience: "aud-1" };
+let index: LocalIndex | undefined;
+afterEach(async () => {
+  await index?.close();
+  index = undefined;
+});
+
+describe("trusted publishing", () => {
+  it("where the exchange happens: PyPI mints at pypi.org, other indexes at their upload URL's origin", () => {
+    expect(indexBaseFor("https://upload.pypi.org/legacy/")).toBe("https://pypi.org");
+    expect(indexBaseFor("https://test.pypi.org/legacy/")).toBe("https://test.pypi.org");
+    expect(indexBaseFor("http://127.0.0.1:8080/simple/up/")).toBe("http://127.0.0.1:8080");
+    expect(trustedPublishingAvailable({ ACTIONS_ID_TOKEN_REQUEST_URL: "x" })).toBe(false);
+  });
+
+  it("audience -> identity token -> upload token", async () => {
+    index = await startIndex({ oidc });
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: `${index.origin}/github-oidc`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken };
+    expect(await mintUploadToken(index.url, env)).toBe("minted-1");
+  });
+
+  it("the index refuses the identity: its error code and description in one line", async () => {
+    index = await startIndex({ oidc: { ...oidc, identityToken: "another" } });
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: `${index.origin}/github-oidc`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken };
+    // GitHub's stand-in (a second server) hands out id-token-1, which this index does not know
+    const github = await startIndex({ oidc });
+    try {
+      const e = await mintUploadToken(index.url, { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: `${github.origin}/github-oidc` }).catch((x: Error) => x);
+      expect((e as Error).message).toBe("trusted publishing: the index refused the exchange: invalid-publisher: valid token, but no corresponding publisher");
+    } finally {
+      await github.close();
+    }
+  });
+
+  it("an index without trusted publishing: the audience request fails, with a hint to use a token", async () => {
+    index = await startIndex({});
+    const e = await mintUploadToken(index.url, { ACTIONS_ID_TOKEN_REQUEST_URL: `${index.origin}/x`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "t" }).catch((x: Error & { hint?: string }) => x);
+    expect((e as Error).message).toMatch(/^trusted publishing: http:\/\/127\.0\.0\.1:\d+\/_\/oidc\/audience answered 405 Method Not Allowed/);
+    expect((e as { hint?: string }).hint).toContain("PYTS_BUILD_PYPI_TOKEN");
+  });
+});
