@@ -12,6 +12,21 @@ import { runCliAsync, sampleSdist, sampleWheel, twineUpload } from "./helpers.js
 import { type LocalIndex, type RecordedUpload, startIndex } from "./index-server.js";
 
 const USER = "alice";
+const OLD_PKG_INFO = [
+  "Metadata-Version: 2.1",
+  "Name: old-style",
+  "Version: 0.1",
+  "Summary: UNKNOWN",
+  "Home-page: https://example.org/old",
+  "License: BSD",
+  "Description: Old\n        ===\n        \n        text",
+  "Description-Content-Type: text/x-rst",
+  "Provides-Extra: cli",
+  "Requires-Dist: click; extra == 'cli'",
+  "Dynamic: Requires-Dist",
+  "License-Expression: MIT",
+  "",
+].join("\n");
 const SECRET = "s3cr3t-pa55word-xyz";
 let index: LocalIndex | undefined;
 afterEach(async () => {
@@ -37,8 +52,9 @@ describe("pyts-build upload (local index)", () => {
       await sampleWheel(d),
       await sampleWheel(d, {}, { python: "py2.py3", abi: "none", platform: "any" }),
       await sampleSdist(d, { dynamic: ["Requires-Dist"] }),
-      // an rst description with no content type, an old metadata version: fields twine reads differently
-      await sampleSdist(d, { name: "old-style", version: "0.1", licenseExpression: undefined, license: "BSD", description: { body: "Old\n===\n\ntext\n", contentType: "text/x-rst" } }),
+      // an older Metadata-Version with the description in a header: fields newer than 2.1 (Dynamic,
+      // License-Expression) are not read, a folded Description keeps its lines, UNKNOWN is absent
+      await sampleSdist(d, { name: "old-style", version: "0.1" }, OLD_PKG_INFO),
     ];
     index = await startIndex({ users: { [USER]: SECRET } });
     const t = await twineUpload(index.url, USER, SECRET, files);
