@@ -5,13 +5,14 @@ import { describe, expect, it } from "vitest";
 import { checkFile, passed } from "../../src/publish/check.js";
 import { spawnSync } from "node:child_process";
 import { freshDir, NEWER_PKGINFO, SYSTEM_PYTHON, testEnv } from "../helpers/env.js";
-import { runCliAsync, sampleSdist, sampleWheel } from "./helpers.js";
+import { requireNewerPkginfo, runCliAsync, sampleSdist, sampleWheel } from "./helpers.js";
 import { writeTarGz } from "../../src/wheel/tar.js";
 
 const BAD_RST = "Title\n=====\n\n`unclosed\n\n.. unknown-directive:: x\n";
 
 /** `twine check --strict` on all files in one run (it is slow to start): file -> passed. */
 function twineVerdicts(files: string[]): Map<string, boolean> {
+  requireNewerPkginfo();
   const r = spawnSync("twine", ["check", "--strict", ...files], { env: testEnv({ PYTHONPATH: NEWER_PKGINFO, NO_COLOR: "1", COLUMNS: "10000" }), encoding: "utf8" });
   const out = new Map<string, boolean>();
   for (const m of r.stdout.replace(/\x1b\[[0-9;]*m/g, "").matchAll(/Checking\s+(\S+):\s+(PASSED|FAILED)/g)) out.set(m[1] as string, m[2] === "PASSED");

@@ -1,5 +1,6 @@
 /** Shared by test/publish: small distributions made by pyts-build's own writers, and async runs of the CLI and twine. */
 import { execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CLI, NEWER_PKGINFO, SYSTEM_PYTHON, testEnv } from "../helpers/env.js";
 import { type CoreMetadata, emptyMetadata, renderMetadata } from "../../src/wheel/metadata.js";
@@ -68,8 +69,16 @@ export function runCliAsync(args: string[], opts: { cwd?: string; env?: Record<s
   });
 }
 
+/** The newer pkginfo twine needs for Metadata-Version 2.4 (.ci/run fetches it); a clear failure without it. */
+export function requireNewerPkginfo(): void {
+  if (!existsSync(join(NEWER_PKGINFO, "pkginfo"))) {
+    throw new Error(`${NEWER_PKGINFO} is missing: run \`bash -c 'source .ci/containers.sh; source .ci/pkginfo.sh; ci_fetch_pkginfo'\` (.ci/run does it)`);
+  }
+}
+
 /** Debian's twine (with the newer pkginfo that reads Metadata-Version 2.4). */
 export function twineUpload(url: string, user: string, password: string, files: string[]): Promise<Run> {
+  requireNewerPkginfo();
   return new Promise((resolve) => {
     execFile(
       SYSTEM_PYTHON,
