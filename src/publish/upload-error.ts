@@ -3,7 +3,7 @@ import { PytsError } from "../errors.js";
 
 export class UploadError extends PytsError {}
 
-/** Replace every secret (and its basic-auth encodings) in `text` by `<hidden>`, so no message can leak one. */
+/** Replace every secret (as written, URL-encoded and base64-encoded) in `text` by `<hidden>`, so no message can leak one. */
 export function redact(text: string, secrets: Array<string | undefined>): string {
   let out = text;
   for (const s of secrets) {

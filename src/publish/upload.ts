@@ -62,7 +62,8 @@ function hintFor(status: number, url: string): string {
 
 async function sendOne(d: DistFile, t: Target, o: UploadOptions, log: Logger): Promise<UploadResult> {
   const fields = uploadFields(parseMetadataHeaders(d.metadataText), d.facts);
-  const secrets = [t.password];
+  // the password, and the Authorization value it travels in (an index may echo request headers)
+  const secrets = [t.password, authHeader(t).slice("Basic ".length)];
   const attempt = async () => {
     const { body, contentType } = multipartBody(fields, { field: "content", name: d.fileName, blob: await openAsBlob(d.path) });
     const headers = { Authorization: authHeader(t), "Content-Type": contentType, "User-Agent": `pyts-build/${VERSION} (node ${process.versions.node})` };
