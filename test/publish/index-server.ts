@@ -24,6 +24,8 @@ export interface IndexOptions {
   users?: Record<string, string>;
   /** Answer the first N upload attempts with 503. */
   failFirst?: number;
+  /** A careless index: its 403 message repeats the credentials it got (the client must hide them). */
+  echoAuth?: boolean;
   /** Trusted publishing: the GitHub request token, and the identity token it yields. */
   oidc?: { requestToken: string; identityToken: string; mintedToken: string; audience: string };
 }
@@ -115,7 +117,8 @@ export async function startIndex(o: IndexOptions = {}): Promise<LocalIndex> {
     authorizations.push(auth);
     const [user, ...pass] = Buffer.from(auth.replace(/^Basic /, ""), "base64").toString("utf8").split(":");
     if (!auth.startsWith("Basic ") || user === undefined || users[user] === undefined || users[user] !== pass.join(":")) {
-      return answer(res, 403, "Invalid or non-existent authentication information. See http://127.0.0.1/help/#invalid-auth for more information.");
+      const echoed = o.echoAuth ? ` (got ${auth} = ${user}:${pass.join(":")})` : "";
+      return answer(res, 403, `Invalid or non-existent authentication information.${echoed} See http://127.0.0.1/help/#invalid-auth for more information.`);
     }
     const form = await new Request("http://127.0.0.1/", { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "" }, body: raw }).formData();
     const fields: Array<[string, string]> = [];

@@ -107,7 +107,7 @@ describe("pyts-build upload (local index)", () => {
   it("a bad token: one line with the index's own message, exit 1, no stack, no secret (also with --verbose)", async () => {
     const d = freshDir("upload-403");
     const wheel = await sampleWheel(d);
-    index = await startIndex({ users: { __token__: "pypi-the-right-one" } });
+    index = await startIndex({ users: { __token__: "pypi-the-right-one" }, echoAuth: true });
     const bad = "pypi-AgEIcHlwaS5vcmcCJGZha2UtdG9rZW4tdmFsdWU";
     for (const verbose of [[], ["--verbose"]]) {
       const r = await runCliAsync([...verbose, "upload", "--repository-url", index.url, wheel], { env: { PYTS_BUILD_PYPI_TOKEN: bad } });
@@ -118,6 +118,7 @@ describe("pyts-build upload (local index)", () => {
       if (verbose.length) expect(r.stderr).toContain("password: <hidden> (from PYTS_BUILD_PYPI_TOKEN)");
       else expect(r.stderr).not.toMatch(/\n\s+at /);
       for (const secret of [bad, Buffer.from(`__token__:${bad}`).toString("base64")]) expect(r.stdout + r.stderr).not.toContain(secret);
+      expect(r.stderr).toContain("(got Basic <hidden> = __token__:<hidden>)"); // the index echoed both
     }
     // the token was sent, as the password of __token__
     expect(index.authorizations[0]).toBe("Basic " + Buffer.from(`__token__:${bad}`).toString("base64"));
