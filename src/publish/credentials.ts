@@ -84,7 +84,9 @@ export async function resolveTarget(flags: TargetFlags, ctx: ResolveContext = {}
   const env = ctx.env ?? process.env;
   const explicitConfig = flags.configFile !== undefined;
   const pypircPath = flags.configFile ?? join(env.HOME || homedir(), ".pypirc");
-  const repos = pypircRepositories(readPypirc(pypircPath, explicitConfig), pypircPath);
+  // read only when a section is needed: a URL from flags or the environment works whatever the file holds
+  let parsed: ReturnType<typeof pypircRepositories> | undefined;
+  const repos = () => (parsed ??= pypircRepositories(readPypirc(pypircPath, explicitConfig), pypircPath));
 
   // where: a URL beats a section name; flags beat the environment
   const envUrl = fromEnv(env, ["REPOSITORY_URL"]);
@@ -96,7 +98,7 @@ export async function resolveTarget(flags: TargetFlags, ctx: ResolveContext = {}
   else if (flags.repository === undefined && envUrl) [url, urlSource] = [checkUrl(envUrl.value, envUrl.source), envUrl.source];
   else {
     section = flags.repository ?? envRepo?.value ?? "pypi";
-    const r = repos.get(section);
+    const r = repos().get(section);
     if (!r) {
       throw new ConfigError(`there is no repository "${section}" in ${pypircPath}`, `add it to [distutils] index-servers and give it a [${section}] section with repository = URL, or use --repository-url`);
     }
@@ -104,7 +106,7 @@ export async function resolveTarget(flags: TargetFlags, ctx: ResolveContext = {}
     url = checkUrl(r.repository, `${pypircPath} [${section}]`);
     urlSource = flags.repository !== undefined ? `--repository ${section}` : envRepo ? `${envRepo.source}=${section}` : "default (pypi)";
   }
-  const file = section !== undefined ? repos.get(section) : undefined;
+  const file = section !== undefined ? repos().get(section) : undefined;
   const fileSrc = `${pypircPath} [${section ?? ""}]`;
 
   // who

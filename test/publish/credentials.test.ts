@@ -59,3 +59,12 @@ describe("resolveTarget", () => {
     await expect(resolveTarget({ configFile: "/nonexistent/pypirc" }, { env })).rejects.toThrow("cannot read /nonexistent/pypirc: ENOENT");
   });
 });
+
+describe("resolveTarget and a broken ~/.pypirc", () => {
+  it("is not read when the URL comes from a flag or the environment; is an error when a section is needed", async () => {
+    const HOME = home("this is not ini\n");
+    const t = await resolveTarget({ repositoryUrl: "https://example.org/legacy/" }, { env: { HOME, PYTS_BUILD_PASSWORD: "x" } });
+    expect(t.url).toBe("https://example.org/legacy/");
+    await expect(resolveTarget({}, { env: { HOME, PYTS_BUILD_PASSWORD: "x" } })).rejects.toThrow(`${HOME}/.pypirc line 1: a key before any [section]`);
+  });
+});
