@@ -69,6 +69,7 @@ async function sdistPkgInfo(path: string): Promise<{ text: string; where: string
   try {
     await tar.list({
       file: path,
+      strict: true, // garbage is an error, not an empty archive
       onReadEntry: (entry) => {
         const p = entry.path.replace(/^\.\//, "");
         if (p !== where || found || entry.type !== "File") {

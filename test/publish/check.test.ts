@@ -63,13 +63,15 @@ describe("checkFile", () => {
     expect((await checkFile(empty)).errors).toEqual(["spam-1.0.tar.gz has no spam-1.0/PKG-INFO"]);
   });
 
-  it("not a zip, a bad wheel name, a missing file: each one error naming the file, no throw", async () => {
+  it("not a zip, a bad wheel name, a missing file, not a tar.gz: each one error naming the file, no throw", async () => {
     const d = freshDir("check");
     writeFileSync(join(d, "spam-1.0-py3-none-any.whl"), "garbage");
     writeFileSync(join(d, "foo.whl"), "x");
     expect((await checkFile(join(d, "spam-1.0-py3-none-any.whl"))).errors[0]).toMatch(/^spam-1\.0-py3-none-any\.whl is not a usable wheel: /);
     expect((await checkFile(join(d, "foo.whl"))).errors).toEqual([`"foo.whl" is not a wheel file name: it has 1 '-'-separated parts, not 5 or 6`]);
     expect((await checkFile(join(d, "gone.tar.gz"))).errors).toEqual([`${join(d, "gone.tar.gz")}: cannot read (ENOENT)`]);
+    writeFileSync(join(d, "spam-1.0.tar.gz"), "not a tar");
+    expect((await checkFile(join(d, "spam-1.0.tar.gz"))).errors).toEqual(["spam-1.0.tar.gz is not a readable .tar.gz: TAR_BAD_ARCHIVE: Unrecognized archive format"]);
   });
 });
 
