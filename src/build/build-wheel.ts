@@ -144,6 +144,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     log.step(isBin ? `Building the binaries of ${config.cargo.package.name}` : `Building for ${what} (${interp.executable}) ...`);
     const abi3Unit = unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {};
     const cargoEnv = planCargoEnv({ bindings: config.tool.bindings, interpreter: interp, ...abi3Unit, ...(o.target !== undefined ? { target: o.target } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}) });
+    if (cargoEnv.withoutInterpreter) log.info(`no interpreter fits abi3 (Python >= 3.${unit.abi3Minor}) here: PyO3 configures the build from its abi3 feature alone (PYO3_NO_PYTHON=1)`);
     log.debug(`cargo environment: ${describeCargoEnv(cargoEnv)}`);
     const rustcArgs = [...(cargoOpts.rustcArgs ?? []), ...cargoEnv.rustcArgs];
     const cargoArgs = cargoBuildArgs({ ...cargoOpts, ...(rustcArgs.length ? { rustcArgs } : {}) }, isBin ? "bins" : "lib", log.verbosity);
