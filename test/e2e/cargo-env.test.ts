@@ -15,38 +15,13 @@ import { describe, expect, it } from "vitest";
 import type { BuiltWheel } from "../../src/build/build-wheel.js";
 import { runCli, runCliOk } from "../helpers/cli.js";
 import { cpython, freshDir, installWheel, makeVenv, py, ROOT, testEnv, WORK } from "../helpers/env.js";
-import { fixture, runPy } from "./wheel-helpers.js";
+import { parseRecord, recordInWheel } from "../helpers/cargo-env-record.js";
+import { fixture } from "./wheel-helpers.js";
 import { venvWithPip } from "./pep517-helpers.js";
 
 const PY311 = cpython("3.11");
 /** This file's own target folder: the fixture builds in ~1 s, and no other file races on it. */
 const TARGET = join(WORK, "cargo-target-env-probe");
-
-/** The record between the fixture's markers, as `NAME -> value` (absent: unset). */
-export function parseRecord(text: string): Record<string, string> {
-  const m = /PYTS-CARGO-ENV-BEGIN\n([\s\S]*?)PYTS-CARGO-ENV-END/.exec(text);
-  if (!m) throw new Error(`no cargo-env record in:\n${text.slice(0, 500)}`);
-  const out: Record<string, string> = {};
-  for (const line of (m[1] as string).split("\n").filter(Boolean)) {
-    if (line.endsWith(" is unset")) continue;
-    const eq = line.indexOf("=");
-    out[line.slice(0, eq)] = line.slice(eq + 1);
-  }
-  return out;
-}
-
-/** The record embedded in the wheel's extension module or script (read with Python's zipfile). */
-export function recordInWheel(wheel: string): Record<string, string> {
-  const code = `import sys, zipfile
-z = zipfile.ZipFile(sys.argv[1])
-for n in z.namelist():
-    d = z.read(n)
-    i = d.find(b"PYTS-CARGO-ENV-BEGIN")
-    if i >= 0:
-        sys.stdout.write(d[i:d.index(b"PYTS-CARGO-ENV-END", i) + 18].decode())
-        break`;
-  return parseRecord(runPy(PY311 as string, code, [wheel]));
-}
 
 /** A scratch copy of the fixture, with a pyproject.toml when given. */
 function probeProject(name: string, pyproject?: string): string {
