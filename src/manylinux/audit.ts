@@ -308,7 +308,7 @@ export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): Audi
     reasons.push(...ownObjectReasons);
     // after bundling every outside library the policy does not allow (and their own such needs)
     const grafts = new Map<string, Graft>();
-    const repairReasons: Reason[] = [...ownObjectReasons];
+    const repairReasons: Reason[] = [];
     const queue: { name: string; r: Resolved | undefined; by: string; loaders: Loader[] }[] = [];
     for (const f of files) {
       for (const [name, r] of resolutions.get(f.path)!) {
@@ -317,6 +317,7 @@ export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): Audi
         else if (!allowed(name) && !internal(r)) queue.push({ name, r, by: f.path, loaders: [f] });
       }
     }
+    repairReasons.push(...ownObjectReasons); // after libpython: the reason no other fix helps with comes first
     while (queue.length) {
       const { name, r, by, loaders } = queue.shift()!;
       if (!r) {
