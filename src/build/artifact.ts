@@ -30,8 +30,12 @@ export function lockedPyo3Version(lockFile: string): string | undefined {
 }
 
 function compareSemver(a: string, b: string): number {
-  const [x, y] = [a, b].map((v) => v.split(/[.+-]/).slice(0, 3).map((n) => Number(n) || 0));
-  for (let i = 0; i < 3; i++) if (x![i] !== y![i]) return x![i]! - y![i]!;
+  const parts = (v: string) => v.split(/[.+-]/).slice(0, 3).map((n) => Number(n) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
   return 0;
 }
 
