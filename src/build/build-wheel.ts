@@ -8,6 +8,7 @@ import { ConfigError } from "../errors.js";
 import { type Logger, silentLogger } from "../log.js";
 import { supportsAbi3, tagsToString, withPlatforms } from "../wheel/tags.js";
 import { writeWheel } from "../wheel/wheel.js";
+import { applyCargoEnv, type CargoEnvPlan, describeCargoEnv, planCargoEnv } from "./cargo-env.js";
 import { runCargoJson, cargoBuildArgs, cargoMetadata, type CargoMetadata, type CargoOptions, type CargoRun } from "./cargo.js";
 import { sharedLibraryOf } from "./cargo-messages.js";
 import { abi3FromFeatures, enabledPyo3Features } from "./cargo-manifest.js";
@@ -46,7 +47,7 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** Replaces findInterpreters (the manylinux command describes the Pythons inside its container). */
   interpreterSource?: (ctx: { config: ProjectConfig; meta: CargoMetadata }) => Promise<InterpreterInfo[]>;
   /** Replaces running cargo on the host (the manylinux command runs the same arguments inside its container). */
-  runCargo?: (args: string[], ctx: { interpreter: InterpreterInfo; abi3Minor?: number }) => Promise<CargoRun>;
+  runCargo?: (args: string[], ctx: { interpreter: InterpreterInfo; abi3Minor?: number; cargoEnv: CargoEnvPlan }) => Promise<CargoRun>;
 }
 
 export interface AfterWriteContext {
@@ -141,10 +142,15 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     const interp = unit.interpreter;
     const what = unit.abi3Minor !== undefined ? `abi3 (Python >= 3.${unit.abi3Minor}) with ${interpreterLabel(interp)}` : interpreterLabel(interp);
     log.step(isBin ? `Building the binaries of ${config.cargo.package.name}` : `Building for ${what} (${interp.executable}) ...`);
-    const cargoArgs = cargoBuildArgs(cargoOpts, isBin ? "bins" : "lib", log.verbosity);
+    const abi3Unit = unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {};
+    const cargoEnv = planCargoEnv({ bindings: config.tool.bindings, interpreter: interp, ...abi3Unit, ...(o.target !== undefined ? { target: o.target } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}) });
+    if (cargoEnv.withoutInterpreter) log.info(`no interpreter fits abi3 (Python >= 3.${unit.abi3Minor}) here: PyO3 configures the build from its abi3 feature alone (PYO3_NO_PYTHON=1)`);
+    log.debug(`cargo environment: ${describeCargoEnv(cargoEnv)}`);
+    const rustcArgs = [...(cargoOpts.rustcArgs ?? []), ...cargoEnv.rustcArgs];
+    const cargoArgs = cargoBuildArgs({ ...cargoOpts, ...(rustcArgs.length ? { rustcArgs } : {}) }, isBin ? "bins" : "lib", log.verbosity);
     const run = o.runCargo
-      ? await o.runCargo(cargoArgs, { interpreter: interp, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) })
-      : await runCargoJson(cargoArgs, { env: { ...env, PYO3_PYTHON: interp.executable }, cwd, log });
+      ? await o.runCargo(cargoArgs, { interpreter: interp, ...abi3Unit, cargoEnv })
+      : await runCargoJson(cargoArgs, { env: applyCargoEnv(env, cargoEnv), cwd, log });
     const ours = run.artifacts.filter((a) => a.manifestPath === config.cargo.path);
     const stripDir = join(meta.targetDirectory, "pyts-build", "stripped");
     let files;
@@ -159,7 +165,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       if (!lib) {
         throw new ConfigError(`cargo built no shared library for ${config.cargo.package.name}`, `make sure ${config.cargo.path} has [lib] crate-type = ["cdylib"]`);
       }
-      checkNotLinkedToLibpython(lib, config.cargo.pyo3 !== undefined);
+      checkNotLinkedToLibpython(lib, { usesPyo3: config.cargo.pyo3 !== undefined, lockFile: join(meta.workspaceRoot, "Cargo.lock") });
       const artifact = strip ? await stripCopy(lib, stripDir, interp.system, env) : lib;
       const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined };
       files = o.layout ? await o.layout(input) : layoutWheel(input);

@@ -56,7 +56,9 @@ export type Reason =
   /** an x86-64 ISA level above the baseline: no policy allows it */
   | { kind: "isa"; level: number; neededBy: string }
   /** an outside library the loader would not find here, so a repair cannot bundle it */
-  | { kind: "unresolved"; library: string; neededBy: string };
+  | { kind: "unresolved"; library: string; neededBy: string }
+  /** a program embedding Python needs libpython: no policy allows it, and bundling it would not work */
+  | { kind: "libpython"; library: string; neededBy: string };
 
 export interface LibraryUse {
   name: string;
@@ -137,14 +139,23 @@ function familyOf(elves: ElfFile[]): PolicyFamily {
   return musl ? "musllinux" : "manylinux";
 }
 
+/**
+ * A program embedding Python (a bin with PyO3's auto-initialize) may link
+ * libpython; an extension module (any shared object) may not. Executables are
+ * told apart by their program interpreter (PT_INTERP), which shared libraries lack.
+ */
+export function mayLinkLibpython(elf: ElfFile): boolean {
+  return elf.interpreter !== undefined;
+}
+
 /** The libpython refusal: an extension must leave libpython to the interpreter that loads it. */
 function refuseLibpython(files: Parsed[]): void {
   for (const f of files) {
     const lib = f.elf.needed.find(isLibpython);
-    if (lib) {
+    if (lib && !mayLinkLibpython(f.elf)) {
       throw new AuditError(
         `${f.path} is linked against ${lib}: an extension module must not link libpython (it fails to import where Python is not built as a shared library, e.g. the manylinux images and Debian's python3)`,
-        'with PyO3 enable the "extension-module" feature (pyo3 = { features = ["extension-module"] }, or build with pyts-build, which sets it); a C extension must not pass -lpython',
+        'PyO3 older than 0.26: enable its "extension-module" feature (pyo3 = { version = "...", features = ["extension-module"] }); PyO3 0.26 and newer need nothing when built by pyts-build (it sets PYO3_BUILD_EXTENSION_MODULE=1); otherwise remove -lpython from the build script or link arguments',
       );
     }
   }
@@ -284,7 +295,11 @@ export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): Audi
     const reasons: Reason[] = [];
     for (const f of files) {
       for (const name of f.elf.needed) {
-        if (allowed(name) || isInternalName(name) || isLibpython(name)) continue;
+        if (isLibpython(name)) {
+          reasons.push({ kind: "libpython", library: name, neededBy: f.path });
+          continue;
+        }
+        if (allowed(name) || isInternalName(name)) continue;
         reasons.push({ kind: "library", library: name, neededBy: f.path, ...optional("allowedFrom", firstAllowing((q) => q.libraries.has(name))) });
       }
     }
@@ -293,13 +308,16 @@ export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): Audi
     reasons.push(...ownObjectReasons);
     // after bundling every outside library the policy does not allow (and their own such needs)
     const grafts = new Map<string, Graft>();
-    const repairReasons: Reason[] = [...ownObjectReasons];
+    const repairReasons: Reason[] = [];
     const queue: { name: string; r: Resolved | undefined; by: string; loaders: Loader[] }[] = [];
     for (const f of files) {
       for (const [name, r] of resolutions.get(f.path)!) {
-        if (!allowed(name) && !internal(r)) queue.push({ name, r, by: f.path, loaders: [f] });
+        // libpython stays outside: a copy in the wheel would not find its standard library
+        if (isLibpython(name)) repairReasons.push({ kind: "libpython", library: name, neededBy: f.path });
+        else if (!allowed(name) && !internal(r)) queue.push({ name, r, by: f.path, loaders: [f] });
       }
     }
+    repairReasons.push(...ownObjectReasons); // after libpython: the reason no other fix helps with comes first
     while (queue.length) {
       const { name, r, by, loaders } = queue.shift()!;
       if (!r) {

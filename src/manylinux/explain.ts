@@ -20,6 +20,8 @@ export function describeReason(r: Reason, maxSymbols = 4): string {
       return `${r.neededBy} requires the x86-64-v${r.level} instruction set (a GNU property note), which no manylinux policy allows`;
     case "unresolved":
       return `${r.neededBy} needs ${r.library}, which is not found (searched ${SEARCHED}), so it cannot be bundled`;
+    case "libpython":
+      return `${r.neededBy} embeds Python through ${r.library}, which no policy allows and which cannot be bundled (it must be the installed Python's)`;
   }
 }
 
@@ -31,6 +33,9 @@ export function summarizeReasons(reasons: Reason[], max = 3): string {
 
 /** What a user can do about reasons that block a policy. */
 export function hintFor(reasons: Reason[], ev?: PolicyEvaluation): string {
+  if (reasons.some((r) => r.kind === "libpython")) {
+    return "a program that embeds Python runs only where that libpython is installed, so its wheel keeps the plain linux tag (use --compatibility linux); PyPI does not accept such wheels";
+  }
   if (reasons.some((r) => r.kind === "isa")) {
     return "drop -C target-cpu / -march settings above x86-64 (or -z x86-64-v2+ linker flags) from RUSTFLAGS, or accept the plain linux tag";
   }

@@ -60,12 +60,8 @@ const norm = (s: string): string => s.replace(/[-.]/g, "_");
 export function pythonAbiTag(interp: InterpreterInfo, abi3Minor?: number): { python: string; abi: string } {
   const ver = `${interp.major}${interp.minor}`;
   if (abi3Minor !== undefined && supportsAbi3(interp)) {
-    if (abi3Minor > interp.minor) {
-      throw new ValidationError(
-        `abi3 for Python 3.${abi3Minor}+ cannot be built with ${interp.executable} (Python ${interp.major}.${interp.minor})`,
-        `use an interpreter of Python 3.${abi3Minor} or newer, or lower the abi3-py3X feature`,
-      );
-    }
+    // an interpreter older than the minimum only lends its platform: the build
+    // itself runs without it (PYO3_NO_PYTHON, src/build/cargo-env.ts)
     return { python: `cp${interp.major}${abi3Minor}`, abi: "abi3" };
   }
   switch (interp.implementation) {

@@ -9,9 +9,10 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFi
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AuditError } from "../../src/errors.js";
-import { auditElfFiles, type AuditReport, evaluationFor } from "../../src/manylinux/audit.js";
+import { auditElfFiles, type AuditReport, evaluationFor, type Reason } from "../../src/manylinux/audit.js";
+import { chooseCompatibility } from "../../src/manylinux/compatibility.js";
 import { EM_X86_64 } from "../../src/manylinux/elf.js";
-import { describeReason } from "../../src/manylinux/explain.js";
+import { describeReason, hintFor } from "../../src/manylinux/explain.js";
 import { auditWheel } from "../../src/manylinux/wheel-audit.js";
 import { cpython, freshDir, py, ROOT, testEnv, WORK } from "../helpers/env.js";
 import { buildCLib, buildPyext, makeWheel } from "./helpers/build.js";
@@ -254,5 +255,46 @@ describe("auditWheel", () => {
     expect(r.files).toEqual([]);
     expect(r.note).toMatch(/no ELF files/);
     expect(r.platformTags).toEqual([]);
+  });
+});
+
+describe("libpython: extension modules versus programs embedding Python", () => {
+  const mk = (name: string, interp?: string): string => {
+    const f = join(freshDir("libpython-elf"), name);
+    const spec = { cls: 64 as const, endian: "little" as const, machine: EM_X86_64, needed: ["libpython3.11.so.1.0", "libc.so.6"], symbols: [{ name: "Py_Initialize", defined: false }] };
+    writeFileSync(f, buildElf(interp ? { ...spec, interp } : spec).bytes);
+    return f;
+  };
+
+  it("an extension module (no program interpreter) is refused, the hint naming both PyO3 fixes", () => {
+    let err: unknown;
+    try {
+      auditElfFiles([{ path: "m.so", file: mk("m.so") }]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AuditError);
+    expect((err as AuditError).message).toMatch(/^m\.so is linked against libpython3\.11\.so\.1\.0: an extension module must not link libpython/);
+    expect((err as AuditError).hint).toMatch(/PyO3 older than 0\.26: enable its "extension-module" feature/);
+    expect((err as AuditError).hint).toMatch(/PyO3 0\.26 and newer need nothing .* PYO3_BUILD_EXTENSION_MODULE=1/);
+  });
+
+  it("a program may link it: audited, never bundled, so no policy is reachable and auto gives plain linux", () => {
+    const r = auditElfFiles([{ path: "pkg.data/scripts/tool", file: mk("tool", "/lib64/ld-linux-x86-64.so.2") }]);
+    const libpython = { kind: "libpython", library: "libpython3.11.so.1.0", neededBy: "pkg.data/scripts/tool" };
+    expect(r.best).toBeUndefined();
+    expect(r.bestRepaired).toBeUndefined();
+    for (const ev of r.evaluations) {
+      expect(ev.reasons).toContainEqual(libpython);
+      expect(ev.repairReasons[0]).toEqual(libpython);
+      expect(ev.grafts.map((g) => g.name)).not.toContain("libpython3.11.so.1.0");
+    }
+    expect(describeReason(libpython as Reason)).toBe("pkg.data/scripts/tool embeds Python through libpython3.11.so.1.0, which no policy allows and which cannot be bundled (it must be the installed Python's)");
+    const auto = chooseCompatibility(r, { compatibility: "auto", auditwheel: "repair", linuxTag: "linux_x86_64" });
+    expect(auto.platformTags).toEqual(["linux_x86_64"]);
+    expect(auto.grafts).toEqual([]);
+    expect(auto.warnings[0]).toMatch(/^tagged linux_x86_64: no manylinux policy can be met: pkg\.data\/scripts\/tool embeds Python through libpython3\.11\.so\.1\.0/);
+    expect(() => chooseCompatibility(r, { compatibility: "manylinux2014", auditwheel: "repair", linuxTag: "linux_x86_64" })).toThrow(/embeds Python through libpython3\.11/);
+    expect(hintFor([libpython as Reason])).toMatch(/runs only where that libpython is installed/);
   });
 });

@@ -38,7 +38,8 @@ describe("python/abi tags", () => {
   it("abi3 uses the minimum minor", () => {
     expect(pythonAbiTag(interp({}), 7)).toEqual({ python: "cp37", abi: "abi3" });
     expect(pythonAbiTag(interp({ minor: 7, abiflags: "m" }), 7)).toEqual({ python: "cp37", abi: "abi3" });
-    expect(() => pythonAbiTag(interp({ minor: 8 }), 10)).toThrow(ValidationError);
+    // an older interpreter only lends its platform: the build runs without it (PYO3_NO_PYTHON)
+    expect(pythonAbiTag(interp({ minor: 8 }), 10)).toEqual({ python: "cp310", abi: "abi3" });
   });
   it("PyPy from SOABI, also when abi3 was asked for", () => {
     const pp = interp({

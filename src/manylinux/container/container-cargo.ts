@@ -13,7 +13,7 @@ import type { ContainerSession } from "./session.js";
 export interface ContainerCargoOptions {
   /** `cargo --config FILE` from vendoring: crates come from the vendor folder. */
   vendorConfig: string;
-  /** PYO3_PYTHON, CARGO_TARGET_DIR, CARGO_HOME ... for this build. */
+  /** The planned cargo environment (src/build/cargo-env.ts), CARGO_TARGET_DIR ... for this build: nothing else of the host's. */
   env: Record<string, string>;
   workdir: string;
   /** Where cargo's human output goes (default: this process's stderr). */

@@ -164,13 +164,14 @@ export async function buildManylinuxWheels(o: ManylinuxOptions = {}): Promise<Bu
         return chosen;
       },
 
-      runCargo: async (args, { interpreter, abi3Minor }): Promise<CargoRun> => {
+      runCargo: async (args, { interpreter, abi3Minor, cargoEnv }): Promise<CargoRun> => {
         if (!root || !cache) throw new Error("the build container was not started"); // interpreterSource runs first
         lastKey = targetKey(interpreter, abi3Minor);
         const run = await runCargoInContainer(root.session, args, {
           vendorConfig,
           workdir,
-          env: { PYO3_PYTHON: interpreter.executable, CARGO_TARGET_DIR: cache.target(lastKey) },
+          // only what pyts-build plans reaches the container (none of the host's other variables)
+          env: { ...cargoEnv.vars, CARGO_TARGET_DIR: cache.target(lastKey) },
         });
         lastArtifact = run.artifacts.map(sharedLibraryOf).filter((f): f is string => f !== undefined).pop();
         return run;
