@@ -53,6 +53,20 @@ def cli_script():
     _fail("the bundled CLI (%s) is missing from this installation of pyts_build" % _BUNDLE_NAME)
 
 
+def _is_standalone_dist(dist_info):
+    """Whether this installation is the platform wheel: its WHEEL tags are not ``py3-none-any``.
+
+    The pure wheel installs a ``pyts-build`` console script too (a Python wrapper that
+    calls back into this shim): running that as "the executable" would recurse forever.
+    """
+    try:
+        with open(os.path.join(dist_info, "WHEEL")) as f:
+            tags = [l.split(":", 1)[1].strip() for l in f if l.startswith("Tag:")]
+    except (IOError, OSError):
+        return False
+    return bool(tags) and not any(t.endswith("-any") for t in tags)
+
+
 def standalone_executable():
     """The standalone ``pyts-build`` installed with this package (platform wheel), or None.
 
@@ -66,6 +80,8 @@ def standalone_executable():
     except OSError:
         return None
     for name in names:
+        if not _is_standalone_dist(os.path.join(site, name)):
+            continue
         try:
             with open(os.path.join(site, name, "RECORD")) as f:
                 rows = [line.split(",", 1)[0] for line in f]
@@ -75,9 +91,14 @@ def standalone_executable():
             parts = path.replace("\\", "/").split("/")
             if parts[-1] in ("pyts-build", "pyts-build.exe") and len(parts) > 1 and parts[-2] in ("bin", "Scripts"):
                 exe = os.path.normpath(os.path.join(site, path))
-                if os.path.isfile(exe) and os.access(exe, os.X_OK):
+                if os.path.isfile(exe) and os.access(exe, os.X_OK) and not _is_script(exe):
                     return exe
     return None
+
+
+def _is_script(path):
+    with open(path, "rb") as f:
+        return f.read(2) == b"#!"
 
 
 def cli_command():

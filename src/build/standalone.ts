@@ -53,8 +53,8 @@ export function seaSupport(binary: Buffer): SeaSupport {
 /** The CommonJS bundle of this running copy of pyts-build (dist/bundle/ in a checkout or npm installation). */
 export function defaultSeaScript(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  // the ES bundle (dist/bundle/pyts-build.mjs) or the compiled tree (dist/src/build/standalone.js)
-  const candidates = [join(here, SEA_SCRIPT_NAME), resolve(here, "../../bundle", SEA_SCRIPT_NAME)];
+  // the ES bundle (dist/bundle/pyts-build.mjs), the compiled tree (dist/src/build/standalone.js), the sources (src/build)
+  const candidates = [join(here, SEA_SCRIPT_NAME), resolve(here, "../../bundle", SEA_SCRIPT_NAME), resolve(here, "../../dist/bundle", SEA_SCRIPT_NAME)];
   const found = candidates.find((p) => existsSync(p));
   if (!found) {
     throw new PytsError(`the standalone CLI bundle ${SEA_SCRIPT_NAME} is missing next to ${here}`, "run `npm run build` (tsc, then python/bundle.mjs) first");
@@ -111,7 +111,7 @@ export function buildStandaloneExecutable(opts: StandaloneOptions): string {
   const binary = readFileSync(node);
   const support = seaSupport(binary);
   if (support === "missing") {
-    throw new ToolMissingError(`${node} (Node.js ${nodeVersionOf(node)}) has no single-executable-application support`, "use the official Node.js 20 or newer build from nodejs.org (distribution builds may leave it out)");
+    throw new ToolMissingError(`${node} has no single-executable-application support (no SEA fuse in the binary)`, "use the official Node.js 20 or newer build from nodejs.org (distribution builds may leave it out)");
   }
   if (support === "already-injected") {
     throw new PytsError(`${node} is itself a single executable application`, "point --node at a plain node binary");
@@ -133,11 +133,6 @@ export function buildStandaloneExecutable(opts: StandaloneOptions): string {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-function nodeVersionOf(node: string): string {
-  const r = spawnSync(node, ["--version"], { encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim() : "of unknown version";
 }
 
 function run(cmd: string, args: string[], cwd: string, what: string, hint: string): void {
