@@ -7,7 +7,7 @@
  * measured size and start-up time are in docs/pep517.md.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -108,6 +108,7 @@ export function buildStandaloneExecutable(opts: StandaloneOptions): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const postject = findPostject([here, opts.cwd ?? process.cwd()]);
 
+  if (!existsSync(node)) throw new PytsError(`the node binary ${node} does not exist`, "point --node at a node executable, or leave --node out to copy the running one");
   const binary = readFileSync(node);
   const support = seaSupport(binary);
   if (support === "missing") {
@@ -117,6 +118,7 @@ export function buildStandaloneExecutable(opts: StandaloneOptions): string {
     throw new PytsError(`${node} is itself a single executable application`, "point --node at a plain node binary");
   }
 
+  mkdirSync(dirname(out), { recursive: true });
   const work = mkdtempSync(join(dirname(out), `.${basename(out)}.tmp-`));
   try {
     const blob = join(work, "sea.blob");

@@ -77,9 +77,15 @@ describe("the CLI", () => {
     const dir = freshDir("sea-cli");
     const r = runCli(["standalone", "--node", "/bin/true", "-o", join(dir, "x")]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: \/(usr\/)?bin\/true .* has no single-executable-application support \(no SEA fuse in the binary\)\n\s+hint: use the official Node\.js/);
+    expect(r.stderr).toMatch(/^error: \/(usr\/)?bin\/true has no single-executable-application support \(no SEA fuse in the binary\)\n\s+hint: use the official Node\.js/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, "x"))).toBe(false);
+  });
+
+  it("pyts-build standalone --node <missing file>", () => {
+    const r = runCli(["standalone", "--node", "/nonexistent/node", "-o", join(freshDir("sea-cli-missing"), "x")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: the node binary \/nonexistent\/node does not exist\n\s+hint: point --node at a node executable/);
   });
 
   it("backend-wheel --executable without --standalone is refused", () => {
