@@ -43,16 +43,17 @@ Examples:
     .description("write pyts-build as one executable that runs without Node.js (a Node.js single executable application)")
     .requiredOption("-o, --out <file>", "the executable to write")
     .option("--node <file>", "the node binary to copy (default: the node running pyts-build)")
-    .option("--no-code-cache", "leave V8's code cache out (smaller, slower start-up)")
+    .option("--code-cache", "embed V8's code cache: faster start-up, not reproducible (default unless SOURCE_DATE_EPOCH is set)")
+    .option("--no-code-cache", "leave V8's code cache out: same bytes from the same input (default when SOURCE_DATE_EPOCH is set)")
     .addHelpText(
       "after",
       `
 Needs postject (npm install postject). Example:
   pyts-build standalone -o pyts-build-linux-x86_64 && ./pyts-build-linux-x86_64 --version`,
     )
-    .action(async (flags: { out: string; node?: string; codeCache: boolean }, cmd: Command) => {
+    .action(async (flags: { out: string; node?: string; codeCache?: boolean }, cmd: Command) => {
       const { buildStandaloneExecutable } = await import("../build/standalone.js");
-      const path = buildStandaloneExecutable({ out: flags.out, ...(flags.node ? { node: flags.node } : {}), useCodeCache: flags.codeCache });
+      const path = buildStandaloneExecutable({ out: flags.out, ...(flags.node ? { node: flags.node } : {}), ...(flags.codeCache !== undefined ? { useCodeCache: flags.codeCache } : {}) });
       loggerFor(cmd).info(`Built standalone executable ${path}`);
       process.stdout.write(path + "\n");
     });

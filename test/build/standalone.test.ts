@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ToolMissingError } from "../../src/errors.js";
-import { buildStandaloneExecutable, findPostject, SEA_FUSE, seaConfig, seaSupport } from "../../src/build/standalone.js";
+import { buildStandaloneExecutable, defaultUseCodeCache, findPostject, SEA_FUSE, seaConfig, seaSupport } from "../../src/build/standalone.js";
 import { standalonePlatformTags } from "../../src/build/standalone-wheel.js";
 import { runCli } from "../helpers/cli.js";
 import { freshDir, ROOT } from "../helpers/env.js";
@@ -23,6 +23,13 @@ describe("seaConfig", () => {
       useCodeCache: true,
     });
     expect(JSON.parse(seaConfig("m.cjs", "o")).useCodeCache).toBe(false);
+  });
+});
+
+describe("defaultUseCodeCache", () => {
+  it("leaves V8's (unreproducible) code cache out when SOURCE_DATE_EPOCH asks for a reproducible build", () => {
+    expect(defaultUseCodeCache({})).toBe(true);
+    expect(defaultUseCodeCache({ SOURCE_DATE_EPOCH: "1700000000" })).toBe(false);
   });
 });
 

@@ -7,6 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { runCliOk } from "../helpers/cli.js";
 import { cpython, freshDir, py, ROOT, SYSTEM_PYTHON, twineCheck } from "../helpers/env.js";
@@ -15,6 +17,10 @@ import { backendWheelDir, run, runOk, venvWithPip } from "./pep517-helpers.js";
 
 const PY311 = cpython("3.11");
 const EXAMPLE = join(ROOT, "examples/word-count");
+
+function sha256(file: string): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex");
+}
 
 function wheelNames(wheel: string): string[] {
   const out = execFileSync(SYSTEM_PYTHON, ["-c", "import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))", wheel], { encoding: "utf8" });
@@ -28,6 +34,17 @@ describe("the standalone executable", () => {
     expect(out.trim()).toMatch(/^\d+\.\d+\.\d+ \(standalone executable, Node\.js 20\.\d+\.\d+ built in\)$/);
     // the npm package's CLI does not claim to be standalone
     expect(runCliOk(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("is reproducible with SOURCE_DATE_EPOCH (no code cache), and the code cache is opt-in there", () => {
+    const dir = freshDir("sea-repro");
+    const env = { SOURCE_DATE_EPOCH: "1700000000" };
+    const a = runCliOk(["standalone", "-o", join(dir, "a")], { env }).stdout.trim();
+    const b = runCliOk(["standalone", "-o", join(dir, "b")], { env }).stdout.trim();
+    expect(sha256(a)).toBe(sha256(b));
+    // the cached executable (no SOURCE_DATE_EPOCH) carries V8's code cache: a larger file
+    expect(statSync(standaloneExecutable()).size).toBeGreaterThan(statSync(a).size);
+    expect(runOk(a, ["--version"]).trim()).toMatch(/standalone executable/);
   });
 
   it("refuses to make another standalone executable, in one line", () => {
