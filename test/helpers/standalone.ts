@@ -30,8 +30,14 @@ export function standaloneKey(): string {
 }
 
 function cacheDir(): string {
-  const d = join(WORK, "standalone", standaloneKey());
-  mkdirSync(d, { recursive: true });
+  const key = standaloneKey();
+  const root = join(WORK, "standalone");
+  const d = join(root, key);
+  if (!existsSync(d)) {
+    // ~135 MB per key: drop the ones older bundles made
+    if (existsSync(root)) for (const old of readdirSync(root)) if (old !== key) rmSync(join(root, old), { recursive: true, force: true });
+    mkdirSync(d, { recursive: true });
+  }
   return d;
 }
 
