@@ -5,6 +5,11 @@
  * CLI runs with only Node, with no node_modules and no package.json beside it.
  * The version and a "bundled" flag are written in at bundle time.
  * Run by `npm run build` / `prepare` after tsc.
+ *
+ * It also writes dist/bundle/pyts-build-sea.cjs, the same CLI as ONE CommonJS
+ * script: Node 20's single-executable applications run only a CommonJS main
+ * script whose require() sees nothing but Node's built-ins (src/build/standalone.ts
+ * injects it into a copy of node).
  */
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
@@ -15,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), ".."); // python/ is 
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const outfile = join(root, "dist/bundle/pyts-build.mjs");
 
-await build({
+const common = {
   stdin: {
     contents: `import { main } from "./src/cli/main.ts";
 main(process.argv).then(
@@ -31,11 +36,27 @@ main(process.argv).then(
   platform: "node",
   target: "node20",
   format: "esm",
+  legalComments: "eof",
+  logLevel: "warning",
+};
+const defines = { __PYTS_BUILD_VERSION__: JSON.stringify(pkg.version), __PYTS_BUILD_BUNDLED__: "true" };
+
+await build({
+  ...common,
   outfile,
   // CommonJS dependencies inside an ES module still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __pytsCreateRequire } from 'node:module';\nconst require = __pytsCreateRequire(import.meta.url);" },
-  define: { __PYTS_BUILD_VERSION__: JSON.stringify(pkg.version), __PYTS_BUILD_BUNDLED__: "true" },
-  legalComments: "eof",
-  logLevel: "warning",
+  define: defines,
 });
 process.stderr.write(`bundled ${outfile}\n`);
+
+const seaFile = join(root, "dist/bundle/pyts-build-sea.cjs");
+await build({
+  ...common,
+  format: "cjs",
+  outfile: seaFile,
+  // CommonJS has no import.meta: inside the executable the nearest thing to "this module's file" is the executable itself.
+  banner: { js: "const __pytsSeaMetaUrl = require('node:url').pathToFileURL(process.execPath).href;" },
+  define: { ...defines, __PYTS_BUILD_STANDALONE__: "true", "import.meta.url": "__pytsSeaMetaUrl" },
+});
+process.stderr.write(`bundled ${seaFile}\n`);

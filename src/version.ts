@@ -17,3 +17,12 @@ function readVersion(): string {
 declare const __PYTS_BUILD_VERSION__: string | undefined;
 
 export const VERSION: string = typeof __PYTS_BUILD_VERSION__ === "string" ? __PYTS_BUILD_VERSION__ : readVersion();
+
+// The CommonJS bundle injected into the standalone executable (src/build/standalone.ts) sets this.
+declare const __PYTS_BUILD_STANDALONE__: boolean | undefined;
+
+/** True inside the standalone executable (Node's single-executable application), which needs no Node.js installed. */
+export const STANDALONE: boolean = typeof __PYTS_BUILD_STANDALONE__ === "boolean" && __PYTS_BUILD_STANDALONE__;
+
+/** What `--version` prints: the version, and for the standalone executable the Node.js built into it. */
+export const VERSION_TEXT: string = STANDALONE ? `${VERSION} (standalone executable, Node.js ${process.versions.node} built in)` : VERSION;

@@ -6,9 +6,11 @@ In a project's pyproject.toml::
     requires = ["pyts-build"]
     build-backend = "pyts_build"
 
-Each hook runs the pyts-build CLI (bundled in this package as one JavaScript file)
-with Node.js, building for the interpreter that runs the hook. Node.js 20+ and Rust
-must be installed; ``PYTS_BUILD_NODE`` names a node executable other than the one on PATH.
+Each hook runs the pyts-build CLI, building for the interpreter that runs the hook.
+The platform wheel (``py3-none-manylinux_*``) carries it as a standalone executable
+and needs only Rust; the pure wheel (``py3-none-any``) runs the bundled JavaScript
+with Node.js 20+ (``PYTS_BUILD_NODE`` names a node other than the one on PATH, and
+makes the platform wheel use node too).
 """
 
 from ._runner import run_hook
@@ -25,7 +27,7 @@ __all__ = [
 ]
 
 
-# Node.js and cargo are programs, not Python packages: nothing more to install.
+# Node.js (if used) and cargo are programs, not Python packages: nothing more to install.
 def get_requires_for_build_wheel(config_settings=None):
     return []
 

@@ -1,8 +1,9 @@
-"""Run the bundled pyts-build CLI with Node and turn its failures into short messages.
+"""Run the pyts-build CLI and turn its failures into short messages.
 
-The backend is a thin shim: every hook calls ``node pyts-build.mjs pep517 <hook> ...``,
-which prints progress on stderr and, as the last line of stdout, the basename of what
-it wrote. Keep this file compatible with old interpreters (3.7): it runs inside
+The backend is a thin shim: every hook calls ``<cli> pep517 <hook> ...``, which prints
+progress on stderr and, as the last line of stdout, the basename of what it wrote.
+``<cli>`` is the standalone executable when this is the platform wheel (installed as
+the ``pyts-build`` script) and PYTS_BUILD_NODE is not set; else ``node pyts-build.mjs``. Keep this file compatible with old interpreters (3.7): it runs inside
 whatever Python a frontend builds with.
 """
 
@@ -52,6 +53,63 @@ def cli_script():
     _fail("the bundled CLI (%s) is missing from this installation of pyts_build" % _BUNDLE_NAME)
 
 
+def _is_standalone_dist(dist_info):
+    """Whether this installation is the platform wheel: its WHEEL tags are not ``py3-none-any``.
+
+    The pure wheel installs a ``pyts-build`` console script too (a Python wrapper that
+    calls back into this shim): running that as "the executable" would recurse forever.
+    """
+    try:
+        with open(os.path.join(dist_info, "WHEEL")) as f:
+            tags = [l.split(":", 1)[1].strip() for l in f if l.startswith("Tag:")]
+    except (IOError, OSError):
+        return False
+    return bool(tags) and not any(t.endswith("-any") for t in tags)
+
+
+def standalone_executable():
+    """The standalone ``pyts-build`` installed with this package (platform wheel), or None.
+
+    Found through the installation's RECORD, not PATH or sysconfig: pip's isolated
+    build environments install requirements under a prefix whose scripts folder is
+    neither the running interpreter's nor necessarily on PATH.
+    """
+    site = os.path.dirname(_HERE)
+    try:
+        names = sorted(n for n in os.listdir(site) if n.startswith("pyts_build-") and n.endswith(".dist-info"))
+    except OSError:
+        return None
+    for name in names:
+        if not _is_standalone_dist(os.path.join(site, name)):
+            continue
+        try:
+            with open(os.path.join(site, name, "RECORD")) as f:
+                rows = [line.split(",", 1)[0] for line in f]
+        except (IOError, OSError):
+            continue
+        for path in rows:
+            parts = path.replace("\\", "/").split("/")
+            if parts[-1] in ("pyts-build", "pyts-build.exe") and len(parts) > 1 and parts[-2] in ("bin", "Scripts"):
+                exe = os.path.normpath(os.path.join(site, path))
+                if os.path.isfile(exe) and os.access(exe, os.X_OK) and not _is_script(exe):
+                    return exe
+    return None
+
+
+def _is_script(path):
+    with open(path, "rb") as f:
+        return f.read(2) == b"#!"
+
+
+def cli_command():
+    """The command line that runs the CLI: PYTS_BUILD_NODE + bundle if set, else the standalone executable, else node + bundle."""
+    if not os.environ.get("PYTS_BUILD_NODE"):
+        exe = standalone_executable()
+        if exe:
+            return [exe]
+    return [node_executable(), cli_script()]
+
+
 def stable_interpreter():
     """The interpreter to build for, as a path that stays the same between builds.
 
@@ -76,7 +134,7 @@ def _tee(stream, sink, lines):
 
 def run_hook(hook, directory, config_settings=None, metadata_directory=None):
     """Run one hook through the CLI and return the basename it reports."""
-    args = [node_executable(), cli_script(), "pep517", hook, "--out", os.path.abspath(directory)]
+    args = cli_command() + ["pep517", hook, "--out", os.path.abspath(directory)]
     if hook not in ("build_sdist",):
         args += ["--interpreter", stable_interpreter()]
     if metadata_directory:
@@ -107,8 +165,8 @@ def run_hook(hook, directory, config_settings=None, metadata_directory=None):
 
 
 def main(argv=None):
-    """The ``pyts-build`` console script: the bundled CLI, run with Node."""
-    args = [node_executable(), cli_script()] + list(sys.argv[1:] if argv is None else argv)
+    """``python -m pyts_build`` and the pure wheel's ``pyts-build`` console script."""
+    args = cli_command() + list(sys.argv[1:] if argv is None else argv)
     try:
         return subprocess.call(args)
     except KeyboardInterrupt:

@@ -6,7 +6,7 @@ import { Command, CommanderError } from "commander";
 import pc from "picocolors";
 import { createLogger, type Logger, useColor, type Verbosity } from "../log.js";
 import { isPytsError } from "../errors.js";
-import { VERSION } from "../version.js";
+import { VERSION_TEXT } from "../version.js";
 import { registerCommands } from "./commands.js";
 
 export interface GlobalOptions {
@@ -26,7 +26,7 @@ export function loggerFor(cmd: Command): Logger {
 export function buildProgram(): Command {
   const program = new Command("pyts-build")
     .description("Build Python wheels and sdists for Rust (PyO3) extensions, audited and repaired for manylinux.")
-    .version(VERSION, "-V, --version")
+    .version(VERSION_TEXT, "-V, --version")
     .option("-q, --quiet", "print only errors and results")
     .option("-v, --verbose", "print detail, and stack traces on errors")
     .showHelpAfterError("(run with --help for usage)")

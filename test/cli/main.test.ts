@@ -29,7 +29,7 @@ describe("pyts-build (the CLI shell)", () => {
   it("--help lists the commands and shows examples", () => {
     const r = runCli(["--help"]);
     expect(r.code).toBe(0);
-    for (const c of ["wheel", "sdist", "develop", "audit", "repair", "manylinux", "backend-wheel"]) expect(r.stdout).toContain(c);
+    for (const c of ["wheel", "sdist", "develop", "audit", "repair", "manylinux", "backend-wheel", "standalone"]) expect(r.stdout).toContain(c);
     expect(r.stdout).toContain("Examples:");
   });
 
