@@ -167,7 +167,7 @@ export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
 
   if (tool.pythonSource !== undefined) {
     const ps = resolve(projectDir, tool.pythonSource);
-    if (!isDir(ps)) throw new ConfigError(`${file}: python-source "${tool.pythonSource}" is not a folder`, `create ${ps} or fix the path`);
+    if (!isDir(ps)) throw new ConfigError(`${file}: ${sel.table}.python-source "${tool.pythonSource}" is not a folder`, `create ${ps} or fix the path`);
     cfg.pythonSource = ps;
   } else {
     const ps = detectPythonSource(projectDir, moduleName, cfg.metadata.name);
@@ -176,6 +176,6 @@ export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
   const data = tool.data ?? `${cfg.metadata.name.replace(/-/g, "_")}.data`;
   const dataAbs = resolve(projectDir, data);
   if (isDir(dataAbs)) cfg.dataDir = dataAbs;
-  else if (tool.data !== undefined) throw new ConfigError(`${file}: data "${tool.data}" is not a folder`, `create ${dataAbs} or fix the path`);
+  else if (tool.data !== undefined) throw new ConfigError(`${file}: ${sel.table}.data "${tool.data}" is not a folder`, `create ${dataAbs} or fix the path`);
   return cfg;
 }

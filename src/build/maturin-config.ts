@@ -16,6 +16,8 @@ export interface ToolSelection {
   tool: ToolTable;
   /** The project is configured for maturin: maturin's defaults apply where they differ from pyts-build's. */
   maturinStyle: boolean;
+  /** Where the options came from, for messages ("tool.maturin"). */
+  table: string;
 }
 
 /** `[tool.<name>]` of a parsed pyproject.toml, as Fields. */
@@ -76,10 +78,11 @@ export function selectToolConfig(pyproject: { file: string; raw: TomlTable } | u
   const maturinStyle = maturinTable !== undefined || backend === "maturin" || fromCargo !== undefined;
   if (pyproject && hasOwnTable(raw)) {
     if (maturinTable) warnings.push(`${file}: [tool.pyts-build] is present, so [tool.maturin] is ignored`);
-    return { tool: readToolConfig(toolTable(file, raw, "pyts-build"), "pyts-build", warnings), maturinStyle };
+    return { tool: readToolConfig(toolTable(file, raw, "pyts-build"), "pyts-build", warnings), maturinStyle, table: "tool.pyts-build" };
   }
-  if (maturinTable) return { tool: readToolConfig(maturinTable, "maturin", warnings), maturinStyle };
-  return { tool: fromCargo ?? readToolConfig(undefined), maturinStyle };
+  if (maturinTable) return { tool: readToolConfig(maturinTable, "maturin", warnings), maturinStyle, table: "tool.maturin" };
+  if (fromCargo) return { tool: fromCargo, maturinStyle, table: "package.metadata.maturin" };
+  return { tool: readToolConfig(undefined), maturinStyle, table: "tool.pyts-build" };
 }
 
 /**

@@ -48,7 +48,7 @@ abi3 = ["pyo3/abi3-py38"]
       readme: join(d, "docs/README.md"),
     });
     expect(m.lib).toEqual({ name: "my_ext", crateTypes: ["cdylib", "rlib"] });
-    expect(m.pyo3).toEqual({ key: "pyo3", features: ["extension-module"], optional: false });
+    expect(m.pyo3).toEqual({ key: "pyo3", package: "pyo3", features: ["extension-module"], optional: false });
     expect(m.bins).toEqual([]);
     expect(m.workspaceRoot).toBeUndefined();
   });
@@ -100,7 +100,7 @@ pyo3 = { workspace = true, features = ["extension-module"] }
 
   it("a renamed pyo3 dependency is found", () => {
     const d = tree({ "Cargo.toml": '[package]\nname = "a"\nversion = "0.1.0"\n[dependencies]\npy = { package = "pyo3", version = "0.17" }\n' });
-    expect(readCargoManifest(join(d, "Cargo.toml")).pyo3).toEqual({ key: "py", features: [], optional: false });
+    expect(readCargoManifest(join(d, "Cargo.toml")).pyo3).toEqual({ key: "py", package: "pyo3", features: [], optional: false });
   });
 
   it.each([
