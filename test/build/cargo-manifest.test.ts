@@ -142,6 +142,17 @@ abi = ["pyo3?/abi3-py39"]
     expect([...enabledPyo3Features(m, { features: ["pyo3/abi3"], noDefaultFeatures: true })].sort()).toEqual(["abi3", "extension-module"]);
   });
 
+  it("pyo3-ffi's abi3 features count too (own features, and renamed through a crate feature)", () => {
+    const f = tree({
+      "Cargo.toml": '[package]\nname = "f"\nversion = "0.1.0"\n[dependencies]\nffi = { package = "pyo3-ffi", version = "0.17" }\n[features]\nstable = ["ffi/abi3-py38"]\n',
+    });
+    const fm = readCargoManifest(join(f, "Cargo.toml"));
+    expect(fm.pyo3).toBeUndefined();
+    expect(fm.pyo3Ffi).toEqual({ key: "ffi", package: "pyo3-ffi", features: [], optional: false });
+    expect(abi3FromFeatures(enabledPyo3Features(fm))).toBeUndefined();
+    expect(abi3FromFeatures(enabledPyo3Features(fm, { features: ["stable"] }))).toBe(8);
+  });
+
   it("abi3 minimum from abi3-py3X; plain abi3 means the interpreter's own", () => {
     expect(abi3FromFeatures(["extension-module"])).toBeUndefined();
     expect(abi3FromFeatures(["abi3-py38", "abi3-py310"])).toBe(8);

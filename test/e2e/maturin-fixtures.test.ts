@@ -22,8 +22,10 @@ import { fixture, wheelNames, wheelText } from "./wheel-helpers.js";
 const PY311 = cpython("3.11");
 const TARGET = join(WORK, "cargo-target-maturin");
 
-function build(manifest: string, extra: string[] = []): { wheel: BuiltWheel; stderr: string } {
-  const r = runCliOk(["wheel", "-m", fixture(join("maturin", manifest)), "-i", PY311 as string, "--compatibility", "linux", "--json", "-o", freshDir("maturin-out"), ...extra], {
+/** `pyts-build wheel --json` on a fixture; `--compatibility linux` unless the fixture's config is what is tested (compat = false). */
+function build(manifest: string, extra: string[] = [], compat = true): { wheel: BuiltWheel; stderr: string } {
+  const c = compat ? ["--compatibility", "linux"] : [];
+  const r = runCliOk(["wheel", "-m", fixture(join("maturin", manifest)), "-i", PY311 as string, ...c, "--json", "-o", freshDir("maturin-out"), ...extra], {
     env: { CARGO_TARGET_DIR: TARGET },
   });
   const wheels = JSON.parse(r.stdout) as BuiltWheel[];
@@ -86,8 +88,11 @@ describe.skipIf(!PY311)("maturin projects build unchanged", () => {
   });
 
   it("mixed src/ package found without python-source; metadata fields listed in dynamic come from Cargo.toml", () => {
-    const { wheel } = build("mixed-src/Cargo.toml");
+    // skip-auditwheel = true reaches the audit step: the plain linux tag without --compatibility
+    const { wheel } = build("mixed-src/Cargo.toml", [], false);
     const dist = "mixed_src-0.3.0";
+    expect(wheel.fileName).toBe(`${dist}-cp311-cp311-linux_x86_64.whl`);
+    expect(build("mixed-src/Cargo.toml", ["--auditwheel", "repair"], false).wheel.fileName).toMatch(/-cp311-cp311-manylinux_2_\d+_x86_64\.whl$/);
     expect(wheelNames(SYSTEM_PYTHON, wheel.path).sort()).toEqual(
       ["mixed_src/__init__.py", "mixed_src/mixed_src.cpython-311-x86_64-linux-gnu.so", `${dist}.dist-info/METADATA`, `${dist}.dist-info/WHEEL`, `${dist}.dist-info/RECORD`].sort(),
     );
@@ -116,12 +121,14 @@ describe.skipIf(!PY311)("maturin projects build unchanged", () => {
   });
 
   it("pyproject.toml one folder above the manifest (-m rust/Cargo.toml), from another cwd", () => {
-    const r = runCliOk(["wheel", "-m", fixture("maturin/up-one/rust/Cargo.toml"), "-i", PY311 as string, "--compatibility", "linux", "--json", "-o", freshDir("maturin-out")], {
+    // no --compatibility: [tool.maturin] compatibility = "linux" reaches the audit step
+    const r = runCliOk(["wheel", "-m", fixture("maturin/up-one/rust/Cargo.toml"), "-i", PY311 as string, "--json", "-o", freshDir("maturin-out")], {
       env: { CARGO_TARGET_DIR: TARGET },
       cwd: freshDir("elsewhere"),
     });
     const wheel = (JSON.parse(r.stdout) as BuiltWheel[])[0] as BuiltWheel;
     const dist = "up_one-0.1.0";
+    expect(wheel.fileName).toBe(`${dist}-cp311-cp311-linux_x86_64.whl`);
     expect(wheelNames(SYSTEM_PYTHON, wheel.path).sort()).toEqual(
       ["up_one/__init__.py", "up_one/_core.cpython-311-x86_64-linux-gnu.so", `${dist}.dist-info/METADATA`, `${dist}.dist-info/WHEEL`, `${dist}.dist-info/RECORD`].sort(),
     );
