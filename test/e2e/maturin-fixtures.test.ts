@@ -11,7 +11,7 @@
  * bindings from the dependency): pyo3-ffi builds in seconds, all of them share
  * one target dir and one interpreter, so its build script runs once.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli, runCliOk } from "../helpers/cli.js";
@@ -182,6 +182,25 @@ describe.skipIf(!PY311)("maturin projects build unchanged", () => {
     ]);
     // PURE-RUST LAYOUT (engineer B): maturin writes ws_py/__init__.py + ws_py/ws_py.cpython-311-x86_64-linux-gnu.so
     expect(py(installed(wheel), "import ws_py; print(ws_py.answer())")).toBe("42");
+  });
+
+  it("[tool.maturin] cargo keys reach cargo: features, no-default-features, config, rustc-args, unstable-flags", () => {
+    // ffi-min answers 40, +2 with its default feature "base", +1 with "plus-one", +100 with --cfg ffi_min_extra
+    const crate = (maturin: string): string => {
+      const d = freshDir("maturin-cargo-keys");
+      cpSync(fixture("ffi-min"), d, { recursive: true });
+      writeFileSync(join(d, "pyproject.toml"), `[project]\nname = "ffi-min"\nversion = "0.2.0"\n[tool.maturin]\nbindings = "pyo3"\nfeatures = ["plus-one"]\nno-default-features = true\n${maturin}`);
+      return d;
+    };
+    const answer = (d: string) => {
+      const r = runCliOk(["wheel", "-i", PY311 as string, "--compatibility", "linux", "--json", "-o", freshDir("maturin-out")], { cwd: d, env: { CARGO_TARGET_DIR: join(d, "target") } });
+      return py(installed((JSON.parse(r.stdout) as BuiltWheel[])[0] as BuiltWheel), "import ffi_min; print(ffi_min.answer())");
+    };
+    expect(answer(crate(`config = ["build.rustflags = ['--cfg', 'ffi_min_extra']"]\n`))).toBe("141");
+    expect(answer(crate('rustc-args = ["--cfg", "ffi_min_extra"]\n'))).toBe("141");
+    const z = runCli(["wheel", "-i", PY311 as string, "--compatibility", "linux", "-o", freshDir("maturin-out")], { cwd: crate('unstable-flags = ["unstable-options"]\n') });
+    expect(z.code).not.toBe(0);
+    expect(z.stderr).toMatch(/-Z.*nightly|nightly.*-Z/); // stable cargo refuses -Z: the flag got there
   });
 
   it('bindings = "uniffi" is a one-line error that leaves no wheel', () => {
