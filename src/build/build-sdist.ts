@@ -55,6 +55,7 @@ export async function buildSdist(o: BuildSdistOptions = {}): Promise<SdistResult
   const log = o.logger ?? silentLogger;
   const cwd = resolve(o.cwd ?? process.cwd());
   const cfg = o.config ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
+  if (!o.config) for (const w of cfg.warnings) log.warn(w);
   if (cfg.pyprojectPath !== undefined) checkBuildSystem(cfg.pyprojectPath);
   const distName = wheelDistName(cfg.metadata.name);
   const base = `${distName}-${cfg.metadata.version}`;

@@ -13,6 +13,7 @@ import { runCargoJson, cargoBuildArgs, cargoMetadata, type CargoMetadata, type C
 import { sharedLibraryOf } from "./cargo-messages.js";
 import { abi3FromFeatures, enabledPyo3Features } from "./cargo-manifest.js";
 import { loadProjectConfig, type ProjectConfig } from "./config.js";
+import { cargoOptionsOf } from "./tool-config.js";
 import { checkNotLinkedToLibpython, stripCopy } from "./artifact.js";
 import type { InterpreterInfo } from "./interpreter-info.js";
 import { findInterpreters, interpreterLabel } from "./interpreter.js";
@@ -106,15 +107,14 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const env = o.env ?? process.env;
   const cwd = resolve(o.cwd ?? process.cwd());
   const config = loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
-  checkTarget(config, o.rustcArgs);
-
-  const features = [...new Set([...config.tool.features, ...(o.features ?? [])])];
-  const cargoOpts: CargoOptions = { ...o, manifestPath: config.cargo.path, features };
-  const profile = o.profile ?? config.tool.profile;
-  if (profile !== undefined) cargoOpts.profile = profile;
+  for (const w of config.warnings) log.warn(w);
+  // [tool.pyts-build] / [tool.maturin] cargo keys plus the command line's (tool-config.ts)
+  const cargoOpts: CargoOptions = cargoOptionsOf(config.tool, o, config.cargo.path);
+  checkTarget(config, cargoOpts.rustcArgs);
+  const features = cargoOpts.features ?? [];
   const strip = o.strip ?? config.tool.strip;
 
-  const meta = await cargoMetadata(config.cargo.path, { env, ...(o.offline || o.frozen ? { offline: true } : {}) });
+  const meta = await cargoMetadata(config.cargo.path, { env, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}) });
   const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
   const interps = o.interpreterSource ? await o.interpreterSource({ config, meta }) : await findInterpreters({
     ...(o.interpreters ? { interpreters: o.interpreters } : {}),
@@ -128,7 +128,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   });
 
   const isBin = config.tool.bindings === "bin";
-  const abi3 = isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(o.allFeatures ? { allFeatures: true } : {}), ...(o.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
+  const abi3 = isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
   // A binary does not depend on the Python version: one build, tagged py3-none.
   const units = isBin ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);
   if (typeof abi3 === "number") {

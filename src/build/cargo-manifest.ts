@@ -1,7 +1,8 @@
 /**
  * Cargo.toml, read for what a wheel needs: the package metadata (with
  * `field.workspace = true` resolved through the workspace root), the library
- * target (name, crate types) and how pyo3 is depended on (its features).
+ * target (name, crate types) and the dependencies (pyo3 / pyo3-ffi and their
+ * features, for bindings and abi3 detection).
  */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -32,12 +33,8 @@ export interface CargoLib {
   crateTypes: string[];
 }
 
-export interface Pyo3Dependency {
-  /** The key under [dependencies] (differs from "pyo3" when renamed). */
-  key: string;
-  features: string[];
-  optional: boolean;
-}
+/** How pyo3 (or pyo3-ffi) is depended on; `key` differs from the package name when renamed. */
+export type Pyo3Dependency = Dependency;
 
 export interface CargoManifest {
   path: string;
@@ -49,6 +46,10 @@ export interface CargoManifest {
   bins: string[];
   features: Record<string, string[]>;
   pyo3?: Pyo3Dependency;
+  /** pyo3-ffi as a direct dependency (an extension written on the C API bindings alone). */
+  pyo3Ffi?: Pyo3Dependency;
+  /** Package names of the normal dependencies (bindings detection). */
+  dependencyPackages: string[];
   /** The workspace root folder (the crate's own folder when it is the root). */
   workspaceRoot?: string;
 }
@@ -175,23 +176,40 @@ function dependencyTables(doc: Fields): Fields[] {
   return out;
 }
 
-function readPyo3(doc: Fields, ws: Workspace | undefined): Pyo3Dependency | undefined {
+/** A dependency as declared, resolved through `{ workspace = true }` and `package = "..."` renames. */
+export interface Dependency {
+  /** The key under [dependencies] (the name the crate's code and features use). */
+  key: string;
+  /** The crate's real package name. */
+  package: string;
+  features: string[];
+  optional: boolean;
+}
+
+function readDependencies(doc: Fields, ws: Workspace | undefined): Dependency[] {
+  const out: Dependency[] = [];
   for (const deps of dependencyTables(doc)) {
     for (const key of deps.keys()) {
       const v = deps.raw[key];
-      const pkgName = isTable(v) && typeof v.package === "string" ? v.package : key;
-      if (pkgName !== "pyo3") continue;
-      if (typeof v === "string") return { key, features: [], optional: false };
+      if (typeof v === "string") {
+        out.push({ key, package: key, features: [], optional: false });
+        continue;
+      }
+      if (!isTable(v)) continue; // cargo reports malformed entries itself
       const t = deps.table(key) as Fields;
-      const features = t.strings("features") ?? [];
+      const features = [...(t.strings("features") ?? [])];
+      let pkg = typeof v.package === "string" ? v.package : undefined;
       if (t.bool("workspace")) {
         const wsDep = ws?.dependencies?.raw[key];
-        if (isTable(wsDep) && Array.isArray(wsDep.features)) features.push(...(wsDep.features as string[]));
+        if (isTable(wsDep)) {
+          if (Array.isArray(wsDep.features)) features.push(...(wsDep.features as string[]));
+          if (pkg === undefined && typeof wsDep.package === "string") pkg = wsDep.package;
+        }
       }
-      return { key, features, optional: t.bool("optional") ?? false };
+      out.push({ key, package: pkg ?? key, features, optional: t.bool("optional") ?? false });
     }
   }
-  return undefined;
+  return out;
 }
 
 function readFeatures(doc: Fields): Record<string, string[]> {
@@ -216,11 +234,14 @@ export function readCargoManifest(path: string): CargoManifest {
   }
   const ws = findWorkspace(dir, pkg, raw, abs);
   const p = readPackage(pkg, ws);
-  const m: CargoManifest = { path: abs, dir, package: p, bins: readBins(doc, dir, p.name), features: readFeatures(doc) };
+  const deps = readDependencies(doc, ws);
+  const m: CargoManifest = { path: abs, dir, package: p, bins: readBins(doc, dir, p.name), features: readFeatures(doc), dependencyPackages: [...new Set(deps.map((d) => d.package))] };
   const lib = readLib(doc, dir, p.name);
   if (lib) m.lib = lib;
-  const pyo3 = readPyo3(doc, ws);
+  const pyo3 = deps.find((d) => d.package === "pyo3");
   if (pyo3) m.pyo3 = pyo3;
+  const ffi = deps.find((d) => d.package === "pyo3-ffi");
+  if (ffi) m.pyo3Ffi = ffi;
   if (ws) m.workspaceRoot = ws.dir;
   return m;
 }
@@ -232,20 +253,22 @@ export interface FeatureSelection {
 }
 
 /**
- * The pyo3 features a build turns on: pyo3's own `features = [...]` plus every
- * `pyo3/<f>` reached through the crate features selected (default, -F, --all-features).
+ * The pyo3 (and pyo3-ffi) features a build turns on: their own `features = [...]`
+ * plus every `pyo3/<f>` (`pyo3-ffi/<f>`) reached through the crate features
+ * selected (default, -F, --all-features). Both crates name abi3 the same way.
  */
 export function enabledPyo3Features(m: CargoManifest, sel: FeatureSelection = {}): Set<string> {
-  const out = new Set(m.pyo3?.features ?? []);
-  if (!m.pyo3) return out;
-  const depKey = m.pyo3.key;
+  const deps = [m.pyo3, m.pyo3Ffi].filter((d): d is Pyo3Dependency => d !== undefined);
+  const out = new Set(deps.flatMap((d) => d.features));
+  if (deps.length === 0) return out;
+  const keys = new Set(deps.map((d) => d.key));
   const seen = new Set<string>();
   const visit = (f: string): void => {
     if (seen.has(f)) return;
     seen.add(f);
     const slash = f.indexOf("/");
     if (slash > 0) {
-      if (f.slice(0, slash).replace(/\?$/, "") === depKey) out.add(f.slice(slash + 1));
+      if (keys.has(f.slice(0, slash).replace(/\?$/, ""))) out.add(f.slice(slash + 1));
       return;
     }
     for (const sub of m.features[f] ?? []) visit(sub);

@@ -22,6 +22,10 @@ export interface CargoOptions {
   locked?: boolean;
   frozen?: boolean;
   offline?: boolean;
+  /** `--config KEY=VALUE` (or a config file path), in order. */
+  config?: string[];
+  /** `-Z` unstable flags (nightly cargo). */
+  unstableFlags?: string[];
   /** Trailing arguments for rustc (after `--`). */
   rustcArgs?: string[];
 }
@@ -45,6 +49,8 @@ export function commonCargoFlags(o: CargoOptions): string[] {
   if (o.locked) a.push("--locked");
   if (o.frozen) a.push("--frozen");
   if (o.offline) a.push("--offline");
+  for (const c of o.config ?? []) a.push("--config", c);
+  for (const z of o.unstableFlags ?? []) a.push("-Z", z);
   return a;
 }
 

@@ -15,7 +15,8 @@ import { isDir } from "./fs-util.js";
 import { buildMetadata, type LicenseFile } from "./project-metadata.js";
 import { type ProjectTable, readProjectTable } from "./pyproject.js";
 import { readToml } from "./toml.js";
-import { readToolConfig, type ToolConfig } from "./tool-config.js";
+import { detectBindings, configuredManifestPath, selectToolConfig } from "./maturin-config.js";
+import type { ToolConfig } from "./tool-config.js";
 import { stubTarget } from "./sdist-layout.js";
 
 export interface ProjectConfig {
@@ -36,6 +37,8 @@ export interface ProjectConfig {
   /** Absolute `<name>.data` folder, when present. */
   dataDir?: string;
   entryPoints: EntryPointGroups;
+  /** Notes for the user (ignored keys, maturin's implicit rules applied): the caller logs them. */
+  warnings: string[];
 }
 
 export interface LoadConfigOptions {
@@ -53,14 +56,15 @@ function locate(o: LoadConfigOptions): { pyproject?: string; cargoToml: string; 
     if (!existsSync(cargoToml)) {
       throw new ConfigError(`manifest ${cargoToml} does not exist`, "pass -m/--manifest-path the path of the crate's Cargo.toml");
     }
-    // pyproject.toml next to Cargo.toml, or the one in cwd whose manifest-path points here
+    // pyproject.toml next to Cargo.toml; else, like maturin, the one folder above
+    // (`-m rust/Cargo.toml`), or the one in cwd, when its manifest-path (if any) points here
     const beside = join(dirname(cargoToml), "pyproject.toml");
     if (existsSync(beside)) return { pyproject: beside, cargoToml };
-    const inCwd = join(cwd, "pyproject.toml");
-    if (existsSync(inCwd)) {
-      const raw = readToml(inCwd);
-      const mp = ((raw.tool as Record<string, unknown> | undefined)?.["pyts-build"] as Record<string, unknown> | undefined)?.["manifest-path"];
-      if (typeof mp === "string" && resolve(cwd, mp) === cargoToml) return { pyproject: inCwd, cargoToml, raw };
+    for (const [candidate, needsPointer] of [[join(dirname(cargoToml), "..", "pyproject.toml"), false], [join(cwd, "pyproject.toml"), true]] as const) {
+      if (!existsSync(candidate)) continue;
+      const raw = readToml(candidate);
+      const mp = configuredManifestPath(raw);
+      if (mp === undefined ? !needsPointer : resolve(dirname(candidate), mp) === cargoToml) return { pyproject: resolve(candidate), cargoToml, raw };
     }
     return { cargoToml };
   }
@@ -71,11 +75,11 @@ function locate(o: LoadConfigOptions): { pyproject?: string; cargoToml: string; 
     // The top pyproject.toml of an sdist may be a stub naming the project's folder (sdist-layout.ts).
     const inner = stubTarget(pyproject, raw);
     if (inner !== undefined) return locate({ ...o, cwd: inner });
-    const mp = ((raw.tool as Record<string, unknown> | undefined)?.["pyts-build"] as Record<string, unknown> | undefined)?.["manifest-path"];
+    const mp = configuredManifestPath(raw);
     const cargoToml = typeof mp === "string" ? resolve(cwd, mp) : cargoHere;
     if (!existsSync(cargoToml)) {
       throw new ConfigError(
-        typeof mp === "string" ? `${pyproject}: tool.pyts-build.manifest-path "${mp}" does not exist` : `no Cargo.toml in ${cwd} (next to pyproject.toml)`,
+        typeof mp === "string" ? `${pyproject}: manifest-path "${mp}" does not exist` : `no Cargo.toml in ${cwd} (next to pyproject.toml)`,
         'put the crate next to pyproject.toml, or set [tool.pyts-build] manifest-path = "path/to/Cargo.toml"',
       );
     }
@@ -105,24 +109,47 @@ function entryPointsOf(p: ProjectTable | undefined, file: string): EntryPointGro
   return groups;
 }
 
+/**
+ * The Python package of a mixed project when python-source is not set: like
+ * maturin, `src/<import name>/` (src layout) or `<module>/` next to
+ * pyproject.toml; also `python/<module>/` (maturin's own template folder,
+ * which maturin needs python-source for: without it maturin drops the package).
+ */
+function detectPythonSource(projectDir: string, moduleName: string, projectName: string): string | undefined {
+  const top = moduleName.split(".")[0] as string;
+  const isPackage = (dir: string, name: string) => existsSync(join(dir, name, "__init__.py"));
+  const src = join(projectDir, "src");
+  if (isPackage(src, projectName.replace(/[-.]/g, "_")) || isPackage(src, top)) return src;
+  if (isPackage(projectDir, top)) return projectDir;
+  const python = join(projectDir, "python");
+  if (isPackage(python, top)) return python;
+  return undefined;
+}
+
 /** Read, merge and validate the project's configuration. */
 export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
   const where = locate(o);
   const cargo = readCargoManifest(where.cargoToml);
   const projectDir = where.pyproject ? dirname(where.pyproject) : cargo.dir;
+  const warnings: string[] = [];
   let project: ProjectTable | undefined;
-  let tool = readToolConfig(undefined);
+  let raw: Record<string, unknown> | undefined;
   if (where.pyproject) {
-    const raw = where.raw ?? readToml(where.pyproject);
+    raw = where.raw ?? readToml(where.pyproject);
     const pt = topTable(where.pyproject, raw, "project");
     if (pt) project = readProjectTable(pt);
-    tool = readToolConfig(topTable(where.pyproject, raw, "tool")?.table("pyts-build"));
   }
+  const sel = selectToolConfig(where.pyproject && raw ? { file: where.pyproject, raw } : undefined, cargo, warnings);
+  const tool: ToolConfig = { ...sel.tool, bindings: sel.tool.bindings ?? detectBindings(cargo, sel.maturinStyle) };
   const md = buildMetadata({ cargo, projectDir, ...(project ? { project } : {}), ...(where.pyproject ? { pyprojectPath: where.pyproject } : {}) });
   const file = where.pyproject ?? cargo.path;
+  if (project && project.version === undefined && !project.dynamic.includes("version")) {
+    // maturin's rule (and warning): the version comes from Cargo.toml
+    warnings.push(`${file}: project.version is required unless "version" is in project.dynamic; using ${md.metadata.version} from ${cargo.path}`);
+  }
 
   const moduleName = tool.moduleName ?? cargo.lib?.name ?? cargo.package.name.replace(/-/g, "_");
-  validateModuleName(moduleName, `${file}: module name (tool.pyts-build.module-name or Cargo.toml [lib] name)`);
+  validateModuleName(moduleName, `${file}: module name (module-name or Cargo.toml [lib] name)`);
 
   const cfg: ProjectConfig = {
     projectDir,
@@ -132,6 +159,7 @@ export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
     licenseFiles: md.licenseFiles,
     moduleName,
     entryPoints: entryPointsOf(project, file),
+    warnings,
   };
   if (where.pyproject) cfg.pyprojectPath = where.pyproject;
   if (project) cfg.project = project;
@@ -139,15 +167,15 @@ export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
 
   if (tool.pythonSource !== undefined) {
     const ps = resolve(projectDir, tool.pythonSource);
-    if (!isDir(ps)) throw new ConfigError(`${file}: tool.pyts-build.python-source "${tool.pythonSource}" is not a folder`, `create ${ps} or fix the path`);
+    if (!isDir(ps)) throw new ConfigError(`${file}: ${sel.table}.python-source "${tool.pythonSource}" is not a folder`, `create ${ps} or fix the path`);
     cfg.pythonSource = ps;
-  } else if (existsSync(join(projectDir, moduleName.split(".")[0] as string, "__init__.py"))) {
-    // Like maturin: a package folder named after the module next to pyproject.toml makes a mixed project.
-    cfg.pythonSource = projectDir;
+  } else {
+    const ps = detectPythonSource(projectDir, moduleName, cfg.metadata.name);
+    if (ps !== undefined) cfg.pythonSource = ps;
   }
   const data = tool.data ?? `${cfg.metadata.name.replace(/-/g, "_")}.data`;
   const dataAbs = resolve(projectDir, data);
   if (isDir(dataAbs)) cfg.dataDir = dataAbs;
-  else if (tool.data !== undefined) throw new ConfigError(`${file}: tool.pyts-build.data "${tool.data}" is not a folder`, `create ${dataAbs} or fix the path`);
+  else if (tool.data !== undefined) throw new ConfigError(`${file}: ${sel.table}.data "${tool.data}" is not a folder`, `create ${dataAbs} or fix the path`);
   return cfg;
 }

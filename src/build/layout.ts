@@ -18,6 +18,7 @@ import type { ProjectConfig } from "./config.js";
 import { isDir } from "./fs-util.js";
 import { expandGlob, listFiles, matchesGlob } from "./glob.js";
 import type { InterpreterInfo } from "./interpreter-info.js";
+import type { Bindings } from "./tool-config.js";
 
 export interface LayoutInput {
   config: ProjectConfig;
@@ -48,7 +49,7 @@ export function reexportInit(leaf: string): string {
 }
 
 /** The wheel tags for a build: version-specific, abi3, or (binaries) `py3-none`. */
-export function wheelTags(interp: InterpreterInfo, opts: { abi3Minor?: number; bindings?: "pyo3" | "bin" } = {}): WheelTag[] {
+export function wheelTags(interp: InterpreterInfo, opts: { abi3Minor?: number; bindings?: Bindings } = {}): WheelTag[] {
   const pa = opts.bindings === "bin" ? noAbiTag(interp.major) : pythonAbiTag(interp, opts.abi3Minor);
   return [{ ...pa, platform: platformTag(interp) }];
 }

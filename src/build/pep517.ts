@@ -22,6 +22,7 @@ import { buildSdist } from "./build-sdist.js";
 import type { WheelTag } from "../wheel/tags.js";
 import { buildWheels, type BuildWheelsOptions, planBuilds } from "./build-wheel.js";
 import { abi3FromFeatures, enabledPyo3Features } from "./cargo-manifest.js";
+import { cargoOptionsOf } from "./tool-config.js";
 import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { findInterpreters } from "./interpreter.js";
 import { wheelTags } from "./layout.js";
@@ -107,11 +108,12 @@ async function wheelHook(o: HookOptions, editable: boolean): Promise<string> {
 
 /** The tags build_wheel will give the wheel: the same interpreter query and abi3 decision, without compiling. */
 async function tagsFor(config: ProjectConfig, o: HookOptions, cwd: string): Promise<WheelTag[]> {
-  const features = [...config.tool.features, ...(buildOptionsFromSettings(o.configSettings).features ?? [])];
+  const cargo = cargoOptionsOf(config.tool, buildOptionsFromSettings(o.configSettings), config.cargo.path);
+  const features = cargo.features ?? [];
   const [interp] = await findInterpreters({ ...(o.interpreter !== undefined ? { interpreters: [o.interpreter] } : {}), cwd, ...(o.env ? { env: o.env } : {}) });
   if (!interp) throw new Error("internal: no interpreter");
   const isBin = config.tool.bindings === "bin";
-  const [unit] = planBuilds([interp], isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features })));
+  const [unit] = planBuilds([interp], isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargo.allFeatures ? { allFeatures: true } : {}), ...(cargo.noDefaultFeatures ? { noDefaultFeatures: true } : {}) })));
   return wheelTags(interp, { bindings: config.tool.bindings, ...(unit?.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
 }
 

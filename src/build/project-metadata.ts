@@ -176,9 +176,10 @@ export function buildMetadata(opts: { project?: ProjectTable; cargo: CargoManife
   if (p?.urls) m.projectUrls = p.urls;
   else if (fromCargo("urls")) {
     const urls: Array<[string, string]> = [];
+    // maturin's labels and order, so both tools write the same Project-URL lines
     if (cp.homepage) urls.push(["Homepage", cp.homepage]);
-    if (cp.repository) urls.push(["Repository", cp.repository]);
     if (cp.documentation) urls.push(["Documentation", cp.documentation]);
+    if (cp.repository) urls.push(["Source Code", cp.repository]);
     m.projectUrls = urls;
   }
 

@@ -134,10 +134,8 @@ export function readProjectTable(f: Fields): ProjectTable {
 
   const p: ProjectTable = { name, dynamic };
   const version = f.string("version");
+  // Missing and not dynamic: config.ts takes Cargo.toml's version with a warning, as maturin does.
   if (version !== undefined) p.version = normalizeVersion(version, `${f.file}: project.version`);
-  else if (!dynamic.includes("version")) {
-    f.fail("version", "is missing", 'add version = "0.1.0", or dynamic = ["version"] to take it from Cargo.toml');
-  }
   const description = f.string("description");
   if (description !== undefined) {
     if (/[\r\n]/.test(description)) f.fail("description", "must be a single line", "move longer text to the readme");

@@ -17,10 +17,20 @@ export const PROJECT_DIR_KEY = "project-dir";
 
 const DEFAULT_BUILD_SYSTEM = { requires: ["pyts-build"], "build-backend": "pyts_build" };
 
+/**
+ * The stub's `[build-system]`: the project's own when it names pyts-build's
+ * backend; otherwise pyts-build's, because only pyts-build reads `project-dir`
+ * (a maturin project's `build-backend = "maturin"` would not find the project).
+ */
 function buildSystemOf(pyprojectPath: string | undefined): Record<string, unknown> {
   if (pyprojectPath === undefined) return DEFAULT_BUILD_SYSTEM;
   const bs = readToml(pyprojectPath)["build-system"];
-  return bs && typeof bs === "object" ? (bs as Record<string, unknown>) : DEFAULT_BUILD_SYSTEM;
+  if (!bs || typeof bs !== "object") return DEFAULT_BUILD_SYSTEM;
+  const own = bs as Record<string, unknown>;
+  if (own["build-backend"] === DEFAULT_BUILD_SYSTEM["build-backend"]) return own;
+  // keep the other build requirements (cffi...), drop the backend pyts-build replaces
+  const others = (Array.isArray(own.requires) ? own.requires : []).filter((r): r is string => typeof r === "string" && !/^\s*maturin\b/i.test(r));
+  return { requires: [...DEFAULT_BUILD_SYSTEM.requires, ...others], "build-backend": DEFAULT_BUILD_SYSTEM["build-backend"] };
 }
 
 /** The stub for the sdist's top folder, pointing at `projectRel` ('/'-separated). */

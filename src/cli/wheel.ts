@@ -26,7 +26,7 @@ export function registerWheel(program: Command): void {
       "--compatibility <policy>",
       "Linux platform tag: auto (the best manylinux policy the build meets), pypi, linux/off (plain linux_*), or a policy such as manylinux2014, manylinux_2_28, musllinux_1_2 (default: [tool.pyts-build] compatibility, else auto)",
     )
-    .addOption(new Option("--auditwheel <mode>", "what to do with outside libraries and policy misses").choices([...AUDITWHEEL_MODES]).default("repair"))
+    .addOption(new Option("--auditwheel <mode>", "what to do with outside libraries and policy misses (default: the config's auditwheel, else repair)").choices([...AUDITWHEEL_MODES]))
     .addHelpText(
       "after",
       `

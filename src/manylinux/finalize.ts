@@ -67,9 +67,9 @@ export async function finalizeWheel(path: string, o: FinalizeOptions): Promise<F
 }
 
 export interface ManylinuxRequest {
-  /** --compatibility; default: `[tool.pyts-build] compatibility`, else `auto` */
+  /** --compatibility; default: `compatibility` of `[tool.pyts-build]` (or `[tool.maturin]`), else `auto` */
   compatibility?: string;
-  /** --auditwheel; default `repair` */
+  /** --auditwheel; default: the config's (`auditwheel`, maturin's `skip-auditwheel`), else `repair` */
   auditwheel?: AuditwheelMode;
   /** when neither `compatibility` nor the config names one (default `auto`; PEP 517 builds use `linux`) */
   fallback?: string;
@@ -77,6 +77,10 @@ export interface ManylinuxRequest {
 
 function compatibilityOf(req: ManylinuxRequest, ctx: AfterWriteContext): string {
   return req.compatibility ?? ctx.config.tool.compatibility ?? req.fallback ?? "auto";
+}
+
+function auditwheelOf(req: ManylinuxRequest, ctx: AfterWriteContext): AuditwheelMode {
+  return req.auditwheel ?? ctx.config.tool.auditwheel ?? "repair";
 }
 
 /**
@@ -91,7 +95,7 @@ export function manylinuxAfterWrite(req: ManylinuxRequest, extra: AuditOptions =
       const done = await finalizeWheel(wheel.path, {
         ...extra,
         compatibility: compatibilityOf(req, ctx),
-        auditwheel: req.auditwheel ?? "repair",
+        auditwheel: auditwheelOf(req, ctx),
         linuxTag: platformTag(ctx.interpreter),
         outDir: ctx.outDir,
         log: ctx.log,
@@ -123,7 +127,7 @@ export function manylinuxSteps(req: ManylinuxRequest, extra: AuditOptions = {}) 
       const bytesElf = files.some((f) => "bytes" in f.source && typeof f.source.bytes !== "string" && hasElfMagic(f.source.bytes));
       if (elf.length !== 1 || bytesElf) return undefined;
       const compatibility = compatibilityOf(req, ctx);
-      const auditwheel = req.auditwheel ?? "repair";
+      const auditwheel = auditwheelOf(req, ctx);
       const skip = compatibility === "linux" || compatibility === "off" || auditwheel === "skip";
       const report = skip ? undefined : auditElfFiles(elf, extra);
       const decision = chooseCompatibility(report, { compatibility, auditwheel, linuxTag: platformTag(ctx.interpreter) });

@@ -48,7 +48,7 @@ abi3 = ["pyo3/abi3-py38"]
       readme: join(d, "docs/README.md"),
     });
     expect(m.lib).toEqual({ name: "my_ext", crateTypes: ["cdylib", "rlib"] });
-    expect(m.pyo3).toEqual({ key: "pyo3", features: ["extension-module"], optional: false });
+    expect(m.pyo3).toEqual({ key: "pyo3", package: "pyo3", features: ["extension-module"], optional: false });
     expect(m.bins).toEqual([]);
     expect(m.workspaceRoot).toBeUndefined();
   });
@@ -100,7 +100,7 @@ pyo3 = { workspace = true, features = ["extension-module"] }
 
   it("a renamed pyo3 dependency is found", () => {
     const d = tree({ "Cargo.toml": '[package]\nname = "a"\nversion = "0.1.0"\n[dependencies]\npy = { package = "pyo3", version = "0.17" }\n' });
-    expect(readCargoManifest(join(d, "Cargo.toml")).pyo3).toEqual({ key: "py", features: [], optional: false });
+    expect(readCargoManifest(join(d, "Cargo.toml")).pyo3).toEqual({ key: "py", package: "pyo3", features: [], optional: false });
   });
 
   it.each([
@@ -140,6 +140,17 @@ abi = ["pyo3?/abi3-py39"]
     expect([...enabledPyo3Features(m, { features: ["stable"] })].sort()).toEqual(["abi3-py39", "extension-module"]);
     expect([...enabledPyo3Features(m, { allFeatures: true })].sort()).toEqual(["abi3-py39", "extension-module"]);
     expect([...enabledPyo3Features(m, { features: ["pyo3/abi3"], noDefaultFeatures: true })].sort()).toEqual(["abi3", "extension-module"]);
+  });
+
+  it("pyo3-ffi's abi3 features count too (own features, and renamed through a crate feature)", () => {
+    const f = tree({
+      "Cargo.toml": '[package]\nname = "f"\nversion = "0.1.0"\n[dependencies]\nffi = { package = "pyo3-ffi", version = "0.17" }\n[features]\nstable = ["ffi/abi3-py38"]\n',
+    });
+    const fm = readCargoManifest(join(f, "Cargo.toml"));
+    expect(fm.pyo3).toBeUndefined();
+    expect(fm.pyo3Ffi).toEqual({ key: "ffi", package: "pyo3-ffi", features: [], optional: false });
+    expect(abi3FromFeatures(enabledPyo3Features(fm))).toBeUndefined();
+    expect(abi3FromFeatures(enabledPyo3Features(fm, { features: ["stable"] }))).toBe(8);
   });
 
   it("abi3 minimum from abi3-py3X; plain abi3 means the interpreter's own", () => {

@@ -23,6 +23,8 @@ describe("cargo command lines", () => {
       }),
     ).toEqual(["--manifest-path", "C", "--release", "--features", "a,b", "--all-features", "--no-default-features", "--target", "x86_64-unknown-linux-gnu", "--locked", "--frozen", "--offline"]);
     expect(commonCargoFlags({ manifestPath: "C", release: true, profile: "dist" })).toEqual(["--manifest-path", "C", "--profile", "dist"]);
+    // [tool.maturin] config / unstable-flags
+    expect(commonCargoFlags({ manifestPath: "C", config: ["a.b=1", "x.toml"], unstableFlags: ["build-std"] })).toEqual(["--manifest-path", "C", "--config", "a.b=1", "--config", "x.toml", "-Z", "build-std"]);
   });
 
   it("builds the lib with cargo rustc, passing trailing rustc args", () => {

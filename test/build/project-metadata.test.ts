@@ -49,7 +49,7 @@ describe("buildMetadata", () => {
       classifiers: [],
       projectUrls: [
         ["Homepage", "https://home"],
-        ["Repository", "https://repo"],
+        ["Source Code", "https://repo"],
       ],
       requiresDist: [],
       providesExtra: [],

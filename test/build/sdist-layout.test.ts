@@ -15,6 +15,13 @@ describe("the stub pyproject.toml at the top of an sdist", () => {
     expect(parse(defaultPyprojectText())).toEqual({ "build-system": { requires: ["pyts-build"], "build-backend": "pyts_build" } });
   });
 
+  it("names pyts-build's backend when the project named maturin's (maturin cannot read project-dir), keeping other requirements", () => {
+    const dir = freshDir("stub");
+    writeTree(dir, { "py/pyproject.toml": '[build-system]\nrequires = ["maturin>=1,<2", "cffi"]\nbuild-backend = "maturin"\n\n[project]\nname = "p"\nversion = "1"\n' });
+    const doc = parse(stubPyprojectText("py", join(dir, "py/pyproject.toml")));
+    expect(doc).toEqual({ "build-system": { requires: ["pyts-build", "cffi"], "build-backend": "pyts_build" }, tool: { "pyts-build": { "project-dir": "py" } } });
+  });
+
   it("is followed only to a folder below it that holds a project", () => {
     const dir = freshDir("stub");
     writeTree(dir, { "py/pyproject.toml": "", "empty/.keep": "" });

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { Fields } from "../../src/build/fields.js";
 import { parseToml } from "../../src/build/toml.js";
-import { readToolConfig } from "../../src/build/tool-config.js";
+import { cargoOptionsOf, readToolConfig, type ToolConfig } from "../../src/build/tool-config.js";
 
 const FILE = "/p/pyproject.toml";
 const read = (toml: string) => readToolConfig(new Fields(FILE, "tool.pyts-build", parseToml(toml, FILE)));
 
 describe("readToolConfig", () => {
   it("defaults without a table", () => {
-    expect(readToolConfig(undefined)).toEqual({ pythonPackages: [], include: [], exclude: [], bindings: "pyo3", features: [], strip: false });
+    expect(readToolConfig(undefined)).toEqual({ pythonPackages: [], include: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [] });
   });
 
   it("reads every key", () => {
@@ -24,8 +24,17 @@ features = ["a,b", "c"]
 profile = "dist"
 strip = true
 compatibility = "manylinux2014"
+auditwheel = "check"
 data = "my.data"
 manifest-path = "rust/Cargo.toml"
+all-features = true
+no-default-features = true
+locked = true
+frozen = false
+config = ["profile.release.lto=true"]
+unstable-flags = ["build-std"]
+rustc-args = ["--cfg", "x"]
+target = "x86_64-unknown-linux-gnu"
 `),
     ).toEqual({
       moduleName: "pkg._native",
@@ -42,15 +51,27 @@ manifest-path = "rust/Cargo.toml"
       profile: "dist",
       strip: true,
       compatibility: "manylinux2014",
+      auditwheel: "check",
       data: "my.data",
       manifestPath: "rust/Cargo.toml",
+      allFeatures: true,
+      noDefaultFeatures: true,
+      locked: true,
+      frozen: false,
+      cargoConfig: ["profile.release.lto=true"],
+      unstableFlags: ["build-std"],
+      rustcArgs: ["--cfg", "x"],
+      target: "x86_64-unknown-linux-gnu",
     });
   });
 
   it.each([
     ['module_name = "x"', 'unknown key "module_name" in [tool.pyts-build] (did you mean "module-name"?)'],
     ['module-name = "pkg.class"', '"pkg.class" is not a valid Python module name'],
-    ['bindings = "cffi"', 'tool.pyts-build.bindings "cffi" is not supported'],
+    ['bindings = "wasm"', 'tool.pyts-build.bindings "wasm" is not supported'],
+    ['bindings = "uniffi"', 'tool.pyts-build.bindings "uniffi" is not supported yet by pyts-build'],
+    ['auditwheel = "fix"', 'tool.pyts-build.auditwheel "fix" is not one of repair, check, warn, skip'],
+    ["config = \"x=1\"", "tool.pyts-build.config must be an array of strings"],
     ['include = [{path = "x", format = "egg"}]', 'tool.pyts-build.include[0].format "egg" is not one of sdist, wheel'],
     ['include = [{format = "wheel"}]', "tool.pyts-build.include[0].path is missing"],
     ["include = [1]", "include[0] must be a glob string or a {path, format} table"],
@@ -67,5 +88,53 @@ manifest-path = "rust/Cargo.toml"
     } catch (e) {
       expect((e as { hint: string }).hint).toContain("module-name, python-source, python-packages, include, exclude");
     }
+  });
+});
+
+const readMaturin = (toml: string, warnings: string[] = []) => readToolConfig(new Fields(FILE, "tool.maturin", parseToml(toml, FILE)), "maturin", warnings);
+
+describe("[tool.maturin] read with maturin's meaning", () => {
+  it("reads maturin's keys; skip-auditwheel is auditwheel = skip; unknown keys are a warning naming them", () => {
+    const warnings: string[] = [];
+    const t = readMaturin('bindings = "pyo3-ffi"\nmodule-name = "a._a"\nskip-auditwheel = true\nsdist-generator = "cargo"\nfeatures = ["x"]\nzig = true\ncargo-extra-args = "-v"\n', warnings);
+    expect(t).toMatchObject({ bindings: "pyo3-ffi", moduleName: "a._a", auditwheel: "skip", features: ["x"] });
+    expect(warnings).toEqual([`${FILE}: [tool.maturin] keys ignored by pyts-build: zig, cargo-extra-args`]);
+  });
+
+  it('bindings "cffi" and "bin" are accepted, "uniffi" is a not-supported-yet error, sdist-generator "git" a warning', () => {
+    expect(readMaturin('bindings = "cffi"').bindings).toBe("cffi");
+    expect(readMaturin('bindings = "bin"').bindings).toBe("bin");
+    expect(() => readMaturin('bindings = "uniffi"')).toThrow(`${FILE}: tool.maturin.bindings "uniffi" is not supported yet by pyts-build`);
+    expect(() => readMaturin('sdist-generator = "hg"')).toThrow('tool.maturin.sdist-generator "hg" is not one of cargo, git');
+    const warnings: string[] = [];
+    readMaturin('sdist-generator = "git"', warnings);
+    expect(warnings[0]).toMatch(/sdist-generator = "git" is not supported/);
+  });
+
+  it("[tool.pyts-build] still rejects maturin-only keys", () => {
+    expect(() => read("skip-auditwheel = true")).toThrow('unknown key "skip-auditwheel" in [tool.pyts-build]');
+  });
+});
+
+describe("cargoOptionsOf", () => {
+  const tool = (t: string): ToolConfig => ({ ...readToolConfig(new Fields(FILE, "tool.pyts-build", parseToml(t, FILE))), bindings: "pyo3" });
+  it("adds the config's cargo keys to the command line's; the command line wins for single values", () => {
+    const t = tool('features = ["a"]\nprofile = "dist"\ntarget = "t1"\nall-features = true\nno-default-features = true\nlocked = true\nfrozen = true\nconfig = ["k=1"]\nunstable-flags = ["z1"]\nrustc-args = ["--cfg", "c"]\n');
+    expect(cargoOptionsOf(t, {}, "/m/Cargo.toml")).toEqual({
+      manifestPath: "/m/Cargo.toml",
+      features: ["a"],
+      profile: "dist",
+      target: "t1",
+      allFeatures: true,
+      noDefaultFeatures: true,
+      locked: true,
+      frozen: true,
+      config: ["k=1"],
+      unstableFlags: ["z1"],
+      rustcArgs: ["--cfg", "c"],
+    });
+    const both = cargoOptionsOf(t, { features: ["b", "a"], profile: "release", target: "t2", config: ["k=2"], rustcArgs: ["-g"] }, "/m/Cargo.toml");
+    expect(both).toMatchObject({ features: ["a", "b"], profile: "release", target: "t2", config: ["k=1", "k=2"], rustcArgs: ["--cfg", "c", "-g"] });
+    expect(cargoOptionsOf(tool(""), { release: true }, "/m/Cargo.toml")).toEqual({ manifestPath: "/m/Cargo.toml", features: [], release: true });
   });
 });

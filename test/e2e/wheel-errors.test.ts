@@ -89,6 +89,8 @@ describe("pyts-build wheel failures", () => {
     cpSync(join(d, "README.md"), join(b, "README.md"));
     execFileSync("mkdir", ["-p", join(b, "src")]);
     writeFileSync(join(b, "src/main.rs"), "fn main() {}\n");
+    // without a library the bindings are detected as "bin" (maturin's rule); asking for pyo3 is the error
+    writeFileSync(join(b, "pyproject.toml"), '[project]\nname = "tool"\nversion = "0.1.0"\n[tool.pyts-build]\nbindings = "pyo3"\n');
     expectUserError(runCli(["wheel", "-i", py311], { cwd: b }), "has no library target");
   });
 
