@@ -10,7 +10,10 @@ export interface GlobRule {
   formats: DistFormat[];
 }
 
-export type Bindings = "pyo3" | "bin";
+/** "pyo3-ffi" builds exactly like "pyo3"; "cffi" is a C-ABI cdylib loaded through cffi; "bin" ships programs. */
+export type Bindings = "pyo3" | "pyo3-ffi" | "cffi" | "bin";
+
+const BINDINGS: readonly Bindings[] = ["pyo3", "pyo3-ffi", "cffi", "bin"];
 
 export interface ToolConfig {
   moduleName?: string;
@@ -92,7 +95,9 @@ export function readToolConfig(f: Fields | undefined): ToolConfig {
   cfg.exclude = globRules(f, "exclude");
   const b = f.string("bindings");
   if (b !== undefined) {
-    if (b !== "pyo3" && b !== "bin") f.fail("bindings", `"${b}" is not supported`, 'use "pyo3" (a Python extension) or "bin" (a Rust program shipped as a script)');
+    if (!(BINDINGS as readonly string[]).includes(b)) {
+      f.fail("bindings", `"${b}" is not supported`, 'use "pyo3" / "pyo3-ffi" (a Python extension), "cffi" (a C library loaded with cffi) or "bin" (a Rust program shipped as a script)');
+    }
     cfg.bindings = b as Bindings;
   }
   cfg.features = (f.strings("features") ?? []).flatMap((x) => x.split(/[\s,]+/)).filter(Boolean);

@@ -50,7 +50,7 @@ manifest-path = "rust/Cargo.toml"
   it.each([
     ['module_name = "x"', 'unknown key "module_name" in [tool.pyts-build] (did you mean "module-name"?)'],
     ['module-name = "pkg.class"', '"pkg.class" is not a valid Python module name'],
-    ['bindings = "cffi"', 'tool.pyts-build.bindings "cffi" is not supported'],
+    ['bindings = "uniffi"', 'tool.pyts-build.bindings "uniffi" is not supported'],
     ['include = [{path = "x", format = "egg"}]', 'tool.pyts-build.include[0].format "egg" is not one of sdist, wheel'],
     ['include = [{format = "wheel"}]', "tool.pyts-build.include[0].path is missing"],
     ["include = [1]", "include[0] must be a glob string or a {path, format} table"],
@@ -58,6 +58,10 @@ manifest-path = "rust/Cargo.toml"
     ['strip = "yes"', "tool.pyts-build.strip must be true or false"],
   ])("%s -> %s", (toml, msg) => {
     expect(() => read(toml)).toThrow(msg);
+  });
+
+  it.each(["pyo3", "pyo3-ffi", "cffi", "bin"])("bindings = %s is accepted", (b) => {
+    expect(read(`bindings = "${b}"`).bindings).toBe(b);
   });
 
   it("lists the valid keys in the hint", () => {
