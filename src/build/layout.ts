@@ -50,7 +50,7 @@ export function reexportInit(leaf: string): string {
     `from .${leaf} import *\n\n` +
     `__doc__ = ${leaf}.__doc__\n` +
     `if hasattr(${leaf}, "__all__"):\n` +
-    `    __all__ = ${leaf}.__all__\n`
+    `    __all__ = ${leaf}.__all__` // no final newline: byte for byte what maturin writes
   );
 }
 
@@ -59,7 +59,7 @@ export function cffiInit(libFile: string): string {
   return (
     `__all__ = ["lib", "ffi"]\n\n` +
     `import os\nfrom .ffi import ffi\n\n` +
-    `lib = ffi.dlopen(os.path.join(os.path.dirname(__file__), ${JSON.stringify(libFile)}))\n` +
+    `lib = ffi.dlopen(os.path.join(os.path.dirname(__file__), '${libFile}'))\n` +
     `del os\n`
   );
 }

@@ -1,0 +1,108 @@
+/**
+ * Projects laid out for maturin (test/fixtures/maturin/*) built with
+ * `pyts-build wheel`, installed and run. The expected file lists are maturin
+ * 1.15's for the same projects: verified by building each fixture with
+ * `maturin build` (configuration moved to [tool.maturin]; the pure-Rust one
+ * through pyo3, since maturin wants a pyo3 dependency for bindings = "pyo3"),
+ * which gave these lists plus its `sboms/*.cyclonedx.json`, which pyts-build
+ * does not write. The generated `__init__.py` and `ffi.py` were byte-identical.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { BuiltWheel } from "../../src/build/build-wheel.js";
+import { runCliOk } from "../helpers/cli.js";
+import { cpython, freshDir, installWheel, makeVenv, py, SYSTEM_PYTHON, twineCheck, WORK } from "../helpers/env.js";
+import { fixture, wheelNames, wheelText } from "./wheel-helpers.js";
+
+const py311 = cpython("3.11") ?? SYSTEM_PYTHON;
+/** Debian's python3 carries cffi (python3-cffi), which the build runs and the installed package imports. */
+const DEBIAN_SITE = { PYTHONPATH: "/usr/lib/python3/dist-packages" };
+const TARGET = join(WORK, "cargo-target-maturin-layout");
+
+function build(name: string, python: string): BuiltWheel {
+  const r = runCliOk(["wheel", "-m", join(fixture(`maturin/${name}`), "Cargo.toml"), "-i", python, "-o", freshDir(`maturin-${name}`), "--json", "--compatibility", "linux"], {
+    env: { CARGO_TARGET_DIR: TARGET },
+  });
+  const wheels = JSON.parse(r.stdout) as BuiltWheel[];
+  expect(wheels).toHaveLength(1);
+  return wheels[0] as BuiltWheel;
+}
+
+function installed(python: string, wheel: string): string {
+  const venv = makeVenv(python, join(freshDir("maturin-venv"), "v"));
+  installWheel(venv, wheel);
+  return venv;
+}
+
+const dist = (name: string, version: string) => [`${name}-${version}.dist-info/METADATA`, `${name}-${version}.dist-info/WHEEL`, `${name}-${version}.dist-info/RECORD`];
+
+describe("maturin layouts", () => {
+  it("pure Rust: the module wrapped in a package, its stub as __init__.pyi + py.typed", () => {
+    const w = build("pure-rust", py311);
+    expect(w.fileName).toBe("maturin_pure-0.5.0-cp311-cp311-linux_x86_64.whl");
+    expect(wheelNames(SYSTEM_PYTHON, w.path)).toEqual([
+      "ffi_min/__init__.py",
+      "ffi_min/__init__.pyi",
+      "ffi_min/ffi_min.cpython-311-x86_64-linux-gnu.so",
+      "ffi_min/py.typed",
+      ...dist("maturin_pure", "0.5.0"),
+    ]);
+    twineCheck(w.path);
+    const venv = installed(py311, w.path);
+    expect(py(venv, "import ffi_min; print(ffi_min.answer(), ffi_min.__name__, ffi_min.ffi_min.__name__)")).toBe("42 ffi_min ffi_min.ffi_min");
+  });
+
+  it("bin: the program in .data/scripts, the Python package and the data folder beside it (py3-none)", () => {
+    const w = build("bin", py311);
+    expect(w.fileName).toBe("maturin_bin-0.2.0-py3-none-linux_x86_64.whl");
+    expect(wheelNames(SYSTEM_PYTHON, w.path)).toEqual([
+      "maturin_bin-0.2.0.data/headers/maturin_bin.h",
+      "maturin_bin-0.2.0.data/scripts/maturin-bin",
+      "maturin_bin/__init__.py",
+      ...dist("maturin_bin", "0.2.0"),
+    ]);
+    const venv = installed(py311, w.path);
+    const venvDir = join(venv, "../..");
+    expect(execFileSync(join(venvDir, "bin/maturin-bin"), ["pip"], { encoding: "utf8" })).toBe("maturin-bin says hello to pip\n");
+    expect(py(venv, "import maturin_bin; print(maturin_bin.program())", { PATH: `${join(venvDir, "bin")}:/usr/bin:/bin` })).toBe(join(venvDir, "bin/maturin-bin"));
+    // headers go to the environment's include folder (installer: include/python3.X/<dist>/, pip: include/site/python3.X/<dist>/)
+    const headers = ["include", "include/site"].map((d) => join(venvDir, d, `python${py(venv, "import sys; print('%d.%d' % sys.version_info[:2])")}`, "maturin_bin/maturin_bin.h"));
+    expect(headers.some((h) => existsSync(h))).toBe(true);
+  });
+
+  it("cffi, pure: loader, ffi.py and the library in one package, tagged py3-none; callable through cffi", () => {
+    const w = build("cffi-pure", SYSTEM_PYTHON);
+    expect(w.fileName).toBe("cffi_pure-0.3.0-py3-none-linux_x86_64.whl");
+    expect(wheelNames(SYSTEM_PYTHON, w.path)).toEqual([
+      "cffi_pure/__init__.py",
+      "cffi_pure/__init__.pyi",
+      "cffi_pure/ffi.py",
+      "cffi_pure/libcffi_pure.so",
+      "cffi_pure/py.typed",
+      ...dist("cffi_pure", "0.3.0"),
+    ]);
+    expect(wheelText(SYSTEM_PYTHON, w.path, "cffi_pure-0.3.0.dist-info/WHEEL")).toContain("Tag: py3-none-linux_x86_64\n");
+    expect(wheelText(SYSTEM_PYTHON, w.path, "cffi_pure/ffi.py")).toContain("point_norm2");
+    twineCheck(w.path);
+    const venv = installed(SYSTEM_PYTHON, w.path);
+    const code = "import cffi_pure as c; p = c.ffi.new('Point *', {'x': 3.0, 'y': 4.0}); print(c.lib.cffi_add(40, 2), c.lib.point_norm2(p[0]))";
+    expect(py(venv, code, DEBIAN_SITE)).toBe("42 25.0");
+  });
+
+  it("cffi, mixed: the library's package inside the Python package", () => {
+    const w = build("cffi-mixed", SYSTEM_PYTHON);
+    expect(w.fileName).toBe("cffi_mixed-0.3.0-py3-none-linux_x86_64.whl");
+    expect(wheelNames(SYSTEM_PYTHON, w.path)).toEqual([
+      "cffi_mixed/__init__.py",
+      "cffi_mixed/_native/__init__.py",
+      "cffi_mixed/_native/ffi.py",
+      "cffi_mixed/_native/lib_native.so",
+      ...dist("cffi_mixed", "0.3.0"),
+    ]);
+    expect(wheelText(SYSTEM_PYTHON, w.path, "cffi_mixed-0.3.0.dist-info/METADATA")).toContain("Requires-Dist: cffi\n");
+    const venv = installed(SYSTEM_PYTHON, w.path);
+    expect(py(venv, "import cffi_mixed as c; print(c.add(2, 3), c.norm2(6.0, 8.0))", DEBIAN_SITE)).toBe("5 100.0");
+  });
+});
