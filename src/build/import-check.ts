@@ -63,19 +63,25 @@ const EXTENSION_FILE = /^([A-Za-z_][A-Za-z0-9_]*)\.(?:cpython-[^.]+|pypy[^.]+|gr
 
 /**
  * Every other extension module a wheel is about to hold (prebuilt ones shipped
- * from python-source or include) must be importable under its file name too.
- * `.data/` and `.libs/` folders hold no importable modules and are skipped.
+ * from python-source, include or the data folder's platlib/purelib) must be
+ * importable under its file name too. Other `.data/` folders and `.libs/` hold
+ * no importable modules.
  */
 export function checkShippedExtensions(files: WheelFile[], skip: string | undefined): void {
   for (const f of files) {
     if (!("file" in f.source) || f.source.file === skip) continue;
-    const top = f.path.split("/")[0] as string;
-    if (top.endsWith(".data") || top.endsWith(".libs")) continue;
-    const m = EXTENSION_FILE.exec(f.path.slice(f.path.lastIndexOf("/") + 1));
+    let parts = f.path.split("/");
+    const top = parts[0] as string;
+    if (top.endsWith(".libs")) continue;
+    if (top.endsWith(".data")) {
+      if (parts[1] !== "platlib" && parts[1] !== "purelib") continue;
+      parts = parts.slice(2); // installed into site-packages like the wheel's root
+    }
+    const m = EXTENSION_FILE.exec(parts[parts.length - 1] as string);
     if (!m) continue;
     const exports = exportedModuleInits(f.source.file);
     if (exports === undefined) continue;
-    const dotted = [...f.path.split("/").slice(0, -1), m[1] as string].join(".");
+    const dotted = [...parts.slice(0, -1), m[1] as string].join(".");
     const problem = importProblem(f.path, dotted, "pyo3", exports);
     if (problem) throw new ConfigError(problem[0], `leave it out of the wheel (exclude), or rebuild it as ${dotted}`);
   }
