@@ -8,12 +8,13 @@
  * does not write. The generated `__init__.py` and `ffi.py` were byte-identical.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { cpSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { BuiltWheel } from "../../src/build/build-wheel.js";
+import { type BuiltWheel, buildWheels } from "../../src/build/build-wheel.js";
+import { editableLayout } from "../../src/build/editable.js";
 import { runCliOk } from "../helpers/cli.js";
-import { cpython, freshDir, installWheel, makeVenv, py, SYSTEM_PYTHON, twineCheck, WORK } from "../helpers/env.js";
+import { cpython, freshDir, installWheel, makeVenv, py, SYSTEM_PYTHON, testEnv, twineCheck, WORK } from "../helpers/env.js";
 import { fixture, wheelNames, wheelText } from "./wheel-helpers.js";
 
 const py311 = cpython("3.11") ?? SYSTEM_PYTHON;
@@ -104,5 +105,17 @@ describe("maturin layouts", () => {
     expect(wheelText(SYSTEM_PYTHON, w.path, "cffi_mixed-0.3.0.dist-info/METADATA")).toContain("Requires-Dist: cffi\n");
     const venv = installed(SYSTEM_PYTHON, w.path);
     expect(py(venv, "import cffi_mixed as c; print(c.add(2, 3), c.norm2(6.0, 8.0))", DEBIAN_SITE)).toBe("5 100.0");
+  });
+
+  it("cffi, mixed, editable (develop's layout): the generated package goes into the sources, the wheel holds a .pth", async () => {
+    const root = freshDir("cffi-editable");
+    for (const name of ["cffi-pure", "cffi-mixed"]) cpSync(fixture(`maturin/${name}`), join(root, name), { recursive: true }); // cffi-mixed uses cffi-pure's source
+    const d = join(root, "cffi-mixed");
+    const out = join(root, "out");
+    const [w] = await buildWheels({ cwd: d, env: testEnv({ CARGO_TARGET_DIR: TARGET }), interpreters: [SYSTEM_PYTHON], out, layout: editableLayout });
+    expect(readdirSync(join(d, "python/cffi_mixed/_native")).sort()).toEqual(["__init__.py", "ffi.py", "lib_native.so"]);
+    expect(wheelNames(SYSTEM_PYTHON, w?.path as string)).toEqual(["cffi_mixed_editable.pth", ...dist("cffi_mixed", "0.3.0")]);
+    const venv = installed(SYSTEM_PYTHON, w?.path as string);
+    expect(py(venv, "import cffi_mixed as c; print(c.add(20, 22), c.__file__)", DEBIAN_SITE)).toBe(`42 ${join(d, "python/cffi_mixed/__init__.py")}`);
   });
 });
