@@ -119,6 +119,8 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const cwd = resolve(o.cwd ?? process.cwd());
   const config = loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
   checkTarget(config, o.rustcArgs);
+  // ffi.py is made by the build interpreter, which a container build only has inside the container
+  if (config.tool.bindings === "cffi" && o.runCargo) throw new ConfigError('bindings = "cffi" cannot be built in a container yet', "build it with `pyts-build wheel` on the target machine");
 
   const features = [...new Set([...config.tool.features, ...(o.features ?? [])])];
   const cargoOpts: CargoOptions = { ...o, manifestPath: config.cargo.path, features };
@@ -141,7 +143,6 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
 
   const bindings = config.tool.bindings;
   const isBin = bindings === "bin";
-  if (bindings === "cffi" && o.runCargo) throw new ConfigError('bindings = "cffi" cannot be built in a container yet', "build it with `pyts-build wheel` on the target machine");
   warnLayout(config, log);
   const abi3 = isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(o.allFeatures ? { allFeatures: true } : {}), ...(o.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
   // A binary or a cffi library does not depend on the Python version: one build, tagged py3-none.
