@@ -41,6 +41,8 @@ describe("import safety", () => {
     const r = wheel(d, out);
     expectUserError(r, 'libffi_min.so exports PyInit_ffi_min but not PyInit_fast, so "import pkg.fast" would fail');
     expect(r.stderr).toContain('module-name = "pkg.ffi_min"');
+    // and, first, maturin's layout for a dotted name without Python sources is pointed out
+    expect(r.stderr).toContain("warning: module-name pkg.fast has no Python package around it (no python-source): the wheel's module is the top-level package fast");
     expect(r.stderr).toContain("#[pymodule] fn fast");
     expect(filesIn(out)).toEqual([]);
   });
@@ -56,9 +58,10 @@ describe("import safety", () => {
 
   it("cffi bindings with a build interpreter that lacks cffi: the install command, no wheel", () => {
     const venv = makeVenv(SYSTEM_PYTHON, join(freshDir("no-cffi"), "v")); // no system site-packages: no cffi
-    const d = project("maturin/cffi-pure", '[project]\nname = "cffi-pure"\nversion = "0.3.0"\ndependencies = ["cffi"]\n[tool.pyts-build]\nbindings = "cffi"\n');
+    const d = project("maturin/cffi-pure", '[project]\nname = "cffi-pure"\nversion = "0.3.0"\n[tool.pyts-build]\nbindings = "cffi"\n');
     const out = join(d, "out");
     const r = wheel(d, out, venv);
+    expect(r.stderr).toContain('warning: bindings = "cffi": the installed package imports cffi, but the project does not depend on it');
     expectUserError(r, `${venv} has no cffi module (bindings = "cffi" needs it to generate ffi.py)`);
     expect(r.stderr).toContain(`${venv} -m pip install cffi`);
     expect(filesIn(out)).toEqual([]);
