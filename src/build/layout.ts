@@ -159,11 +159,8 @@ function layoutExtension(
 
   // Pure Rust: like maturin, a package named after the last part wraps the module.
   const stub = [c.projectDir, c.cargo.dir].map((d) => join(d, `${leaf}.pyi`)).find((p) => existsSync(p));
-  if (cffi) addModule(leaf);
-  else {
-    files.add({ path: `${leaf}/__init__.py`, source: { bytes: reexportInit(leaf) } });
-    addModule(leaf);
-  }
+  if (!cffi) files.add({ path: `${leaf}/__init__.py`, source: { bytes: reexportInit(leaf) } });
+  addModule(leaf);
   if (stub) {
     files.add({ path: `${leaf}/__init__.pyi`, source: { file: stub } });
     files.add({ path: `${leaf}/py.typed`, source: { bytes: "" } });
