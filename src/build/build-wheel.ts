@@ -17,7 +17,9 @@ import { cargoOptionsOf } from "./tool-config.js";
 import { checkNotLinkedToLibpython, stripCopy } from "./artifact.js";
 import type { InterpreterInfo } from "./interpreter-info.js";
 import { findInterpreters, interpreterLabel } from "./interpreter.js";
-import { type LayoutInput, layoutWheel, wheelTags } from "./layout.js";
+import { type LayoutInput, isVersionIndependent, layoutWheel, wheelTags } from "./layout.js";
+import { checkImportable, checkShippedExtensions } from "./import-check.js";
+import { generateCffiModule } from "./cffi.js";
 import type { WheelFile } from "../wheel/wheel.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
@@ -98,6 +100,17 @@ function checkTarget(config: ProjectConfig, rustcArgs: string[] | undefined): vo
   }
 }
 
+/** What maturin would also say about a layout that works, but not as the user may think. */
+function warnLayout(config: ProjectConfig, log: Logger): void {
+  const leaf = config.moduleName.split(".").pop() as string;
+  if (config.tool.bindings !== "bin" && !config.pythonSource && config.moduleName.includes(".")) {
+    log.warn(`module-name ${config.moduleName} has no Python package around it (no python-source): the wheel's module is the top-level package ${leaf}`);
+  }
+  if (config.tool.bindings === "cffi" && !config.metadata.requiresDist.some((r) => /^cffi\b/i.test(r))) {
+    log.warn('bindings = "cffi": the installed package imports cffi, but the project does not depend on it; add "cffi" to [project] dependencies');
+  }
+}
+
 function describe(i: InterpreterInfo): BuiltWheel["interpreter"] {
   return { executable: i.executable, implementation: i.implementation, version: `${i.major}.${i.minor}` };
 }
@@ -112,6 +125,8 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const cargoOpts: CargoOptions = cargoOptionsOf(config.tool, o, config.cargo.path);
   checkTarget(config, cargoOpts.rustcArgs);
   const features = cargoOpts.features ?? [];
+  // ffi.py is made by the build interpreter, which a container build only has inside the container
+  if (config.tool.bindings === "cffi" && o.runCargo) throw new ConfigError('bindings = "cffi" cannot be built in a container yet', "build it with `pyts-build wheel` on the target machine");
   const strip = o.strip ?? config.tool.strip;
 
   const meta = await cargoMetadata(config.cargo.path, { env, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}) });
@@ -127,10 +142,12 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     log,
   });
 
-  const isBin = config.tool.bindings === "bin";
-  const abi3 = isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
-  // A binary does not depend on the Python version: one build, tagged py3-none.
-  const units = isBin ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);
+  const bindings = config.tool.bindings;
+  const isBin = bindings === "bin";
+  warnLayout(config, log);
+  const abi3 = isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
+  // A binary or a cffi library does not depend on the Python version: one build, tagged py3-none.
+  const units = isVersionIndependent(bindings) ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);
   if (typeof abi3 === "number") {
     for (const i of interps.filter((x) => supportsAbi3(x) && x.minor < abi3)) {
       log.warn(`${i.executable} (${interpreterLabel(i)}) is older than the abi3 minimum 3.${abi3} (pyo3 feature abi3-py3${abi3}): no wheel for it`);
@@ -143,11 +160,13 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     const what = unit.abi3Minor !== undefined ? `abi3 (Python >= 3.${unit.abi3Minor}) with ${interpreterLabel(interp)}` : interpreterLabel(interp);
     log.step(isBin ? `Building the binaries of ${config.cargo.package.name}` : `Building for ${what} (${interp.executable}) ...`);
     const abi3Unit = unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {};
-    const cargoEnv = planCargoEnv({ bindings: config.tool.bindings, interpreter: interp, ...abi3Unit, ...(o.target !== undefined ? { target: o.target } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}) });
+    const cargoEnv = planCargoEnv({ bindings, interpreter: interp, ...abi3Unit, ...(o.target !== undefined ? { target: o.target } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}) });
     if (cargoEnv.withoutInterpreter) log.info(`no interpreter fits abi3 (Python >= 3.${unit.abi3Minor}) here: PyO3 configures the build from its abi3 feature alone (PYO3_NO_PYTHON=1)`);
     log.debug(`cargo environment: ${describeCargoEnv(cargoEnv)}`);
     const rustcArgs = [...(cargoOpts.rustcArgs ?? []), ...cargoEnv.rustcArgs];
     const cargoArgs = cargoBuildArgs({ ...cargoOpts, ...(rustcArgs.length ? { rustcArgs } : {}) }, isBin ? "bins" : "lib", log.verbosity);
+    // cffi's ffi.py first: a missing cbindgen or cffi module fails before the compile
+    const cffiModule = bindings === "cffi" ? await generateCffiModule({ crateDir: config.cargo.dir, targetDir: meta.targetDirectory, python: interp.executable, env }) : undefined;
     const run = o.runCargo
       ? await o.runCargo(cargoArgs, { interpreter: interp, ...abi3Unit, cargoEnv })
       : await runCargoJson(cargoArgs, { env: applyCargoEnv(env, cargoEnv), cwd, log });
@@ -166,12 +185,14 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
         throw new ConfigError(`cargo built no shared library for ${config.cargo.package.name}`, `make sure ${config.cargo.path} has [lib] crate-type = ["cdylib"]`);
       }
       checkNotLinkedToLibpython(lib, { usesPyo3: config.cargo.pyo3 !== undefined, lockFile: join(meta.workspaceRoot, "Cargo.lock") });
+      checkImportable(lib, config.moduleName, bindings); // before the layout: an editable one installs the library at once
       const artifact = strip ? await stripCopy(lib, stripDir, interp.system, env) : lib;
-      const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined };
+      const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined, ...(cffiModule !== undefined ? { cffiModule } : {}) };
       files = o.layout ? await o.layout(input) : layoutWheel(input);
+      checkShippedExtensions(files, artifact);
     }
     const ctx: AfterWriteContext = { config, interpreter: interp, outDir, log };
-    const plain = wheelTags(interp, { bindings: config.tool.bindings, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
+    const plain = wheelTags(interp, { bindings, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
     const platforms = o.platformTags ? await o.platformTags(files, ctx) : undefined;
     const tags = platforms ? withPlatforms(plain, platforms) : plain;
     const path = await writeWheel({ metadata: config.metadata, tags, files, entryPoints: config.entryPoints, licenseFiles: config.licenseFiles }, outDir);

@@ -173,7 +173,9 @@ export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
     const ps = detectPythonSource(projectDir, moduleName, cfg.metadata.name);
     if (ps !== undefined) cfg.pythonSource = ps;
   }
-  const data = tool.data ?? `${cfg.metadata.name.replace(/-/g, "_")}.data`;
+  // Default: `<dist_name>.data`, else maturin's `<module-name>.data` (a bin's module name is the package name)
+  const defaults = [`${cfg.metadata.name.replace(/-/g, "_")}.data`, `${moduleName}.data`, ...(tool.bindings === "bin" ? [`${cargo.package.name}.data`] : [])];
+  const data = tool.data ?? defaults.find((d) => isDir(resolve(projectDir, d))) ?? (defaults[0] as string);
   const dataAbs = resolve(projectDir, data);
   if (isDir(dataAbs)) cfg.dataDir = dataAbs;
   else if (tool.data !== undefined) throw new ConfigError(`${file}: ${sel.table}.data "${tool.data}" is not a folder`, `create ${dataAbs} or fix the path`);

@@ -8,17 +8,18 @@
  * loaded keeps its (unchanged) mapping instead of crashing on a file rewritten
  * under it. A project without Python sources gets an ordinary wheel.
  */
-import { copyFileSync, renameSync, unlinkSync } from "node:fs";
+import { copyFileSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { wheelDistName } from "../wheel/names.js";
 import { dataDirName, type WheelFile } from "../wheel/wheel.js";
 import { type LayoutInput, layoutWheel } from "./layout.js";
 
-/** Copy `from` to `to` through a temporary name in the same folder, then rename (atomic replace). */
-export function replaceFile(from: string, to: string): void {
+/** Copy `from` (a file, or the bytes to write) to `to` through a temporary name in the same folder, then rename (atomic replace). */
+export function replaceFile(from: string | { bytes: string | Uint8Array }, to: string): void {
   const tmp = join(dirname(to), `.${Date.now().toString(36)}-${process.pid}.tmp`);
   try {
-    copyFileSync(from, tmp);
+    if (typeof from === "string") copyFileSync(from, tmp);
+    else writeFileSync(tmp, from.bytes);
     renameSync(tmp, to);
   } catch (e) {
     try {
@@ -46,7 +47,11 @@ export function editableLayout(input: LayoutInput): WheelFile[] {
   if (ps === undefined || input.artifact === undefined) return regular;
   const ext = regular.find((f) => "file" in f.source && f.source.file === input.artifact);
   if (!ext) throw new Error("internal: the layout has no place for the extension");
-  replaceFile(input.artifact, join(ps, ...ext.path.split("/")));
+  // cffi: the library's whole generated package (loader __init__.py and ffi.py beside it)
+  const dir = ext.path.slice(0, ext.path.lastIndexOf("/") + 1);
+  const generated = input.config.tool.bindings === "cffi" ? regular.filter((f) => f === ext || (f.path.startsWith(dir) && "bytes" in f.source)) : [ext];
+  mkdirSync(join(ps, ...dir.split("/")), { recursive: true });
+  for (const f of generated) replaceFile("file" in f.source ? f.source.file : f.source, join(ps, ...f.path.split("/")));
   const meta = input.config.metadata;
   const data = dataDirName(meta.name, meta.version) + "/";
   const kept = regular.filter((f) => f.path.startsWith(data));

@@ -1,30 +1,36 @@
 /**
  * Which file goes where in the wheel. Given the project, the built artifact
  * and the target interpreter, list the wheel's files (the writer adds
- * .dist-info). Reads folder listings, never writes.
+ * .dist-info). Reads folder listings, never writes. The layouts are maturin
+ * 1.x's for the same project, so a project switching tools gets the same wheel:
  *
- * - pure Rust, plain module name, no stub: `foo<EXT_SUFFIX>` at the root
- * - pure Rust with a package name (`pkg._native`) or a `foo.pyi` stub: a package
- *   whose `__init__.py` re-exports the extension (stub + `py.typed` beside it)
+ * - pure Rust: always a package named after the module's last part,
+ *   `<leaf>/__init__.py` (re-export) + `<leaf>/<leaf><EXT_SUFFIX>`; a `<leaf>.pyi`
+ *   stub becomes `<leaf>/__init__.pyi` + `<leaf>/py.typed`
  * - mixed (python-source): the Python package as it is, the extension inside it
+ * - cffi: the library, `ffi.py` and a loader `__init__.py` in a package folder
+ *   (`<leaf>/` when pure, `<parent>/<leaf>/` when mixed)
+ * - bin: the programs in `.data/scripts`, plus the Python package if there is one
  */
 import { existsSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { ConfigError } from "../errors.js";
-import { moduleFileFromArtifact } from "../wheel/module-name.js";
+import { cargoArtifactFileName, moduleFileFromArtifact } from "../wheel/module-name.js";
 import { platformTag, pythonAbiTag, supportsAbi3, noAbiTag, type WheelTag } from "../wheel/tags.js";
 import { DATA_CATEGORIES, dataDirName, type WheelFile } from "../wheel/wheel.js";
 import type { ProjectConfig } from "./config.js";
 import { isDir } from "./fs-util.js";
+import type { Bindings } from "./tool-config.js";
 import { expandGlob, listFiles, matchesGlob } from "./glob.js";
 import type { InterpreterInfo } from "./interpreter-info.js";
-import type { Bindings } from "./tool-config.js";
 
 export interface LayoutInput {
   config: ProjectConfig;
   interpreter: InterpreterInfo;
-  /** The cdylib to ship as the extension module (bindings = "pyo3"). */
+  /** The cdylib to ship as the extension module (bindings = "pyo3"), or the library cffi loads (bindings = "cffi"). */
   artifact?: string;
+  /** bindings = "cffi": the generated `ffi.py` (cffi.ts). */
+  cffiModule?: string;
   /** Executables to ship as scripts (bindings = "bin"). */
   binaries?: Array<{ name: string; path: string }>;
   /** Stable-ABI build (pyo3's abi3 feature); ignored where abi3 does not apply (PyPy). */
@@ -44,13 +50,28 @@ export function reexportInit(leaf: string): string {
     `from .${leaf} import *\n\n` +
     `__doc__ = ${leaf}.__doc__\n` +
     `if hasattr(${leaf}, "__all__"):\n` +
-    `    __all__ = ${leaf}.__all__\n`
+    `    __all__ = ${leaf}.__all__` // no final newline: byte for byte what maturin writes
   );
 }
 
-/** The wheel tags for a build: version-specific, abi3, or (binaries) `py3-none`. */
+/** The `__init__.py` of a cffi package: load the library beside it through the generated `ffi`. */
+export function cffiInit(libFile: string): string {
+  return (
+    `__all__ = ["lib", "ffi"]\n\n` +
+    `import os\nfrom .ffi import ffi\n\n` +
+    `lib = ffi.dlopen(os.path.join(os.path.dirname(__file__), '${libFile}'))\n` +
+    `del os\n`
+  );
+}
+
+/** Bindings whose wheel does not depend on the Python version: one build, tagged `py3-none-<platform>`. */
+export function isVersionIndependent(bindings: Bindings | undefined): boolean {
+  return bindings === "bin" || bindings === "cffi";
+}
+
+/** The wheel tags for a build: version-specific, abi3, or (binaries, cffi) `py3-none`. */
 export function wheelTags(interp: InterpreterInfo, opts: { abi3Minor?: number; bindings?: Bindings } = {}): WheelTag[] {
-  const pa = opts.bindings === "bin" ? noAbiTag(interp.major) : pythonAbiTag(interp, opts.abi3Minor);
+  const pa = isVersionIndependent(opts.bindings) ? noAbiTag(interp.major) : pythonAbiTag(interp, opts.abi3Minor);
   return [{ ...pa, platform: platformTag(interp) }];
 }
 
@@ -68,7 +89,7 @@ class Files {
 }
 
 export function layoutWheel(input: LayoutInput): WheelFile[] {
-  const { config: c, interpreter: interp } = input;
+  const c = input.config;
   const files = new Files();
   const wheelExcludes = c.tool.exclude.filter((r) => r.formats.includes("wheel")).map((r) => r.path);
   const excluded = (projectRel: string, wheelPath: string) => wheelExcludes.some((g) => matchesGlob(projectRel, g) || matchesGlob(wheelPath, g));
@@ -82,9 +103,10 @@ export function layoutWheel(input: LayoutInput): WheelFile[] {
     for (const b of input.binaries ?? []) {
       files.add({ path: `${dataDirName(c.metadata.name, c.metadata.version)}/scripts/${b.name}`, source: { file: b.path }, executable: true });
     }
+    if (c.pythonSource) layoutPythonPackages(c, c.pythonSource, false, addFromDisk);
   } else {
     if (!input.artifact) throw new Error("layoutWheel: an extension build needs the artifact");
-    layoutExtension(c, interp, input.artifact, input.abi3 === true, files, addFromDisk);
+    layoutExtension(c, input, input.artifact, files, addFromDisk);
   }
 
   // include globs (wheel format): placed relative to python-source when inside it, else to the project
@@ -104,66 +126,80 @@ export function layoutWheel(input: LayoutInput): WheelFile[] {
 
 function layoutExtension(
   c: ProjectConfig,
-  interp: InterpreterInfo,
+  input: LayoutInput,
   artifact: string,
-  abi3: boolean,
   files: Files,
   addFromDisk: (wheelPath: string, file: string, executable?: boolean) => void,
 ): void {
+  const interp = input.interpreter;
   const parts = c.moduleName.split(".");
   const leaf = parts[parts.length - 1] as string;
-  const moduleFile = moduleFileFromArtifact(artifact, { module: leaf, system: interp.system, extSuffix: interp.extSuffix, abi3: abi3 && supportsAbi3(interp) });
-  const stub = [c.pythonSource, c.projectDir, c.cargo.dir]
-    .filter((d): d is string => d !== undefined)
-    .map((d) => join(d, `${leaf}.pyi`))
-    .find((p) => existsSync(p));
+  const cffi = c.tool.bindings === "cffi";
+  // pyo3: the module file itself; cffi: a package folder holding the library and ffi.py
+  const moduleFile = cffi ? leaf : moduleFileFromArtifact(artifact, { module: leaf, system: interp.system, extSuffix: interp.extSuffix, abi3: input.abi3 === true && supportsAbi3(interp) });
+  const addModule = (dir: string) => {
+    if (!cffi) {
+      files.add({ path: `${dir}/${moduleFile}`, source: { file: artifact }, executable: true });
+      return;
+    }
+    if (input.cffiModule === undefined) throw new Error("layoutWheel: a cffi build needs the generated ffi.py");
+    const lib = cargoArtifactFileName(leaf, interp.system);
+    files.add({ path: `${dir}/__init__.py`, source: { bytes: cffiInit(lib) } });
+    files.add({ path: `${dir}/ffi.py`, source: { bytes: input.cffiModule } });
+    files.add({ path: `${dir}/${lib}`, source: { file: artifact }, executable: true });
+  };
 
   if (c.pythonSource) {
-    const ps = c.pythonSource;
-    const top = parts[0] as string;
-    // `foo` with a python/foo/ package puts the extension inside it as foo/foo.so
-    const extDir = parts.length > 1 ? parts.slice(0, -1).join("/") : top;
-    if (!isDir(join(ps, top)) || !isDir(join(ps, extDir))) {
-      throw new ConfigError(
-        `python-source ${ps} has no package folder "${extDir}" for the module ${c.moduleName}`,
-        `create ${join(ps, extDir, "__init__.py")}, or fix tool.pyts-build.module-name / python-source`,
-      );
-    }
-    const stale = new RegExp(`^${leaf}(\\..*)?\\.(so|pyd|dylib)$`); // a copy left by a develop build
-    for (const pkg of [top, ...c.tool.pythonPackages]) {
-      const dir = join(ps, pkg.replace(/\./g, "/"));
-      if (isDir(dir)) {
-        for (const rel of listFiles(dir)) {
-          const wheelPath = `${pkg.replace(/\./g, "/")}/${rel}`;
-          if (isLitter(wheelPath)) continue;
-          if (wheelPath.startsWith(extDir + "/") && !wheelPath.slice(extDir.length + 1).includes("/") && stale.test(rel.split("/").pop() as string)) continue;
-          addFromDisk(wheelPath, join(dir, rel));
-        }
-      } else if (existsSync(dir + ".py")) addFromDisk(`${pkg.replace(/\./g, "/")}.py`, dir + ".py");
-      else throw new ConfigError(`tool.pyts-build.python-packages: "${pkg}" is neither a package nor a module in ${ps}`, "fix the name or remove it");
-    }
-    files.add({ path: `${extDir}/${moduleFile}`, source: { file: artifact }, executable: true });
-    if (stub && !files.has(`${extDir}/${leaf}.pyi`) && !stub.startsWith(join(ps, extDir))) {
-      files.add({ path: `${extDir}/${leaf}.pyi`, source: { file: stub } });
-      if (!files.has(`${top}/py.typed`)) files.add({ path: `${top}/py.typed`, source: { bytes: "" } });
-    }
+    // The module first: a copy a develop build left at the same path in the sources is then not taken.
+    const extDir = extensionDir(c, c.pythonSource);
+    addModule(cffi ? `${extDir}/${leaf}` : extDir);
+    layoutPythonPackages(c, c.pythonSource, true, addFromDisk);
     return;
   }
 
-  if (parts.length === 1 && !stub) {
-    files.add({ path: moduleFile, source: { file: artifact }, executable: true });
-    return;
-  }
-  // A package around the extension: for a dotted name, or to give a stub its place.
-  const pkgDir = parts.length > 1 ? parts.slice(0, -1).join("/") : leaf;
-  for (let i = 1; i < pkgDir.split("/").length; i++) {
-    files.add({ path: `${pkgDir.split("/").slice(0, i).join("/")}/__init__.py`, source: { bytes: "" } });
-  }
-  files.add({ path: `${pkgDir}/__init__.py`, source: { bytes: reexportInit(leaf) } });
-  files.add({ path: `${pkgDir}/${moduleFile}`, source: { file: artifact }, executable: true });
+  // Pure Rust: like maturin, a package named after the last part wraps the module.
+  const stub = [c.projectDir, c.cargo.dir].map((d) => join(d, `${leaf}.pyi`)).find((p) => existsSync(p));
+  if (!cffi) files.add({ path: `${leaf}/__init__.py`, source: { bytes: reexportInit(leaf) } });
+  addModule(leaf);
   if (stub) {
-    files.add({ path: parts.length > 1 ? `${pkgDir}/${leaf}.pyi` : `${pkgDir}/__init__.pyi`, source: { file: stub } });
-    files.add({ path: `${pkgDir.split("/")[0]}/py.typed`, source: { bytes: "" } });
+    files.add({ path: `${leaf}/__init__.pyi`, source: { file: stub } });
+    files.add({ path: `${leaf}/py.typed`, source: { bytes: "" } });
+  }
+}
+
+/** The package folder of a mixed project the extension goes into: `pkg` for `pkg._native`, `foo` for `foo` with python/foo/. */
+function extensionDir(c: ProjectConfig, ps: string): string {
+  const parts = c.moduleName.split(".");
+  const top = parts[0] as string;
+  const extDir = parts.length > 1 ? parts.slice(0, -1).join("/") : top;
+  if (!isDir(join(ps, top)) || !isDir(join(ps, extDir))) {
+    throw new ConfigError(
+      `python-source ${ps} has no package folder "${extDir}" for the module ${c.moduleName}`,
+      `create ${join(ps, extDir, "__init__.py")}, or fix tool.pyts-build.module-name / python-source`,
+    );
+  }
+  return extDir;
+}
+
+/** The Python packages of a mixed project (the module's top package, then python-packages), as they are on disk. */
+function layoutPythonPackages(c: ProjectConfig, ps: string, withExtension: boolean, addFromDisk: (wheelPath: string, file: string, executable?: boolean) => void): void {
+  const parts = c.moduleName.split(".");
+  const leaf = parts[parts.length - 1] as string;
+  const top = parts[0] as string;
+  const extDir = withExtension ? extensionDir(c, ps) : undefined;
+  const stale = new RegExp(`^${leaf}(\\..*)?\\.(so|pyd|dylib)$`); // a copy left by a develop build for another interpreter
+  for (const pkg of [top, ...c.tool.pythonPackages]) {
+    const dir = join(ps, pkg.replace(/\./g, "/"));
+    if (isDir(dir)) {
+      for (const rel of listFiles(dir)) {
+        const wheelPath = `${pkg.replace(/\./g, "/")}/${rel}`;
+        if (isLitter(wheelPath)) continue;
+        if (extDir !== undefined && wheelPath.startsWith(extDir + "/") && !wheelPath.slice(extDir.length + 1).includes("/") && stale.test(rel.split("/").pop() as string)) continue;
+        addFromDisk(wheelPath, join(dir, rel));
+      }
+    } else if (existsSync(dir + ".py")) addFromDisk(`${pkg.replace(/\./g, "/")}.py`, dir + ".py");
+    else if (pkg === top && !withExtension) continue; // a bin project without a package of its own
+    else throw new ConfigError(`tool.pyts-build.python-packages: "${pkg}" is neither a package nor a module in ${ps}`, "fix the name or remove it");
   }
 }
 

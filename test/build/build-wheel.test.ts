@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planBuilds } from "../../src/build/build-wheel.js";
+import { buildWheels, planBuilds } from "../../src/build/build-wheel.js";
+import { writeTree } from "../helpers/tree.js";
 import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
 import { fakeInterpreter } from "../helpers/interpreter-info.js";
 
@@ -26,5 +27,22 @@ describe("planBuilds", () => {
   it("PyPy and free-threaded CPython get version-specific builds next to the abi3 one", () => {
     expect(plan([cp(11), pypy, freeThreaded], 7)).toEqual(["/py/3.11 abi3>=3.7", "/py/pypy", "/py/3.13t"]);
     expect(plan([pypy], 7)).toEqual(["/py/pypy"]);
+  });
+});
+
+describe("buildWheels refusals before any work", () => {
+  it("cffi bindings in a container build (runCargo hook): a ConfigError, cargo never run", async () => {
+    const d = writeTree("cffi-container", {
+      "Cargo.toml": '[package]\nname = "c"\nversion = "0.1.0"\n[lib]\ncrate-type = ["cdylib"]\n',
+      "src/lib.rs": "",
+      "pyproject.toml": '[project]\nname = "c"\nversion = "0.1.0"\n[tool.pyts-build]\nbindings = "cffi"\n',
+    });
+    let ran = false;
+    const runCargo = async () => {
+      ran = true;
+      throw new Error("not reached");
+    };
+    await expect(buildWheels({ cwd: d, runCargo })).rejects.toThrow('bindings = "cffi" cannot be built in a container yet');
+    expect(ran).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProjectConfig } from "../../src/build/config.js";
 import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
-import { layoutWheel, reexportInit, wheelTags } from "../../src/build/layout.js";
+import { cffiInit, layoutWheel, reexportInit, wheelTags } from "../../src/build/layout.js";
 import { addWheelContents } from "../../src/wheel/wheel.js";
 import { MemoryWriter } from "../../src/wheel/writer.js";
 import { fakeInterpreter } from "../helpers/interpreter-info.js";
@@ -32,33 +32,63 @@ function project(files: Record<string, string>) {
 const paths = (fs: Array<{ path: string }>) => fs.map((f) => f.path).sort();
 
 describe("layoutWheel", () => {
-  it("pure Rust: the module at the root, named from EXT_SUFFIX", () => {
+  // The pure-Rust, mixed, cffi and bin layouts below are maturin 1.15's for the same
+  // projects (checked by building each with maturin build; see test/e2e/maturin-layout.test.ts).
+  it("pure Rust: a package re-exporting the module, named from EXT_SUFFIX", () => {
     const { config, artifact } = project({});
     const files = layoutWheel({ config, interpreter: CP311, artifact });
-    expect(files).toEqual([{ path: "demo.cpython-311-x86_64-linux-gnu.so", source: { file: artifact }, executable: true }]);
-    expect(paths(layoutWheel({ config, interpreter: PYPY, artifact }))).toEqual(["demo.pypy39-pp73-x86_64-linux-gnu.so"]);
-    expect(paths(layoutWheel({ config, interpreter: CP311, artifact, abi3: true }))).toEqual(["demo.abi3.so"]);
+    expect(files).toEqual([
+      { path: "demo/__init__.py", source: { bytes: reexportInit("demo") } },
+      { path: "demo/demo.cpython-311-x86_64-linux-gnu.so", source: { file: artifact }, executable: true },
+    ]);
+    const ext = (i: InterpreterInfo, abi3 = false) => paths(layoutWheel({ config, interpreter: i, artifact, abi3 })).filter((p) => !p.endsWith(".py"));
+    expect(ext(PYPY)).toEqual(["demo/demo.pypy39-pp73-x86_64-linux-gnu.so"]);
+    expect(ext(CP311, true)).toEqual(["demo/demo.abi3.so"]);
     // PyPy has no abi3: the build is version-specific there
-    expect(paths(layoutWheel({ config, interpreter: PYPY, artifact, abi3: true }))).toEqual(["demo.pypy39-pp73-x86_64-linux-gnu.so"]);
+    expect(ext(PYPY, true)).toEqual(["demo/demo.pypy39-pp73-x86_64-linux-gnu.so"]);
   });
 
-  it("pure Rust with a stub: a package re-exporting the module, with py.typed", () => {
+  it("pure Rust with a stub: __init__.pyi and py.typed in the package", () => {
     const { config, artifact, d } = project({ "demo.pyi": "def f() -> int: ...\n" });
     const files = layoutWheel({ config, interpreter: CP311, artifact });
     expect(paths(files)).toEqual(["demo/__init__.py", "demo/__init__.pyi", "demo/demo.cpython-311-x86_64-linux-gnu.so", "demo/py.typed"]);
-    expect(files.find((f) => f.path === "demo/__init__.py")?.source).toEqual({ bytes: reexportInit("demo") });
     expect(files.find((f) => f.path === "demo/__init__.pyi")?.source).toEqual({ file: join(d, "demo.pyi") });
   });
 
-  it("pure Rust with a dotted module name: the package is generated", () => {
+  it("pure Rust with a dotted module name: like maturin, the package is the last part", () => {
     const { config, artifact } = project({ "pyproject.toml": '[tool.pyts-build]\nmodule-name = "a.b._native"\n', "_native.pyi": "" });
     expect(paths(layoutWheel({ config, interpreter: CP311, artifact }))).toEqual([
-      "a/__init__.py",
-      "a/b/__init__.py",
-      "a/b/_native.cpython-311-x86_64-linux-gnu.so",
-      "a/b/_native.pyi",
-      "a/py.typed",
+      "_native/__init__.py",
+      "_native/__init__.pyi",
+      "_native/_native.cpython-311-x86_64-linux-gnu.so",
+      "_native/py.typed",
     ]);
+  });
+
+  it("cffi, pure: loader, ffi.py and lib<name>.so in the package", () => {
+    const { config, artifact } = project({ "pyproject.toml": '[tool.pyts-build]\nbindings = "cffi"\n', "demo.pyi": "" });
+    const files = layoutWheel({ config, interpreter: CP311, artifact, cffiModule: "ffi = 1\n" });
+    expect(paths(files)).toEqual(["demo/__init__.py", "demo/__init__.pyi", "demo/ffi.py", "demo/libdemo.so", "demo/py.typed"]);
+    expect(files.find((f) => f.path === "demo/__init__.py")?.source).toEqual({ bytes: cffiInit("libdemo.so") });
+    expect(files.find((f) => f.path === "demo/ffi.py")?.source).toEqual({ bytes: "ffi = 1\n" });
+    expect(files.find((f) => f.path === "demo/libdemo.so")).toEqual({ path: "demo/libdemo.so", source: { file: artifact }, executable: true });
+    expect(paths(layoutWheel({ config, interpreter: { ...CP311, system: "darwin" }, artifact: artifact.replace(/\.so$/, ".dylib"), cffiModule: "" }))).toContain("demo/libdemo.dylib");
+  });
+
+  it("cffi, mixed: a sub-package named after the module's last part; a copy from a develop build is replaced", () => {
+    const { config, artifact } = project({
+      "pyproject.toml": '[tool.pyts-build]\nbindings = "cffi"\nmodule-name = "pkg._native"\npython-source = "python"\n',
+      "python/pkg/__init__.py": "from ._native import lib\n",
+      "python/pkg/_native/ffi.py": "old",
+    });
+    const files = layoutWheel({ config, interpreter: CP311, artifact, cffiModule: "new" });
+    expect(paths(files)).toEqual(["pkg/__init__.py", "pkg/_native/__init__.py", "pkg/_native/ffi.py", "pkg/_native/lib_native.so"]);
+    expect(files.find((f) => f.path === "pkg/_native/ffi.py")?.source).toEqual({ bytes: "new" });
+  });
+
+  it("cffi without the generated module is an internal error", () => {
+    const { config, artifact } = project({ "pyproject.toml": '[tool.pyts-build]\nbindings = "cffi"\n' });
+    expect(() => layoutWheel({ config, interpreter: CP311, artifact })).toThrow(/needs the generated ffi.py/);
   });
 
   it("mixed: the Python package as is, the extension inside, litter and stale builds left out", () => {
@@ -72,14 +102,12 @@ describe("layoutWheel", () => {
       "python/helper/__init__.py": "",
       "python/single.py": "",
       "python/other/__init__.py": "",
-      "_native.pyi": "",
+      "_native.pyi": "", // like maturin: a stub outside the package is not shipped
     });
     expect(paths(layoutWheel({ config, interpreter: CP311, artifact }))).toEqual([
       "helper/__init__.py",
       "pkg/__init__.py",
       "pkg/_native.cpython-311-x86_64-linux-gnu.so",
-      "pkg/_native.pyi",
-      "pkg/py.typed",
       "pkg/sub/x.py",
       "pkg/util.py",
       "single.py",
@@ -140,6 +168,19 @@ exclude = ["**/*.tmp", {path = "python/pkg/secret.py", format = "wheel"}]
     ]);
   });
 
+  it("binaries with a Python package: the package ships too", () => {
+    const { config } = project({ "pyproject.toml": '[tool.pyts-build]\nbindings = "bin"\npython-source = "python"\n', "python/demo/__init__.py": "" });
+    expect(paths(layoutWheel({ config, interpreter: CP311, binaries: [{ name: "tool", path: "/t/tool" }] }))).toEqual([
+      "demo/__init__.py",
+      "demo_ext-0.1.0.data/scripts/tool",
+    ]);
+  });
+
+  it("maturin's data folder name, <module-name>.data, is found too", () => {
+    const { config } = project({ "pyproject.toml": '[tool.pyts-build]\nmodule-name = "pkg._native"\n', "pkg._native.data/headers/x.h": "" });
+    expect(paths(layoutWheel({ config, interpreter: CP311, artifact: join(config.projectDir, "target/release/libdemo.so") }))).toContain("demo_ext-0.1.0.data/headers/x.h");
+  });
+
   it("the files write through the real wheel writer (MemoryWriter)", async () => {
     const { config, artifact, d } = project({ "demo.pyi": "", "LICENSE": "MIT", "demo_ext.data/scripts/run.sh": "#!/bin/sh\n" });
     chmodSync(join(d, "demo_ext.data/scripts/run.sh"), 0o644);
@@ -165,6 +206,8 @@ describe("wheelTags", () => {
     expect(wheelTags(CP311, { abi3Minor: 7 })).toEqual([{ python: "cp37", abi: "abi3", platform: "linux_x86_64" }]);
     expect(wheelTags(PYPY, { abi3Minor: 7 })).toEqual([{ python: "pp39", abi: "pypy39_pp73", platform: "linux_x86_64" }]);
     expect(wheelTags(CP311, { bindings: "bin" })).toEqual([{ python: "py3", abi: "none", platform: "linux_x86_64" }]);
+    expect(wheelTags(CP311, { bindings: "cffi" })).toEqual([{ python: "py3", abi: "none", platform: "linux_x86_64" }]);
+    expect(wheelTags(CP311, { bindings: "pyo3-ffi", abi3Minor: 8 })).toEqual([{ python: "cp38", abi: "abi3", platform: "linux_x86_64" }]);
     expect(wheelTags({ ...CP311, minor: 7, abiflags: "m" })).toEqual([{ python: "cp37", abi: "cp37m", platform: "linux_x86_64" }]);
   });
 });

@@ -145,7 +145,7 @@ describe("sdist of a project whose crate sits beside it (manifest-path)", () => 
     expect(tarList(r.path)).toEqual(
       ["PKG-INFO", "pyproject.toml", "python-pkg/README.md", "python-pkg/pyproject.toml", "rust/Cargo.toml", "rust/src/lib.rs"].map((p) => "beside-0.1.0/" + p),
     );
-    expect(await wheelFromSdist(r.path)).toContain("beside.cpython-311-x86_64-linux-gnu.so");
+    expect(await wheelFromSdist(r.path)).toContain("beside/beside.cpython-311-x86_64-linux-gnu.so");
   });
 });
 
@@ -180,7 +180,7 @@ describe("sdist of a single crate with its project beside it", () => {
     // the output folder inside the project is never packed, even on a second run
     const again = await buildSdist({ cwd: dir, outDir: join(dir, "dist"), env });
     expect(tarList(again.path)).toEqual(tarList(r.path));
-    expect(await wheelFromSdist(r.path)).toContain("simple_ext.cpython-311-x86_64-linux-gnu.so");
+    expect(await wheelFromSdist(r.path)).toContain("simple_ext/simple_ext.cpython-311-x86_64-linux-gnu.so");
   });
 
   it("honours [tool.pyts-build] include/exclude entries marked for the sdist", async () => {
@@ -196,7 +196,7 @@ describe("sdist of a single crate with its project beside it", () => {
       // README.md: cargo lists a crate's README.md by itself
       ["Cargo.toml", "LICENSE.txt", "PKG-INFO", "README.md", "extra/a/b.txt", "pyproject.toml", "src/lib.rs"].map((p) => "simple_ext-0.3.0/" + p),
     );
-    expect(await wheelFromSdist(r.path)).toContain("simple_ext.cpython-311-x86_64-linux-gnu.so");
+    expect(await wheelFromSdist(r.path)).toContain("simple_ext/simple_ext.cpython-311-x86_64-linux-gnu.so");
   });
 
   it("in a git checkout takes cargo's git view (tracked and untracked, .gitignore applied by git)", async () => {
@@ -216,7 +216,7 @@ describe("sdist of a single crate with its project beside it", () => {
         (p) => "simple_ext-0.3.0/" + p,
       ),
     );
-    expect(await wheelFromSdist(r.path)).toContain("simple_ext.cpython-311-x86_64-linux-gnu.so");
+    expect(await wheelFromSdist(r.path)).toContain("simple_ext/simple_ext.cpython-311-x86_64-linux-gnu.so");
   });
 });
 

@@ -81,6 +81,10 @@ target = "x86_64-unknown-linux-gnu"
     expect(() => read(toml)).toThrow(msg);
   });
 
+  it.each(["pyo3", "pyo3-ffi", "cffi", "bin"])("bindings = %s is accepted", (b) => {
+    expect(read(`bindings = "${b}"`).bindings).toBe(b);
+  });
+
   it("lists the valid keys in the hint", () => {
     try {
       read("colour = 1");

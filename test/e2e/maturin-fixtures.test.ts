@@ -162,10 +162,8 @@ describe.skipIf(!PY311)("maturin projects build unchanged", () => {
     expect(wheel.fileName).toBe(`${dist}-cp38-abi3-linux_x86_64.whl`);
     expect(wheel.abi3).toBe(true);
     expect(metadataLines(wheel, dist)).toEqual(["Metadata-Version: 2.4", "Name: ffi-abi3", "Version: 0.1.0"]);
-    // PURE-RUST LAYOUT, engineer B's part of issue 8 (point 3): maturin writes
-    //   ["ffi_abi3/__init__.py", "ffi_abi3/ffi_abi3.abi3.so"]
-    // Until that change lands pyts-build writes the module at the top: replace this list then.
-    expect(wheelNames(SYSTEM_PYTHON, wheel.path).filter((n) => !n.includes(".dist-info/"))).toEqual(["ffi_abi3.abi3.so"]);
+    // maturin 1.x's pure-Rust layout: the module wrapped in a package of the same name
+    expect(wheelNames(SYSTEM_PYTHON, wheel.path).filter((n) => !n.includes(".dist-info/"))).toEqual(["ffi_abi3/__init__.py", "ffi_abi3/ffi_abi3.abi3.so"]);
     expect(py(installed(wheel), "import ffi_abi3; print(ffi_abi3.answer())")).toBe("38");
   });
 
@@ -180,7 +178,7 @@ describe.skipIf(!PY311)("maturin projects build unchanged", () => {
       "Summary: A workspace member with a path dependency, configured for maturin",
       "Version: 0.4.0",
     ]);
-    // PURE-RUST LAYOUT (engineer B): maturin writes ws_py/__init__.py + ws_py/ws_py.cpython-311-x86_64-linux-gnu.so
+    expect(wheelNames(SYSTEM_PYTHON, wheel.path).filter((n) => !n.includes(".dist-info/"))).toEqual(["ws_py/__init__.py", "ws_py/ws_py.cpython-311-x86_64-linux-gnu.so"]);
     expect(py(installed(wheel), "import ws_py; print(ws_py.answer())")).toBe("42");
   });
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, runCliOk } from "../helpers/cli.js";
 import { cpython, freshDir, SYSTEM_PYTHON, testEnv } from "../helpers/env.js";
-import { fixture, PYO3_TARGET } from "./wheel-helpers.js";
+import { expectUserError, fixture, PYO3_TARGET } from "./wheel-helpers.js";
 
 const py311 = cpython("3.11") ?? SYSTEM_PYTHON;
 
@@ -16,17 +16,6 @@ function crate(): string {
   const d = freshDir("ffi-err");
   cpSync(fixture("ffi-min"), d, { recursive: true });
   return d;
-}
-
-function expectUserError(r: { code: number; stderr: string }, message: RegExp | string): void {
-  expect(r.code).not.toBe(0);
-  const lines = r.stderr.trimEnd().split("\n");
-  // ours is the last `error:` line (cargo's own may come before it)
-  const errLine = lines.filter((l) => l.startsWith("error: ")).pop() ?? "";
-  if (typeof message === "string") expect(errLine).toContain(message);
-  else expect(errLine).toMatch(message);
-  expect(r.stderr).toMatch(/\n {2}hint: /);
-  expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/); // no stack without --verbose
 }
 
 const filesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);

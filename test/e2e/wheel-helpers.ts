@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BuiltWheel } from "../../src/build/build-wheel.js";
@@ -46,3 +47,16 @@ export function wheelText(python: string, wheel: string, member: string): string
 export function runPy(python: string, code: string, args: string[] = [], env: Record<string, string | undefined> = {}): string {
   return execFileSync(python, ["-c", code, ...args], { env: testEnv(env), encoding: "utf8" });
 }
+
+/** A failure the user caused: non-zero exit, our `error:` line (the last one: cargo's may come before it), a hint, no stack. */
+export function expectUserError(r: { code: number; stderr: string }, message: RegExp | string): void {
+  expect(r.code).not.toBe(0);
+  const lines = r.stderr.trimEnd().split("\n");
+  // ours is the last `error:` line (cargo's own may come before it)
+  const errLine = lines.filter((l) => l.startsWith("error: ")).pop() ?? "";
+  if (typeof message === "string") expect(errLine).toContain(message);
+  else expect(errLine).toMatch(message);
+  expect(r.stderr).toMatch(/\n {2}hint: /);
+  expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/); // no stack without --verbose
+}
+

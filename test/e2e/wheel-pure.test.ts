@@ -27,8 +27,10 @@ describe("pyo3-pure wheel", () => {
     expect(w?.fileName).toBe("pyo3_pure-0.4.0b1-cp311-cp311-linux_x86_64.whl");
     expect(w?.interpreter).toEqual({ executable: py311, implementation: "cpython", version: "3.11" });
     const wheel = w?.path as string;
+    // maturin 1.x's pure-Rust layout: the module wrapped in a package of its name
     expect(wheelNames(SYSTEM_PYTHON, wheel)).toEqual([
-      "pyo3_pure.cpython-311-x86_64-linux-gnu.so",
+      "pyo3_pure/__init__.py",
+      "pyo3_pure/pyo3_pure.cpython-311-x86_64-linux-gnu.so",
       "pyo3_pure-0.4.0b1.dist-info/METADATA",
       "pyo3_pure-0.4.0b1.dist-info/WHEEL",
       "pyo3_pure-0.4.0b1.dist-info/licenses/LICENSE",
@@ -72,7 +74,7 @@ describe("pyo3-pure wheel", () => {
   it.skipIf(!pypy())("PyPy: pp39-pypy39_pp73 with PyPy's own EXT_SUFFIX", () => {
     const [w] = buildFixture("pyo3-pure", ["-i", pypy() as string, "-o", freshDir("pure-pypy")]);
     expect(w?.fileName).toBe("pyo3_pure-0.4.0b1-pp39-pypy39_pp73-linux_x86_64.whl");
-    expect(wheelNames(SYSTEM_PYTHON, w?.path as string)[0]).toBe("pyo3_pure.pypy39-pp73-x86_64-linux-gnu.so");
+    expect(wheelNames(SYSTEM_PYTHON, w?.path as string)[1]).toBe("pyo3_pure/pyo3_pure.pypy39-pp73-x86_64-linux-gnu.so");
     twineCheck(w?.path as string);
     expect(installAndCall(pypy() as string, w?.path as string)).toBe("42 hello, wheel");
   });
