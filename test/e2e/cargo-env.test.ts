@@ -74,7 +74,7 @@ describe.skipIf(!PY311)("the environment cargo's build scripts receive", () => {
     if (py313) {
       const venv = makeVenv(py313, join(freshDir("env-probe-abi3-venv"), "v"));
       installWheel(venv, w.path);
-      expect(py(venv, "import cargo_env_probe; print(cargo_env_probe.__file__.endswith('.abi3.so'), 'PYO3_NO_PYTHON=1' in cargo_env_probe.env())")).toBe("True True");
+      expect(py(venv, "import cargo_env_probe; print(cargo_env_probe.cargo_env_probe.__file__.endswith('.abi3.so'), 'PYO3_NO_PYTHON=1' in cargo_env_probe.env())")).toBe("True True");
     }
   });
 
