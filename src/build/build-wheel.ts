@@ -17,6 +17,7 @@ import type { InterpreterInfo } from "./interpreter-info.js";
 import { findInterpreters, interpreterLabel } from "./interpreter.js";
 import { type LayoutInput, layoutWheel, wheelTags } from "./layout.js";
 import type { WheelFile } from "../wheel/wheel.js";
+import { checkOutputDir } from "../output-dir.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -115,6 +116,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
 
   const meta = await cargoMetadata(config.cargo.path, { env, ...(o.offline || o.frozen ? { offline: true } : {}) });
   const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
+  await checkOutputDir(outDir); // before the compile, not after it
   const interps = o.interpreterSource ? await o.interpreterSource({ config, meta }) : await findInterpreters({
     ...(o.interpreters ? { interpreters: o.interpreters } : {}),
     ...(o.findInterpreter ? { findInterpreter: true } : {}),

@@ -1,0 +1,57 @@
+/**
+ * Output places checked before the work starts, and file-system errors worded
+ * for people: `cannot write <path>: read-only file system` instead of a raw
+ * EROFS (which the CLI would otherwise report as a bug).
+ */
+import { mkdir, open, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { releaseTemp, trackTemp } from "./cleanup.js";
+import { OutputError } from "./errors.js";
+
+const WORDS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EEXIST: "a file is in the way",
+  EISDIR: "it is a folder, not a file",
+  ENOTDIR: "a part of the path is a file, not a folder",
+};
+
+const HINT = "choose another output folder (-o/-w), or free or fix the one given";
+
+/** The errno code when `e` is a file-system error this module words, else undefined. */
+export function writeErrnoCode(e: unknown): string | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === "string" && code in WORDS ? code : undefined;
+}
+
+/** `e` as an OutputError naming `path` (default: the error's own path) when it is one of the errno errors above; else `e`. */
+export function asOutputError(e: unknown, path?: string): unknown {
+  const code = writeErrnoCode(e);
+  if (code === undefined) return e;
+  const where = path ?? (e as NodeJS.ErrnoException).path;
+  return new OutputError(`cannot write ${where ?? "the output"}: ${WORDS[code]}`, HINT, { cause: e });
+}
+
+/**
+ * Make `dir` (and its parents) if needed and prove it takes a new file, so a
+ * bad -o fails before a long compile rather than after it.
+ */
+export async function checkOutputDir(dir: string): Promise<void> {
+  try {
+    const s = await stat(dir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") return undefined;
+      throw e;
+    });
+    if (s && !s.isDirectory()) throw new OutputError(`cannot write ${dir}: it is a file, not a folder`, "give -o/-w a folder (it is made if missing)");
+    if (!s) await mkdir(dir, { recursive: true });
+    const probe = trackTemp(join(dir, `.pyts-build-probe-${process.pid}`));
+    await (await open(probe, "wx")).close();
+    await unlink(probe);
+    releaseTemp(probe);
+  } catch (e) {
+    throw asOutputError(e, dir);
+  }
+}
