@@ -9,7 +9,7 @@
  * (a `kill PID` of pyts-build alone must not leave rustc running), the groups
  * are waited for (SIGKILL after a grace period), interrupt hooks run (the
  * build container is removed), the registered temporaries are deleted, and the
- * process ends with 128 + the signal number (130, 143, 129). The temporaries
+ * process ends by the same signal (status 130, 143, 129 in a shell). The temporaries
  * are also deleted on any other exit. Library callers that install nothing get
  * the default behaviour of Node.
  */
@@ -147,10 +147,17 @@ async function interrupt(signal: NodeJS.Signals): Promise<void> {
   finish(signal);
 }
 
-function finish(signal: NodeJS.Signals): never {
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+function finish(signal: NodeJS.Signals): void {
   removeAllTempsSync();
   process.stderr.write(`pyts-build: interrupted by ${signal}; temporary files removed\n`, () => undefined);
-  process.exit(128 + (constants.signals[signal] ?? 0));
+  // End by the same signal, as an unhandled one would have: the parent sees it
+  // (a shell reports 128 + its number: 130, 143, 129). process.exit() could
+  // hang here, waiting for a worker thread stuck in a blocking read.
+  for (const s of SIGNALS) process.removeAllListeners(s);
+  process.kill(process.pid, signal);
+  process.exit(128 + (constants.signals[signal] ?? 0)); // only if the signal is ignored
 }
 
 /** End now with `code` (the output pipe was closed): children get SIGTERM, temporaries go. */
@@ -165,6 +172,6 @@ let installed = false;
 export function installInterruptHandlers(): void {
   if (installed) return;
   installed = true;
-  for (const s of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(s, () => void interrupt(s));
+  for (const s of SIGNALS) process.on(s, () => void interrupt(s));
   process.on("exit", removeAllTempsSync);
 }
