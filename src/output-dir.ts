@@ -4,7 +4,7 @@
  * EROFS (which the CLI would otherwise report as a bug).
  */
 import { mkdir, open, stat, unlink } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { releaseTemp, trackTemp } from "./cleanup.js";
 import { OutputError } from "./errors.js";
 
@@ -36,6 +36,16 @@ export function asOutputError(e: unknown, path?: string): unknown {
 }
 
 /**
+ * A recursive mkdir on a read-only file system says ENOENT; one level at a
+ * time gives the real cause (EROFS, EACCES, ...).
+ */
+async function mkdirStepwise(dir: string): Promise<void> {
+  const parent = dirname(dir);
+  if (parent !== dir && !(await stat(parent).then(() => true, () => false))) await mkdirStepwise(parent);
+  await mkdir(dir);
+}
+
+/**
  * Make `dir` (and its parents) if needed and prove it takes a new file, so a
  * bad -o fails before a long compile rather than after it.
  */
@@ -46,7 +56,7 @@ export async function checkOutputDir(dir: string): Promise<void> {
       throw e;
     });
     if (s && !s.isDirectory()) throw new OutputError(`cannot write ${dir}: it is a file, not a folder`, "give -o/-w a folder (it is made if missing)");
-    if (!s) await mkdir(dir, { recursive: true });
+    if (!s) await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? mkdirStepwise(dir) : Promise.reject(e)));
     const probe = trackTemp(join(dir, `.pyts-build-probe-${process.pid}`));
     await (await open(probe, "wx")).close();
     await unlink(probe);

@@ -167,7 +167,12 @@ export class WheelReader {
     return new Promise((resolve, reject) => {
       this.zf.openReadStream(e, (err, stream) => {
         if (err || !stream) reject(this.wrap(name, err ?? new Error("no stream")));
-        else resolve(stream);
+        else {
+          // The consumer (pipeline, for-await) reports the first error; yauzl's size
+          // check can emit another after it has let go, which must not crash the process.
+          stream.on("error", () => undefined);
+          resolve(stream);
+        }
       });
     });
   }
