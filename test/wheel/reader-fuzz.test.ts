@@ -17,7 +17,7 @@ import { fuzzCount, fuzzSeed, mutate, rng } from "../helpers/fuzz.js";
 import { sampleSpec } from "./fixtures/sample-wheel.js";
 
 const SEED = fuzzSeed(20261127);
-const COUNT = fuzzCount(1000);
+const COUNT = fuzzCount(800);
 /** Per input; a hang shows up as this, not as the whole suite's timeout. */
 const PER_INPUT_MS = 5000;
 
