@@ -46,18 +46,23 @@ Examples:
   return program;
 }
 
-/** A reader that went away (`| head`) ends the run quietly with status 0, like standard Unix tools. */
-function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
-  stream.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") exitQuietly(0);
-    throw e;
-  });
+/**
+ * A reader of stdout that went away (`| head`) ends the run quietly with status
+ * 0, like standard Unix tools; a closed stderr only loses the messages.
+ */
+function quietOnClosedPipes(): void {
+  const on = (stream: NodeJS.WriteStream, epipe: () => void) =>
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+      epipe();
+    });
+  on(process.stdout, () => exitQuietly(0));
+  on(process.stderr, () => undefined);
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   installInterruptHandlers();
-  quietOnClosedPipe(process.stdout);
-  quietOnClosedPipe(process.stderr);
+  quietOnClosedPipes();
   const program = buildProgram();
   program.exitOverride();
   try {

@@ -3,11 +3,13 @@
  * its group, as a CI runner's timeout or `kill PID` does) gets SIGINT, SIGTERM
  * or SIGHUP in the middle of each command's work; it must end with 128 + the
  * signal number, leave no temporary file or folder behind, and leave no child
- * running. The middle of the work is made deterministic: a build script that
- * sleeps (cargo and what it starts), a FIFO the writer waits on (the wheel and
- * sdist temporaries), a patchelf that signals its parent (repair); only audit,
- * which runs no program and reads only regular files, is caught by watching
- * for its scratch folder while it extracts a wheel of many entries.
+ * running. The middle of the work is made deterministic where the code allows:
+ * a build script that sleeps (cargo and what it starts), a FIFO the sdist
+ * writer waits on, a patchelf that signals its parent (repair). The wheel
+ * writer (which peeks at every file with positioned reads, so no FIFO) and
+ * audit (no program, regular files only) are caught by watching for their
+ * temporaries while they write 64 MB / extract 4000 entries; losing that race
+ * fails the test (the run completes), it cannot pass wrongly.
  */
 import { randomBytes } from "node:crypto";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
