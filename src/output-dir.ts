@@ -27,12 +27,19 @@ export function writeErrnoCode(e: unknown): string | undefined {
   return typeof code === "string" && code in WORDS ? code : undefined;
 }
 
-/** `e` as an OutputError naming `path` (default: the error's own path) when it is one of the errno errors above; else `e`. */
+// Calls that only read: their EACCES is not about an output (`open` can be either).
+const READING = new Set(["read", "scandir", "opendir", "stat", "lstat", "readlink", "access"]);
+
+/**
+ * `e` as an OutputError naming `path` (given by a writer; else the error's own
+ * path and call) when it is one of the errno errors above; else `e`.
+ */
 export function asOutputError(e: unknown, path?: string): unknown {
   const code = writeErrnoCode(e);
   if (code === undefined) return e;
-  const where = path ?? (e as NodeJS.ErrnoException).path;
-  return new OutputError(`cannot write ${where ?? "the output"}: ${WORDS[code]}`, HINT, { cause: e });
+  const { path: own, syscall } = e as NodeJS.ErrnoException;
+  const verb = path !== undefined ? "write" : READING.has(syscall ?? "") ? "read" : syscall === "open" && ["EACCES", "EPERM"].includes(code) ? "open" : "write";
+  return new OutputError(`cannot ${verb} ${path ?? own ?? "the output"}: ${WORDS[code]}`, verb === "write" ? HINT : "check the permissions of the path", { cause: e });
 }
 
 /**
