@@ -31,6 +31,8 @@ export class ElfError extends PytsError {}
 export class AuditError extends PytsError {}
 /** Container engine problems (missing, not running, image missing, ...). */
 export class ContainerError extends PytsError {}
+/** An output that cannot be written (read-only, full, a file in the way, ...): the user's machine, not a bug. */
+export class OutputError extends PytsError {}
 /** A required external program is missing. */
 export class ToolMissingError extends PytsError {}
 

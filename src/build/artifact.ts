@@ -1,7 +1,8 @@
 /** Checks and treatment of the built shared library before it goes into a wheel. */
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
+import { releaseTemp, trackTemp } from "../cleanup.js";
 import { CargoError, ConfigError, ToolMissingError } from "../errors.js";
 import { readElfFile, startsWithElfMagic } from "../manylinux/elf.js";
 import { isLibpython } from "../manylinux/policy.js";
@@ -80,19 +81,26 @@ export function checkNotLinkedToLibpython(lib: string, o: { usesPyo3: boolean; l
 export async function stripCopy(file: string, dir: string, system: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const out = join(dir, basename(file));
-  const tmp = `${out}.${process.pid}.tmp`;
-  copyFileSync(file, tmp);
-  const strip = env.STRIP || "strip";
-  // macOS strip cannot remove the global symbols a dylib exports; -x keeps them
-  const args = system === "darwin" ? ["-x", tmp] : ["--strip-all", tmp];
-  await new Promise<void>((resolvePromise, reject) => {
-    execFile(strip, args, { env }, (err, _out, stderr) => {
-      if (!err) return resolvePromise();
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-        reject(new ToolMissingError(`${strip} was not found (needed for --strip)`, "install binutils, or build without --strip"));
-      } else reject(new CargoError(`${strip} failed on ${file}: ${stderr.trim()}`));
+  const tmp = trackTemp(`${out}.${process.pid}.tmp`);
+  try {
+    copyFileSync(file, tmp);
+    const strip = env.STRIP || "strip";
+    // macOS strip cannot remove the global symbols a dylib exports; -x keeps them
+    const args = system === "darwin" ? ["-x", tmp] : ["--strip-all", tmp];
+    await new Promise<void>((resolvePromise, reject) => {
+      execFile(strip, args, { env }, (err, _out, stderr) => {
+        if (!err) return resolvePromise();
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+          reject(new ToolMissingError(`${strip} was not found (needed for --strip)`, "install binutils, or build without --strip"));
+        } else reject(new CargoError(`${strip} failed on ${file}: ${stderr.trim()}`));
+      });
     });
-  });
-  renameSync(tmp, out);
+    renameSync(tmp, out);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  } finally {
+    releaseTemp(tmp);
+  }
   return out;
 }

@@ -3,7 +3,7 @@
  * project once, selects the files (sdist-files.ts), and writes
  * `{dist}-{version}.tar.gz` with PKG-INFO on top, deterministically.
  */
-import { mkdir } from "node:fs/promises";
+import { checkOutputDir } from "../output-dir.js";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { type Logger, silentLogger } from "../log.js";
@@ -76,7 +76,7 @@ export async function buildSdist(o: BuildSdistOptions = {}): Promise<SdistResult
     });
   }
   for (const e of entries) log.debug(`  ${e.path}`);
-  await mkdir(outDir, { recursive: true });
+  await checkOutputDir(outDir);
   const path = await writeTarGz(join(outDir, `${base}.tar.gz`), entries, o.epoch !== undefined ? { epoch: o.epoch } : {});
   log.info(`Built sdist ${path}`);
   return { path, members: entries.map((e) => e.path).sort(), root: sel.root, projectRel: sel.projectRel };

@@ -21,6 +21,7 @@ import { type LayoutInput, isVersionIndependent, layoutWheel, wheelTags } from "
 import { checkImportable, checkShippedExtensions } from "./import-check.js";
 import { generateCffiModule } from "./cffi.js";
 import type { WheelFile } from "../wheel/wheel.js";
+import { checkOutputDir } from "../output-dir.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -131,6 +132,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
 
   const meta = await cargoMetadata(config.cargo.path, { env, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}) });
   const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
+  await checkOutputDir(outDir); // before the compile, not after it
   const interps = o.interpreterSource ? await o.interpreterSource({ config, meta }) : await findInterpreters({
     ...(o.interpreters ? { interpreters: o.interpreters } : {}),
     ...(o.findInterpreter ? { findInterpreter: true } : {}),

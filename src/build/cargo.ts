@@ -4,6 +4,7 @@
  * (never guessed from paths).
  */
 import { spawn } from "node:child_process";
+import { trackChild } from "../cleanup.js";
 import { createInterface } from "node:readline";
 import { CargoError, ToolMissingError } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -80,7 +81,7 @@ export function runCargoJson(args: string[], opts: { env?: NodeJS.ProcessEnv; cw
   const cargo = cargoCommand(env);
   log.debug(`running: ${cargo} ${args.join(" ")}${env.PYO3_PYTHON ? ` (PYO3_PYTHON=${env.PYO3_PYTHON})` : ""}`);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cargo, args, { env, cwd: opts.cwd, stdio: ["ignore", "pipe", "inherit"] });
+    const child = trackChild(spawn(cargo, args, { env, cwd: opts.cwd, detached: true, stdio: ["ignore", "pipe", "inherit"] })); // own group: an interrupt reaches rustc too
     const artifacts: CargoArtifact[] = [];
     const lines = createInterface({ input: child.stdout });
     lines.on("line", (line) => {
@@ -118,7 +119,7 @@ export async function cargoMetadata(manifestPath: string, opts: { env?: NodeJS.P
   const args = ["metadata", "--no-deps", "--format-version", "1", "--manifest-path", manifestPath];
   if (opts.offline) args.push("--offline");
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cargo, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = trackChild(spawn(cargo, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
     let out = "";
     let err = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));

@@ -6,7 +6,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { makeTempDir, removeTemp } from "../cleanup.js";
+import { checkOutputDir } from "../output-dir.js";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InterpreterError, PytsError } from "../errors.js";
@@ -59,7 +60,8 @@ export async function develop(o: DevelopOptions = {}): Promise<DevelopResult> {
     throw new PytsError(`the virtualenv ${venv} has no pip`, `install it there (${python} -m ensurepip), or build with \`pyts-build wheel\` and install the wheel yourself`);
   }
 
-  const tmp = await mkdtemp(join(tmpdir(), "pyts-build-develop-"));
+  await checkOutputDir(venv);
+  const tmp = await makeTempDir(join(tmpdir(), "pyts-build-develop-"));
   try {
     const { venv: _v, ...build } = o;
     void _v;
@@ -77,6 +79,6 @@ export async function develop(o: DevelopOptions = {}): Promise<DevelopResult> {
     log.info(`Installed ${wheel.fileName} into ${venv}`);
     return { venv, python, wheel };
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await removeTemp(tmp);
   }
 }

@@ -5,7 +5,7 @@
  * reused (CARGO_TARGET_DIR), so registry dependencies are not compiled again;
  * cargo tells the unpacked crates apart from the originals by their path.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { makeTempDir, removeTemp } from "../cleanup.js";
 import { join, resolve } from "node:path";
 import { extract } from "tar";
 import { type Logger, silentLogger } from "../log.js";
@@ -29,7 +29,7 @@ export async function buildSdistThenWheels(o: BuildWheelsOptions = {}): Promise<
   const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
   const sdist = await buildSdist({ config, cwd, outDir, logger: log, env });
 
-  const tmp = await mkdtemp(join(meta.targetDirectory, "pyts-build-sdist-"));
+  const tmp = await makeTempDir(join(meta.targetDirectory, "pyts-build-sdist-"));
   try {
     await extract({ file: sdist.path, cwd: tmp, strict: true });
     const top = sdist.members[0]?.split("/")[0] as string;
@@ -45,6 +45,6 @@ export async function buildSdistThenWheels(o: BuildWheelsOptions = {}): Promise<
     });
     return { sdist, wheels };
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await removeTemp(tmp);
   }
 }

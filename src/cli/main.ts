@@ -5,7 +5,9 @@
 import { Command, CommanderError } from "commander";
 import pc from "picocolors";
 import { createLogger, type Logger, useColor, type Verbosity } from "../log.js";
+import { exitQuietly, installInterruptHandlers, interruption } from "../cleanup.js";
 import { isPytsError } from "../errors.js";
+import { asOutputError } from "../output-dir.js";
 import { VERSION_TEXT } from "../version.js";
 import { registerCommands } from "./commands.js";
 
@@ -46,13 +48,32 @@ Examples:
   return program;
 }
 
+/**
+ * A reader of stdout that went away (`| head`) ends the run quietly with status
+ * 0, like standard Unix tools; a closed stderr only loses the messages.
+ */
+function quietOnClosedPipes(): void {
+  const on = (stream: NodeJS.WriteStream, epipe: () => void) =>
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+      epipe();
+    });
+  on(process.stdout, () => exitQuietly(0));
+  on(process.stderr, () => undefined);
+}
+
 export async function main(argv: string[] = process.argv): Promise<number> {
+  installInterruptHandlers();
+  quietOnClosedPipes();
   const program = buildProgram();
   program.exitOverride();
   try {
     await program.parseAsync(argv);
     return 0;
-  } catch (e) {
+  } catch (caught) {
+    // an interrupt is under way: its handler reports, cleans up and sets the status
+    if (interruption() !== undefined) return new Promise<number>(() => undefined);
+    const e = asOutputError(caught);
     if (e instanceof CommanderError) {
       // help/version exit with 0; usage errors were already printed by commander
       return e.exitCode;

@@ -50,7 +50,7 @@ export async function finalizeWheel(path: string, o: FinalizeOptions): Promise<F
   let out = path;
   let grafted: string[] = [];
   if (decision.grafts.length > 0 && decision.policy) {
-    const r = await repairWheel(path, { ...o, plat: decision.policy.name });
+    const r = await repairWheel(path, { ...o, plat: decision.policy.name, replaceInput: true });
     out = r.wheel;
     grafted = r.grafted.map((g) => g.name);
     log.info(`bundled ${r.grafted.map((g) => `${g.name} as ${g.wheelPath}`).join(", ")} (${policyLabel(r.policy)})`);

@@ -8,7 +8,8 @@
  */
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync, readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { makeTempDir, removeTemp } from "../cleanup.js";
+import { checkOutputDir } from "../output-dir.js";
 import { basename, dirname, join, posix } from "node:path";
 import { AuditError, ValidationError } from "../errors.js";
 import { openWheel, rewriteWheel } from "../wheel/reader.js";
@@ -31,6 +32,8 @@ export interface RepairOptions extends AuditOptions {
   patchelf?: string;
   /** zip time stamp (default SOURCE_DATE_EPOCH, else 1980-01-01) */
   epoch?: number;
+  /** the result may replace the input file (default: refuse, OutputError) */
+  replaceInput?: boolean;
 }
 
 export interface GraftedLibrary {
@@ -91,10 +94,11 @@ function chooseEvaluation(report: WheelAuditReport, plat: string | undefined): P
 
 /** Repair a wheel into `opts.outDir`; returns the new wheel's path and what was bundled. */
 export async function repairWheel(path: string, opts: RepairOptions): Promise<RepairResult> {
-  mkdirSync(opts.outDir, { recursive: true });
+  await checkOutputDir(opts.outDir);
   const w = await openWheel(path);
-  const scratch = await mkdtemp(join(opts.outDir, ".pyts-repair-"));
+  let scratch: string | undefined;
   try {
+    scratch = await makeTempDir(join(opts.outDir, ".pyts-repair-"));
     const root = join(scratch, "site");
     const files = await extractElfFiles(w, root);
     const report: WheelAuditReport = { wheel: path, ...auditElfFiles(files, { ...opts, wheelRoot: root }) };
@@ -137,7 +141,8 @@ export async function repairWheel(path: string, opts: RepairOptions): Promise<Re
 
     const plats = platformTags(ev.policy);
     const tags = withPlatforms(w.wheel.tags, plats);
-    const edits: Parameters<typeof rewriteWheel>[2] = { tags, replace, add };
+    // the input of a `repair` is the user's; the wheel command's plain wheel is an intermediate it may replace
+    const edits: Parameters<typeof rewriteWheel>[2] = { tags, replace, add, keepInput: !opts.replaceInput };
     if (opts.epoch !== undefined) edits.epoch = opts.epoch;
     const out = await rewriteWheel(path, opts.outDir, edits);
 
@@ -159,7 +164,7 @@ export async function repairWheel(path: string, opts: RepairOptions): Promise<Re
     };
   } finally {
     w.reader.close();
-    await rm(scratch, { recursive: true, force: true });
+    if (scratch !== undefined) await removeTemp(scratch);
   }
 }
 

@@ -4,7 +4,7 @@
  * `$ORIGIN` paths between its files resolve as they will in site-packages;
  * every entry with the ELF magic is audited.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { makeTempDir, removeTemp } from "../cleanup.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openWheel, type OpenedWheel } from "../wheel/reader.js";
@@ -46,12 +46,13 @@ export async function extractElfFiles(w: OpenedWheel, root: string): Promise<Ext
 /** Audit a wheel file. Throws ArchiveError for a bad wheel, AuditError/ElfError as auditElfFiles does. */
 export async function auditWheel(path: string, opts: AuditOptions = {}): Promise<WheelAuditReport> {
   const w = await openWheel(path);
-  const scratch = await mkdtemp(join(tmpdir(), "pyts-audit-"));
+  let scratch: string | undefined;
   try {
+    scratch = await makeTempDir(join(tmpdir(), "pyts-audit-"));
     const files = await extractElfFiles(w, scratch);
     return { wheel: path, ...auditElfFiles(files, { ...opts, wheelRoot: scratch }) };
   } finally {
     w.reader.close();
-    await rm(scratch, { recursive: true, force: true });
+    if (scratch !== undefined) await removeTemp(scratch);
   }
 }

@@ -6,13 +6,14 @@
  * lie or are absurd, encryption, unknown compression) gives an ArchiveError before
  * anything large is allocated or written.
  */
-import { createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createWriteStream, statSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { makeTempDir, removeTemp } from "../cleanup.js";
 import { basename, dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
-import { ArchiveError, ValidationError } from "../errors.js";
+import { ArchiveError, OutputError, ValidationError } from "../errors.js";
 import { archivePathError } from "./archive-path.js";
 import { hashingPassThrough, parseRecord, type RecordEntry } from "./record.js";
 import { compressedTagSet, parseWheelFileName, type WheelFileName, type WheelTag, wheelTagLines, expandTagSet } from "./tags.js";
@@ -166,7 +167,12 @@ export class WheelReader {
     return new Promise((resolve, reject) => {
       this.zf.openReadStream(e, (err, stream) => {
         if (err || !stream) reject(this.wrap(name, err ?? new Error("no stream")));
-        else resolve(stream);
+        else {
+          // The consumer (pipeline, for-await) reports the first error; yauzl's size
+          // check can emit another after it has let go, which must not crash the process.
+          stream.on("error", () => undefined);
+          resolve(stream);
+        }
       });
     });
   }
@@ -359,6 +365,18 @@ export interface WheelEdits {
   remove?: string[];
   /** Zip timestamp (seconds); default SOURCE_DATE_EPOCH, else 1980-01-01. */
   epoch?: number;
+  /** Refuse (OutputError) when the new name is the input file itself, instead of replacing it. */
+  keepInput?: boolean;
+}
+
+/** The same file (device and inode), whatever the spelling of the paths. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -370,7 +388,7 @@ export async function rewriteWheel(inputPath: string, outDir: string, edits: Whe
   let tmpRoot: string | undefined;
   try {
     await mkdir(outDir, { recursive: true });
-    tmpRoot = await mkdtemp(join(outDir, ".rewrite-"));
+    tmpRoot = await makeTempDir(join(outDir, ".rewrite-"));
     const wheelPath = `${w.distInfoDir}/WHEEL`;
     const recordPath = `${w.distInfoDir}/RECORD`;
     const replaced = new Map((edits.replace ?? []).map((r) => [r.path, r]));
@@ -404,6 +422,9 @@ export async function rewriteWheel(inputPath: string, outDir: string, edits: Whe
     const wheelText = retagWheelInfo(await w.reader.readText(wheelPath), tags, edits.buildTag);
     const name = `${w.fileName.dist}-${w.fileName.version}${build === undefined ? "" : "-" + build}-${compressedTagSet(tags)}.whl`;
 
+    if (edits.keepInput && sameFile(join(outDir, name), inputPath)) {
+      throw new OutputError(`cannot write ${join(outDir, name)}: it is the input wheel, which would be overwritten`, "give -w/--wheel-dir another folder than the input's");
+    }
     const zo: { recordPath: string; distInfoDir: string; epoch?: number } = { recordPath, distInfoDir: w.distInfoDir };
     if (edits.epoch !== undefined) zo.epoch = edits.epoch;
     const writer = new WheelZipWriter(join(outDir, name), zo);
@@ -417,6 +438,6 @@ export async function rewriteWheel(inputPath: string, outDir: string, edits: Whe
     return await writer.finish();
   } finally {
     w.reader.close();
-    if (tmpRoot !== undefined) await rm(tmpRoot, { recursive: true, force: true });
+    if (tmpRoot !== undefined) await removeTemp(tmpRoot);
   }
 }

@@ -12,6 +12,8 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { ArchiveError, ValidationError } from "../errors.js";
 import { archivePathError } from "./archive-path.js";
+import { releaseTemp, trackTemp } from "../cleanup.js";
+import { asOutputError } from "../output-dir.js";
 import { sourceDateEpoch, tempPathFor } from "./zip.js";
 
 export type TarContent = { kind: "bytes"; data: Uint8Array } | { kind: "file"; path: string };
@@ -192,7 +194,7 @@ export async function tarBytes(entries: TarEntry[], opts: TarOptions = {}): Prom
 export async function writeTarGz(outFile: string, entries: TarEntry[], opts: TarOptions = {}): Promise<string> {
   const mtime = opts.epoch ?? sourceDateEpoch();
   const sorted = sortedEntries(entries);
-  const tmp = tempPathFor(outFile);
+  const tmp = trackTemp(tempPathFor(outFile));
   try {
     // gzip's own header carries MTIME 0 (Node never sets it); only the OS byte needs fixing.
     await pipeline(Readable.from(tarChunks(sorted, mtime)), createGzip({ level: 9 }), createWriteStream(tmp));
@@ -206,6 +208,8 @@ export async function writeTarGz(outFile: string, entries: TarEntry[], opts: Tar
     return outFile;
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
-    throw e;
+    throw asOutputError(e, outFile);
+  } finally {
+    releaseTemp(tmp);
   }
 }

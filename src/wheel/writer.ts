@@ -11,6 +11,8 @@ import { dirname, join } from "node:path";
 import { ValidationError } from "../errors.js";
 import { archivePathError } from "./archive-path.js";
 import { hashingPassThrough, type RecordEntry, recordHash, renderRecord } from "./record.js";
+import { releaseTemp, trackTemp } from "../cleanup.js";
+import { asOutputError } from "../output-dir.js";
 import { tempPathFor, type ZipEntry, writeZip } from "./zip.js";
 
 export interface ModuleWriter {
@@ -175,15 +177,17 @@ export class FolderWriter extends CollectingWriter {
 
   private async put(path: string, data: Uint8Array, executable: boolean): Promise<void> {
     const dest = join(this.root, ...path.split("/"));
-    await mkdir(dirname(dest), { recursive: true });
-    const tmp = tempPathFor(dest);
+    const tmp = trackTemp(tempPathFor(dest));
     try {
+      await mkdir(dirname(dest), { recursive: true });
       await writeFile(tmp, data);
       await chmod(tmp, executable ? 0o755 : 0o644);
       await rename(tmp, dest);
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
-      throw e;
+      throw asOutputError(e, dest);
+    } finally {
+      releaseTemp(tmp);
     }
   }
 

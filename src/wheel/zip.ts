@@ -8,7 +8,9 @@ import { rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import yazl from "yazl";
+import { releaseTemp, trackTemp } from "../cleanup.js";
 import { ValidationError } from "../errors.js";
+import { asOutputError } from "../output-dir.js";
 
 /** 1980-01-01T00:00:00Z, the earliest time a zip (DOS) timestamp can hold. */
 export const ZIP_EPOCH_MIN = 315532800;
@@ -99,7 +101,7 @@ export function tempPathFor(outFile: string): string {
  */
 export async function writeZip(outFile: string, entries: ZipEntry[], opts: ZipOptions = {}): Promise<void> {
   const mtime = dosDate(opts.epoch ?? sourceDateEpoch());
-  const tmp = tempPathFor(outFile);
+  const tmp = trackTemp(tempPathFor(outFile));
   const zip = new yazl.ZipFile();
   const out = createWriteStream(tmp);
   try {
@@ -140,6 +142,8 @@ export async function writeZip(outFile: string, entries: ZipEntry[], opts: ZipOp
     await rename(tmp, outFile);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
-    throw e;
+    throw asOutputError(e, outFile);
+  } finally {
+    releaseTemp(tmp);
   }
 }

@@ -4,6 +4,7 @@
  * user can fix becomes a ContainerError (see engine-errors.ts).
  */
 import { spawn } from "node:child_process";
+import { trackChild } from "../../cleanup.js";
 import { basename } from "node:path";
 import { ContainerError } from "../../errors.js";
 import type { Logger } from "../../log.js";
@@ -47,7 +48,7 @@ class NotInstalled extends Error {}
 /** Spawn `command args` with output collected; ENOENT/EACCES -> NotInstalled. */
 function spawnCollect(command: string, args: string[], env: NodeJS.ProcessEnv, o: RunOptions = {}): Promise<EngineResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = trackChild(spawn(command, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => {

@@ -4,6 +4,7 @@
  * folders, as the host user, so nothing on the host ends up owned by root.
  */
 import { spawnSync } from "node:child_process";
+import { onInterrupt } from "../../cleanup.js";
 import { ContainerError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { type Engine, type EngineResult, type RunOptions, runEngine, runEngineOk } from "./engine.js";
@@ -84,7 +85,7 @@ export interface ExecOptions extends RunOptions {
 
 export class ContainerSession {
   private stopped = false;
-  private readonly onExit = () => this.stopSync();
+  private readonly forget: () => void;
 
   private constructor(
     readonly engine: Engine,
@@ -92,9 +93,8 @@ export class ContainerSession {
     readonly spec: ContainerSpec,
     private readonly log: Logger,
   ) {
-    // A Ctrl-C must not leave an idle container behind.
-    process.once("SIGINT", this.onExit);
-    process.once("SIGTERM", this.onExit);
+    // An interrupt must not leave an idle container behind (see src/cleanup.ts).
+    this.forget = onInterrupt(() => this.stopSync());
   }
 
   static async start(engine: Engine, spec: ContainerSpec, log: Logger): Promise<ContainerSession> {
@@ -129,18 +129,15 @@ export class ContainerSession {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    process.removeListener("SIGINT", this.onExit);
-    process.removeListener("SIGTERM", this.onExit);
+    this.forget();
     const r = await runEngine(this.engine, ["rm", "--force", this.id]);
     if (r.code !== 0) this.log.warn(`could not remove container ${this.id.slice(0, 12)}: ${r.stderr.trim()}`);
   }
 
-  /** On SIGINT/SIGTERM: remove the container, then end as the signal would have. */
+  /** On an interrupt: remove the container (the interrupt handler then ends the process). */
   private stopSync(): void {
-    if (!this.stopped) {
-      this.stopped = true;
-      spawnSync(this.engine.command, ["rm", "--force", this.id], { env: this.engine.env, stdio: "ignore" });
-    }
-    process.exit(130);
+    if (this.stopped) return;
+    this.stopped = true;
+    spawnSync(this.engine.command, ["rm", "--force", this.id], { env: this.engine.env, stdio: "ignore" });
   }
 }

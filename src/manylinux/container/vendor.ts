@@ -8,6 +8,7 @@
  * configured source replacement and goes to crates.io.
  */
 import { spawn } from "node:child_process";
+import { trackChild } from "../../cleanup.js";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -50,7 +51,7 @@ export function vendorKey(lockfile: string | undefined, flags: string[]): string
 function runCargo(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const cargo = env.CARGO || "cargo";
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cargo, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = trackChild(spawn(cargo, args, { env, cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
