@@ -13,7 +13,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { makeTempDir, removeTemp } from "../cleanup.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "smol-toml";
@@ -89,7 +89,7 @@ async function cffiHeader(o: CffiOptions, work: string, env: NodeJS.ProcessEnv):
 /** The text of `ffi.py` for the crate's C interface. */
 export async function generateCffiModule(o: CffiOptions): Promise<string> {
   const env = o.env ?? process.env;
-  const work = await mkdtemp(join(tmpdir(), "pyts-build-cffi-"));
+  const work = await makeTempDir(join(tmpdir(), "pyts-build-cffi-"));
   try {
     const header = await cffiHeader(o, work, env);
     const out = join(work, "ffi.py");
@@ -105,6 +105,6 @@ export async function generateCffiModule(o: CffiOptions): Promise<string> {
     }
     return readFileSync(out, "utf8");
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await removeTemp(work);
   }
 }

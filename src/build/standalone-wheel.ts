@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { releaseTemp, trackTemp } from "../cleanup.js";
 import { PytsError } from "../errors.js";
 import { auditElfFiles } from "../manylinux/audit.js";
 import { chooseCompatibility } from "../manylinux/compatibility.js";
@@ -40,7 +41,7 @@ export async function buildStandaloneWheel(outDir: string, opts: StandaloneWheel
   }
   const out = resolve(outDir);
   mkdirSync(out, { recursive: true });
-  const work = opts.executable ? undefined : mkdtempSync(join(out, ".standalone-"));
+  const work = opts.executable ? undefined : trackTemp(mkdtempSync(join(out, ".standalone-")));
   try {
     const exe = opts.executable ? resolve(opts.executable) : buildStandaloneExecutable({ ...opts.build, out: join(work!, "pyts-build") });
     if (!existsSync(exe)) throw new PytsError(`the standalone executable ${exe} does not exist`, "build it with `pyts-build standalone -o FILE` or leave out --executable");
@@ -51,6 +52,9 @@ export async function buildStandaloneWheel(outDir: string, opts: StandaloneWheel
     const spec = { metadata: backendMetadata(true), tags, files, rootIsPurelib: false };
     return await writeWheel(spec, out, opts.epoch !== undefined ? { epoch: opts.epoch } : {});
   } finally {
-    if (work) rmSync(work, { recursive: true, force: true });
+    if (work) {
+      rmSync(work, { recursive: true, force: true });
+      releaseTemp(work);
+    }
   }
 }

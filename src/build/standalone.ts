@@ -11,6 +11,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { releaseTemp, trackTemp } from "../cleanup.js";
 import { PytsError, ToolMissingError } from "../errors.js";
 import { STANDALONE } from "../version.js";
 
@@ -130,7 +131,7 @@ export function buildStandaloneExecutable(opts: StandaloneOptions): string {
   }
 
   mkdirSync(dirname(out), { recursive: true });
-  const work = mkdtempSync(join(dirname(out), `.${basename(out)}.tmp-`));
+  const work = trackTemp(mkdtempSync(join(dirname(out), `.${basename(out)}.tmp-`)));
   try {
     const blob = join(work, "sea.blob");
     const config = join(work, "sea-config.json");
@@ -145,6 +146,7 @@ export function buildStandaloneExecutable(opts: StandaloneOptions): string {
     return out;
   } finally {
     rmSync(work, { recursive: true, force: true });
+    releaseTemp(work);
   }
 }
 
