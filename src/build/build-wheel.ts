@@ -121,7 +121,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     ...(o.interpreters ? { interpreters: o.interpreters } : {}),
     ...(o.findInterpreter ? { findInterpreter: true } : {}),
     cacheDir: join(meta.targetDirectory, "pyts-build", "interpreters"),
-    ...(config.metadata.requiresPython && config.tool.bindings !== "bin" ? { requiresPython: config.metadata.requiresPython } : {}),
+    ...(config.metadata.requiresPython ? { requiresPython: config.metadata.requiresPython } : {}),
     ...(config.cargo.pyo3 ? { minMinor: 7 } : {}), // pyo3 supports Python 3.7+
     cwd,
     env,
