@@ -1,9 +1,11 @@
 /**
  * Which files an sdist carries, and where. The sdist root is the smallest
- * folder holding everything needed (the project, the crate, its path
- * dependencies and their workspaces, readme and license files), so every
- * relative path (`path = "../core"`, `readme = "../README.md"`) resolves
- * unchanged. When that root is above the project folder, the top of the sdist
+ * folder holding what cargo needs (the project, the crate, its path
+ * dependencies and their workspaces), so every relative path
+ * (`path = "../core"`, `readme = "../README.md"`) resolves unchanged. Readme,
+ * license, Python and included files must lie inside it, and every file must
+ * resolve inside it through symlinks (nothing from outside the project is
+ * packed). When that root is above the project folder, the top of the sdist
  * gets a stub pyproject.toml pointing at the project (see sdist-layout.ts and
  * docs/sdist.md).
  */
@@ -102,7 +104,7 @@ function checkResolvesInside(abs: string, root: string, realRoot: string): void 
     throw new ConfigError(`${abs} is a broken symlink (it points at nothing), so the sdist cannot carry it`, "remove the link or point it at a file inside the project");
   }
   if (!isInside(realRoot, real)) {
-    throw new ConfigError(`${abs} is a symlink to ${real}, outside the folder the sdist stands for (${root})`, "replace the link by a copy of the file, or remove it");
+    throw new ConfigError(`${abs} is a symlink to ${real}, outside the folder the sdist stands for (${root})`, "replace the link (or the linked folder above it) by a copy, or remove it");
   }
 }
 
