@@ -35,6 +35,8 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   out?: string;
   log?: Logger;
   env?: NodeJS.ProcessEnv;
+  /** The wheels go to a temporary folder (develop): report their names, not paths that will be gone. */
+  temporaryOut?: boolean;
   /**
    * Runs after each wheel is written and may replace it (e.g. the manylinux
    * audit picking the platform tag and repairing): returns the final wheel.
@@ -206,7 +208,8 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       interpreter: describe(interp),
     };
     if (o.afterWrite) wheel = await o.afterWrite(wheel, ctx);
-    log.info(`Built wheel ${wheel.path}`);
+    if (o.temporaryOut) log.step(`Built ${wheel.fileName}`);
+    else log.info(`Built wheel ${wheel.path}`);
     built.push(wheel);
   }
   return built;

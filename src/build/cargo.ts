@@ -9,6 +9,7 @@ import { createInterface } from "node:readline";
 import { CargoError, ToolMissingError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
+import { classifyCargoFailure, TailBuffer } from "./cargo-failure.js";
 import { type CargoArtifact, parseCargoLine } from "./cargo-messages.js";
 
 export interface CargoOptions {
@@ -81,7 +82,11 @@ export function runCargoJson(args: string[], opts: { env?: NodeJS.ProcessEnv; cw
   const cargo = cargoCommand(env);
   log.debug(`running: ${cargo} ${args.join(" ")}${env.PYO3_PYTHON ? ` (PYO3_PYTHON=${env.PYO3_PYTHON})` : ""}`);
   return new Promise((resolvePromise, reject) => {
-    const child = trackChild(spawn(cargo, args, { env, cwd: opts.cwd, detached: true, stdio: ["ignore", "pipe", "inherit"] })); // own group: an interrupt reaches rustc too
+    // Own process group: an interrupt reaches rustc too. stderr is passed through and its
+    // tail kept, to tell a registry failure from a crate's.
+    const child = trackChild(spawn(cargo, args, { env: ttyCargoEnv(env), cwd: opts.cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
+    const tail = new TailBuffer();
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (process.stderr.write(d), tail.push(d)));
     const artifacts: CargoArtifact[] = [];
     const lines = createInterface({ input: child.stdout });
     lines.on("line", (line) => {
@@ -95,16 +100,25 @@ export function runCargoJson(args: string[], opts: { env?: NodeJS.ProcessEnv; cw
     });
     child.on("close", (code, signal) => {
       if (code === 0) resolvePromise({ artifacts });
+      else if (signal) reject(new CargoError(`cargo was stopped by ${signal}`, "see cargo's messages above; fix the crate, then build again"));
       else {
-        reject(
-          new CargoError(
-            signal ? `cargo was stopped by ${signal}` : `cargo failed with exit code ${code}`,
-            "see cargo's messages above; fix the crate, then build again",
-          ),
-        );
+        const f = classifyCargoFailure(tail.toString());
+        reject(new CargoError(`cargo failed with exit code ${code}${f.detail ? `: ${f.detail}` : ""}`, f.hint));
       }
     });
   });
+}
+
+/** Piping stderr hides the terminal from cargo: keep its colours and progress bar when ours is one. */
+function ttyCargoEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (!process.stderr.isTTY) return env;
+  const e = { ...env };
+  if (!e.NO_COLOR) e.CARGO_TERM_COLOR ??= "always";
+  if (e.CARGO_TERM_PROGRESS_WHEN === undefined) {
+    e.CARGO_TERM_PROGRESS_WHEN = "always";
+    e.CARGO_TERM_PROGRESS_WIDTH ??= String(process.stderr.columns || 80);
+  }
+  return e;
 }
 
 export interface CargoMetadata {

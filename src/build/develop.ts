@@ -65,7 +65,7 @@ export async function develop(o: DevelopOptions = {}): Promise<DevelopResult> {
   try {
     const { venv: _v, ...build } = o;
     void _v;
-    const [wheel] = await buildWheels({ ...build, cwd, env, interpreters: [python], out: tmp, layout: editableLayout, log });
+    const [wheel] = await buildWheels({ ...build, cwd, env, interpreters: [python], out: tmp, temporaryOut: true, layout: editableLayout, log });
     if (!wheel) throw new Error("internal: no wheel was built");
     log.step(`Installing ${wheel.fileName} into ${venv}`);
     const pip = spawnSync(python, ["-m", "pip", "install", "--force-reinstall", "--no-deps", "--no-index", "--disable-pip-version-check", wheel.path], {

@@ -23,7 +23,7 @@ export interface FindInterpretersOptions {
   findInterpreter?: boolean;
   /** Where to cache answers (under the cargo target dir). */
   cacheDir?: string;
-  /** requires-python: --find-interpreter skips interpreters outside it. */
+  /** requires-python: --find-interpreter skips interpreters outside it (with a note); a chosen one outside it is an error. */
   requiresPython?: string;
   /** Lowest Python 3 minor the bindings support (pyo3: 7); --find-interpreter skips older ones. */
   minMinor?: number;
@@ -178,7 +178,7 @@ export async function findInterpreters(o: FindInterpretersOptions = {}): Promise
         continue;
       }
       if (o.requiresPython && !pythonVersionAllowed(o.requiresPython, i.major, i.minor)) {
-        log.debug(`skipping ${i.executable} (${label(i)}): outside requires-python ${o.requiresPython}`);
+        log.info(`Skipping ${i.executable} (${label(i)}): outside requires-python ${o.requiresPython}`);
         continue;
       }
       seen.add(id);
@@ -193,6 +193,13 @@ export async function findInterpreters(o: FindInterpretersOptions = {}): Promise
   for (const [n, i] of infos.entries()) {
     if (i.major !== 3) {
       throw new InterpreterError(`interpreter ${specs[n]} is Python ${i.major}.${i.minor}; only Python 3 is supported`, INSTALL_HINT);
+    }
+    // Chosen by name (or the default python3): a wheel it could not install is an error, as in maturin.
+    if (o.requiresPython && !pythonVersionAllowed(o.requiresPython, i.major, i.minor)) {
+      throw new InterpreterError(
+        `interpreter ${specs[n]} (${label(i)}) does not satisfy the project's requires-python ${o.requiresPython}`,
+        "pass an interpreter that does with -i, use --find-interpreter to build for every one found that does, or change requires-python",
+      );
     }
   }
   // -i python3 -i python3.11 can be the same interpreter: build once

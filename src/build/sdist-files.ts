@@ -1,13 +1,15 @@
 /**
  * Which files an sdist carries, and where. The sdist root is the smallest
- * folder holding everything needed (the project, the crate, its path
- * dependencies and their workspaces, readme and license files), so every
- * relative path (`path = "../core"`, `readme = "../README.md"`) resolves
- * unchanged. When that root is above the project folder, the top of the sdist
+ * folder holding what cargo needs (the project, the crate, its path
+ * dependencies and their workspaces), so every relative path
+ * (`path = "../core"`, `readme = "../README.md"`) resolves unchanged. Readme,
+ * license, Python and included files must lie inside it, and every file must
+ * resolve inside it through symlinks (nothing from outside the project is
+ * packed). When that root is above the project folder, the top of the sdist
  * gets a stub pyproject.toml pointing at the project (see sdist-layout.ts and
  * docs/sdist.md).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { ProjectConfig } from "./config.js";
@@ -84,6 +86,28 @@ function walk(dir: string, skipDir: (abs: string) => boolean, out: string[] = []
   return out;
 }
 
+/** Whether `abs` is `dir` or below it (both absolute, normalized). */
+function isInside(dir: string, abs: string): boolean {
+  return abs === dir || abs.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+/**
+ * A file is stored as the content it resolves to, so a symlink must resolve
+ * inside the sdist's root: `src/x.rs -> /etc/passwd` would otherwise ship
+ * that file. A symlink that resolves nowhere is an error too.
+ */
+function checkResolvesInside(abs: string, root: string, realRoot: string): void {
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch {
+    throw new ConfigError(`${abs} is a broken symlink (it points at nothing), so the sdist cannot carry it`, "remove the link or point it at a file inside the project");
+  }
+  if (!isInside(realRoot, real)) {
+    throw new ConfigError(`${abs} is a symlink to ${real}, outside the folder the sdist stands for (${root})`, "replace the link (or the linked folder above it) by a copy, or remove it");
+  }
+}
+
 /** Folders whose whole (non-ignored) content is the project's Python code. */
 function pythonTrees(cfg: ProjectConfig): string[] {
   if (cfg.pythonSource === undefined) return [];
@@ -113,15 +137,25 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
     });
   const named = [cfg.readmeFile, ...cfg.licenseFiles.map((l) => l.file)].filter((f): f is string => f !== undefined);
   const pyTrees = pythonTrees(cfg);
-  const anchors = [cfg.projectDir, ...set.crates.map((c) => c.dir), ...set.workspaces.map((w) => w.root), ...named, ...pyTrees, ...includes];
-  if (cfg.dataDir) anchors.push(cfg.dataDir);
-  const root = commonAncestor(anchors);
+  // The root is what cargo needs (project, crates, workspaces); the Python side must fit inside it.
+  const root = commonAncestor([cfg.projectDir, ...set.crates.map((c) => c.dir), ...set.workspaces.map((w) => w.root)]);
   if (dirname(root) === root) {
     throw new ConfigError(
       `the files of ${cfg.cargo.path} share no folder but the file-system root (a path dependency far outside the project?)`,
-      "keep path dependencies, readme and license files inside one project folder",
+      "keep path dependencies and workspaces inside one project folder",
     );
   }
+  const where = cfg.pyprojectPath ?? cfg.cargo.path;
+  const mustBeInside = (abs: string, what: string) => {
+    if (!isInside(root, resolve(abs))) {
+      throw new ConfigError(`${where}: ${what} ${abs} is outside the folder the sdist stands for (${root})`, `move it into ${root}, or drop it from the configuration`);
+    }
+  };
+  if (cfg.readmeFile) mustBeInside(cfg.readmeFile, "readme");
+  for (const l of cfg.licenseFiles) mustBeInside(l.file, "license file");
+  for (const t of pyTrees) mustBeInside(t, "tool.pyts-build.python-source");
+  for (const f of includes) mustBeInside(f, "tool.pyts-build.include file");
+  if (cfg.dataDir) mustBeInside(cfg.dataDir, "tool.pyts-build.data");
   const rel = (abs: string) => toPosix(relative(root, abs));
   const ignore = new IgnoreTree(root);
   const exclusions = new Exclusions({
@@ -205,6 +239,9 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
     files.set("pyproject.toml", { path: "pyproject.toml", source: { bytes: Buffer.from(defaultPyprojectText()) } });
   }
   files.delete("PKG-INFO"); // always generated (an unpacked sdist has an old one)
+
+  const realRoot = realpathSync(root);
+  for (const f of files.values()) if ("file" in f.source) checkResolvesInside(f.source.file, root, realRoot);
 
   const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { root, projectRel, files: sorted, warnings, targetDirectory };

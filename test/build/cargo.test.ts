@@ -66,6 +66,50 @@ describe("running cargo (real cargo, the no-dependency fixture)", () => {
     await expect(p).rejects.toThrow(/cargo failed with exit code 101/);
   });
 
+  it("a compile error keeps the 'fix the crate' hint", async () => {
+    const d = crate();
+    writeFileSync(join(d, "src/lib.rs"), "fn broken( {}\n");
+    const err = await runCargoJson(cargoBuildArgs({ manifestPath: join(d, "Cargo.toml") }, "lib", "quiet"), { env: testEnv() }).catch((e: CargoError) => e);
+    expect(err.message).toBe("cargo failed with exit code 101");
+    expect(err.hint).toContain("fix the crate");
+  });
+
+  describe("registry failures get an offline hint, not 'fix the crate'", () => {
+    /** ffi-min plus one dependency from crates.io. */
+    const withDependency = (dep: string) => {
+      const d = crate();
+      writeFileSync(join(d, "Cargo.toml"), readFileSync(join(d, "Cargo.toml"), "utf8").replace("[lib]", `[dependencies]\n${dep} = "1"\n\n[lib]`));
+      return join(d, "Cargo.toml");
+    };
+    const failure = (manifestPath: string, env: NodeJS.ProcessEnv, offline = false) =>
+      runCargoJson(cargoBuildArgs({ manifestPath, offline }, "lib", "quiet"), { env }).then(
+        () => expect.unreachable(),
+        (e: CargoError) => e,
+      );
+    /** A cargo home with no source replacement: crates.io itself, unreachable here (no retries, so it fails fast). */
+    const bareHome = () => testEnv({ CARGO_HOME: freshDir("cargo-home-bare"), CARGO_NET_RETRY: "0" });
+
+    it("a crate the offline crate source lacks", async () => {
+      const err = await failure(withDependency("pyts-no-such-crate"), testEnv());
+      expect(err).toBeInstanceOf(CargoError);
+      expect(err.message).toMatch(/^cargo failed with exit code 101: the dependency `pyts-no-such-crate` is not in the crate source it searched \(directory source `\/usr\/share\/cargo\/registry`/);
+      expect(err.hint).toMatch(/add `pyts-no-such-crate` to that crate source.*cargo vendor/);
+      expect(err.hint).not.toContain("fix the crate");
+    });
+
+    it("--offline with no local crate source", async () => {
+      const err = await failure(withDependency("libc"), bareHome(), true);
+      expect(err.message).toMatch(/^cargo failed with exit code 101: offline, and the dependency `libc` is in no local crate source/);
+      expect(err.hint).toMatch(/\[source\.crates-io\] replace-with.*--offline/);
+    });
+
+    it("a registry that cannot be reached", async () => {
+      const err = await failure(withDependency("libc"), bareHome());
+      expect(err.message).toMatch(/^cargo failed with exit code 101: cannot reach the crate registry \(.*(resolve host|connect)/i);
+      expect(err.hint).toMatch(/not the crate: to build without network/);
+    });
+  });
+
   it("a missing cargo is a ToolMissingError", async () => {
     await expect(runCargoJson(["build"], { env: testEnv({ CARGO: "/no/cargo" }) })).rejects.toBeInstanceOf(ToolMissingError);
   });

@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -8,8 +9,9 @@ import {
   locateInterpreter,
   pythonVersionAllowed,
 } from "../../src/build/interpreter.js";
-import { parseQueryOutput, queryInterpreter } from "../../src/build/interpreter-query.js";
-import { InterpreterError } from "../../src/errors.js";
+import { DEFAULT_QUERY_TIMEOUT_S, parseQueryOutput, queryInterpreter, queryTimeoutSeconds } from "../../src/build/interpreter-query.js";
+import { ConfigError, InterpreterError } from "../../src/errors.js";
+import { memoryLogger } from "../../src/log.js";
 import { cpython, freshDir, pypy, SYSTEM_PYTHON } from "../helpers/env.js";
 
 const py311 = cpython("3.11") ?? SYSTEM_PYTHON;
@@ -54,8 +56,35 @@ describe("queryInterpreter (real interpreters)", () => {
 
   it("a program that is not Python is an InterpreterError", async () => {
     await expect(queryInterpreter("/bin/true")).rejects.toThrow(/did not answer like a Python interpreter/);
-    await expect(queryInterpreter("/bin/false")).rejects.toBeInstanceOf(InterpreterError);
+    await expect(queryInterpreter("/bin/false")).rejects.toThrow(/^interpreter \/bin\/false exited with status 1 instead of describing itself$/);
+    // the query script goes in on stdin: ls's complaint is one short line, not the script
+    const ls = await queryInterpreter("/bin/ls").catch((e: Error) => e);
+    expect(ls).toBeInstanceOf(InterpreterError);
+    expect((ls as Error).message).toMatch(/^interpreter \/bin\/ls exited with status 2 instead of describing itself \(.*cannot access '-'.*\)$/);
+    expect((ls as Error).message).not.toContain("import");
+    await expect(queryInterpreter("/usr/bin/yes")).rejects.toThrow(/printed over 1 MiB/);
     expect(() => parseQueryOutput('{"major": 3}', "x")).toThrow(/incomplete/);
+  });
+
+  it("gives up on an interpreter that never answers, and ends what it started", async () => {
+    const d = freshDir("interp-hang");
+    const exe = join(d, "python");
+    const marker = `sleep 600.${process.pid}${Date.now() % 100000}`; // a duration no other process uses
+    // the wrapper's child holds the pipes open: waiting for them to close would wait forever
+    writeFileSync(exe, `#!/bin/sh\n${marker} &\n${marker}\n`);
+    chmodSync(exe, 0o755);
+    const err = await queryInterpreter(exe, { env: { ...process.env, PYTS_BUILD_INTERPRETER_TIMEOUT: "1" } }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(InterpreterError);
+    expect((err as Error).message).toBe(`interpreter ${exe} did not answer within 1 s (it hangs, or is not a Python interpreter)`);
+    expect((err as InterpreterError).hint).toContain("PYTS_BUILD_INTERPRETER_TIMEOUT");
+    expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toContain(marker);
+  });
+
+  it("the time limit: a default, and the variable checked", () => {
+    expect(queryTimeoutSeconds({})).toBe(DEFAULT_QUERY_TIMEOUT_S);
+    expect(queryTimeoutSeconds({ PYTS_BUILD_INTERPRETER_TIMEOUT: "2.5" })).toBe(2.5);
+    expect(() => queryTimeoutSeconds({ PYTS_BUILD_INTERPRETER_TIMEOUT: "soon" })).toThrow(ConfigError);
+    expect(() => queryTimeoutSeconds({ PYTS_BUILD_INTERPRETER_TIMEOUT: "0" })).toThrow(/not a positive number of seconds/);
   });
 });
 
@@ -77,6 +106,20 @@ describe("locateInterpreter / findInterpreters", () => {
     expect(interpreterCommand("pypy3")).toBe("pypy3");
     const py27 = cpython("2.7");
     if (py27) await expect(findInterpreters({ interpreters: [py27] })).rejects.toThrow(/is Python 2.7; only Python 3 is supported/);
+  });
+
+  it("requires-python: a chosen interpreter outside it is an error, one found is skipped with a note", async () => {
+    const err = await findInterpreters({ interpreters: [py311], requiresPython: ">=3.99" }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(InterpreterError);
+    expect((err as Error).message).toBe(`interpreter ${py311} (CPython 3.11) does not satisfy the project's requires-python >=3.99`);
+    expect(await findInterpreters({ interpreters: [py311], requiresPython: ">=3.8" })).toHaveLength(1);
+    const d = freshDir("discover-rp");
+    mkdirSync(join(d, "bin"));
+    symlinkSync(py311, join(d, "bin/python3.11"));
+    const log = memoryLogger();
+    const env = { ...process.env, PATH: join(d, "bin"), PYENV_ROOT: join(d, "no-pyenv") };
+    await expect(findInterpreters({ findInterpreter: true, env, requiresPython: ">=3.12", log })).rejects.toThrow(/found no usable/);
+    expect(log.lines).toContain(`info: Skipping ${join(d, "bin/python3.11")} (CPython 3.11): outside requires-python >=3.12`);
   });
 
   it("the same interpreter twice is built once", async () => {

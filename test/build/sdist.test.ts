@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildSdist } from "../../src/build/build-sdist.js";
 import { loadProjectConfig } from "../../src/build/config.js";
@@ -256,5 +256,66 @@ describe("sdist errors leave no tarball", () => {
     const fx = workspaceFixture(freshDir("sdist-bad"));
     writeTree(fx.project, { "pyproject.toml": readFileSync(join(fx.project, "pyproject.toml"), "utf8").replace(/\[build-system\][^[]*/, "") });
     await expectNoTarball(fx.project, freshDir("sdist-out"), /build-backend is not set/);
+  });
+});
+
+describe("sdist keeps to its root folder", () => {
+  /** outer/secret.txt beside outer/proj (a single crate: the sdist's root is proj/). */
+  function project(extraPyproject = "", files: Record<string, string> = {}): { outer: string; dir: string } {
+    const outer = freshDir("sdist-outside");
+    const dir = join(outer, "proj");
+    writeTree(outer, { "secret.txt": "not the project's\n", "other/pkg/__init__.py": "" });
+    writeTree(dir, {
+      "pyproject.toml": `[build-system]\nrequires = ["pyts-build"]\nbuild-backend = "pyts_build"\n\n[project]\nname = "keep-in"\nversion = "0.1.0"\n${extraPyproject}`,
+      "Cargo.toml": '[package]\nname = "keep-in"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\nname = "keep_in"\ncrate-type = ["cdylib"]\n',
+      "src/lib.rs": extensionSource("keep_in", "1"),
+      ...files,
+    });
+    return { outer, dir };
+  }
+
+  async function refused(dir: string, re: RegExp): Promise<void> {
+    const out = freshDir("sdist-out");
+    const err = await buildSdist({ cwd: dir, outDir: out, env }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(re);
+    expect((err as Error).message).not.toContain("\n");
+    expect(readdirSync(out)).toEqual([]);
+  }
+
+  it("refuses python-source above the project (it used to pack the whole enclosing folder)", async () => {
+    const { dir } = project('\n[tool.pyts-build]\npython-source = ".."\nmodule-name = "other.keep_in"\n');
+    await refused(dir, /python-source .*sdist-outside[^/]*\/? is outside the folder the sdist stands for/);
+  });
+
+  it("refuses a readme, a license file and an include outside the root", async () => {
+    await refused(project('readme = "../secret.txt"\n').dir, /readme .*secret\.txt is outside/);
+    await refused(project('license-files = ["../secret.txt"]\n').dir, /license file .*secret\.txt is outside/);
+    await refused(project('\n[tool.pyts-build]\ninclude = [{ path = "../secret.txt", format = "sdist" }]\n').dir, /include file .*secret\.txt is outside/);
+  });
+
+  it("refuses a symlink that leaves the root; leaves out a broken one", async () => {
+    const a = project();
+    symlinkSync("/etc/passwd", join(a.dir, "src/x.rs"));
+    await refused(a.dir, /src\/x\.rs is a symlink to \/etc\/passwd, outside the folder the sdist stands for/);
+    const b = project();
+    symlinkSync(join(b.outer, "secret.txt"), join(b.dir, "NOTES.md"));
+    await refused(b.dir, /NOTES\.md is a symlink to .*secret\.txt, outside/);
+    const c = project();
+    symlinkSync(join(c.dir, "gone.rs"), join(c.dir, "src/dangling.rs"));
+    const r = await buildSdist({ cwd: c.dir, outDir: freshDir("sdist-out"), env });
+    expect(tarList(r.path)).toEqual(["Cargo.toml", "PKG-INFO", "pyproject.toml", "src/lib.rs"].map((p) => "keep_in-0.1.0/" + p));
+  });
+
+  it("stores a symlink inside the root as the file it points to", async () => {
+    const { dir } = project("", { "shared/consts.rs": "pub const X: i64 = 7;\n" });
+    symlinkSync("../shared/consts.rs", join(dir, "src/consts.rs"));
+    const r = await buildSdist({ cwd: dir, outDir: freshDir("sdist-out"), env });
+    expect(tarList(r.path)).toContain("keep_in-0.1.0/src/consts.rs");
+    const x = freshDir("sdist-unpack");
+    unpack(r.path, x);
+    const stored = join(x, "keep_in-0.1.0/src/consts.rs");
+    expect(lstatSync(stored).isFile()).toBe(true);
+    expect(readFileSync(stored, "utf8")).toBe("pub const X: i64 = 7;\n");
   });
 });

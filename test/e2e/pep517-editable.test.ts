@@ -57,6 +57,9 @@ describe.skipIf(!PY311)("pyts-build develop", () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout.trim()).toBe("fx-1.2.3-cp311-cp311-linux_x86_64.whl");
     expect(first.stderr).toMatch(/Installed fx-1\.2\.3-cp311-cp311-linux_x86_64\.whl into /);
+    // the wheel's temporary folder is deleted: no path to it is shown as a result
+    expect(first.stderr).toContain("Built fx-1.2.3-cp311-cp311-linux_x86_64.whl");
+    expect(first.stderr).not.toMatch(/Built wheel|pyts-build-develop-/);
     expect(py(python, "import fx; print(fx.ANSWER)")).toBe("42");
     setAnswer(fx.repo, "40 + 3");
     const again = runCli(["develop", "--release"], { cwd: fx.project, env: { VIRTUAL_ENV: venv } });

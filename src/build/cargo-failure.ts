@@ -1,0 +1,79 @@
+/**
+ * What kind of failure cargo had, read off the end of its stderr, so the hint
+ * fits: a registry cargo cannot reach, or a crate missing from the local crate
+ * source, is a machine's configuration to fix, not the crate. Pure.
+ */
+
+export interface CargoFailure {
+  kind: "network" | "missing-crate" | "offline-needs-download" | "other";
+  /** Words for the error line after "cargo failed ...: " (empty for "other"). */
+  detail: string;
+  hint: string;
+}
+
+const OFFLINE_HOW =
+  "to build without network, give cargo a local crate source (`cargo vendor` and the [source] replacement it prints, " +
+  "or a [source.crates-io] replace-with in $CARGO_HOME/config.toml, see the README's Offline machines) and pass --offline";
+
+const NETWORK = [
+  /Could not resolve host(name)?/i,
+  /Could not connect to server/i,
+  /Couldn't connect to server/i,
+  /failed to download from `[^`]+`/,
+  /download of \S+ failed/,
+  /spurious network error/,
+  /failed to query replaced source registry/,
+  /failed to update registry/,
+  /SSL connect error|Connection timed out|Operation timed out|network failure/i,
+];
+
+/** Classify cargo's stderr (its tail is enough: cargo ends with the error and its causes). */
+export function classifyCargoFailure(stderr: string): CargoFailure {
+  const lines = stderr.split(/\r?\n/);
+  const missing = /no matching package named `([^`]+)` found/.exec(stderr);
+  if (missing) {
+    const where = /location searched: (.+)/.exec(stderr)?.[1]?.trim();
+    if (/offline mode/.test(stderr) && where !== undefined && !/replacing|directory source|vendor/.test(where)) {
+      return {
+        kind: "offline-needs-download",
+        detail: `offline, and the dependency \`${missing[1]}\` is in no local crate source (cargo searched: ${where})`,
+        hint: OFFLINE_HOW,
+      };
+    }
+    return {
+      kind: "missing-crate",
+      detail: `the dependency \`${missing[1]}\` is not in the crate source it searched${where ? ` (${where})` : ""}`,
+      hint: `add \`${missing[1]}\` to that crate source (vendor it, or install the package that provides it), or point cargo at a registry that has it; ${OFFLINE_HOW}`,
+    };
+  }
+  if (/attempting to make an HTTP request, but --offline was specified|--offline was specified|can't checkout from '[^']+': you are in the offline mode/.test(stderr)) {
+    return {
+      kind: "offline-needs-download",
+      detail: "offline, but a dependency is not in any local crate source",
+      hint: OFFLINE_HOW,
+    };
+  }
+  // the last such line is the root cause (cargo prints "Caused by:" chains outermost first)
+  const net = lines.filter((l) => NETWORK.some((re) => re.test(l))).pop()?.trim();
+  if (net) {
+    return {
+      kind: "network",
+      detail: `cannot reach the crate registry (${net.replace(/^(warning|error|Caused by):\s*/, "").slice(0, 160)})`,
+      hint: `this is the machine's network or cargo configuration, not the crate: ${OFFLINE_HOW}`,
+    };
+  }
+  return { kind: "other", detail: "", hint: "see cargo's messages above; fix the crate, then build again" };
+}
+
+/** Keeps the last `max` characters of a stream's text. */
+export class TailBuffer {
+  private text = "";
+  constructor(private readonly max = 64 * 1024) {}
+  push(chunk: string): void {
+    this.text += chunk;
+    if (this.text.length > 2 * this.max) this.text = this.text.slice(-this.max);
+  }
+  toString(): string {
+    return this.text.slice(-this.max);
+  }
+}
