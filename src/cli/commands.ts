@@ -8,6 +8,8 @@ import { registerWheel } from "./wheel.js";
 import { registerManylinux } from "./manylinux.js";
 import { registerAudit } from "./audit.js";
 import { registerRepair } from "./repair.js";
+import { registerNew } from "./new.js";
+import { registerInit } from "./init.js";
 
 export function registerCommands(program: Command): void {
   // commands are added here, one line each, e.g. registerWheel(program);
@@ -19,5 +21,7 @@ export function registerCommands(program: Command): void {
   registerManylinux(program);
   registerAudit(program);
   registerRepair(program);
+  registerNew(program);
+  registerInit(program);
   void program;
 }
