@@ -80,7 +80,8 @@ const lastLine = (s: string) =>
     .split("\n")
     .filter((l) => l.trim() !== "")
     .slice(-1)[0]
-    ?.trim() ?? "";
+    ?.trim()
+    .replace(/^error:\s*/, "") ?? "";
 
 /** The nearest existing folder at or above `p` (where cargo looks for `.cargo/config.toml`). */
 function existingAncestor(p: string): string {
@@ -172,20 +173,24 @@ export async function newProject(o: NewProjectOptions & { path: string }): Promi
   if (existsSync(dir) && (!isDir(dir) || readdirSync(dir).length > 0)) {
     throw new ConfigError(`${dir} already exists and is not empty`, "pick a new folder, or run `pyts-build init` inside an existing one");
   }
-  return writeNew(o, dir);
+  return writeNew(o, dir, false);
 }
 
-async function writeNew(o: NewProjectOptions, dir: string): Promise<NewProjectResult> {
+/** The files of `new` (init: an existing README.md is kept, an existing .gitignore gains the missing lines). */
+async function writeNew(o: NewProjectOptions, dir: string, init: boolean): Promise<NewProjectResult> {
   const env = o.env ?? process.env;
   const log = o.log ?? silentLogger;
   const name = checkName(o.name ?? basename(dir), o.name !== undefined ? "--name" : `"${basename(dir)}" (from the folder; choose another with --name)`);
   const mixed = o.mixed === true;
   const bindings = checkBindings(o.bindings, mixed);
   const pyo3Version = bindings === "pyo3" ? await pyo3For(o, dir, env, log) : undefined;
-  const files = projectFiles({ name, bindings, mixed, ...(pyo3Version ? { pyo3Version } : {}) });
+  const kept = (f: TemplateFile) => init && (f.path === "README.md" || f.path === ".gitignore") && existsSync(join(dir, f.path));
+  const files = projectFiles({ name, bindings, mixed, ...(pyo3Version ? { pyo3Version } : {}) }).filter((f) => !kept(f));
   if (isDir(dir)) refuseExisting(dir, files);
   writeFiles(dir, files);
-  return { dir, name, bindings, files: files.map((f) => f.path), ...(pyo3Version ? { pyo3Version } : {}) };
+  const written = files.map((f) => f.path);
+  if (init && mergeGitignore(dir)) written.push(".gitignore");
+  return { dir, name, bindings, files: written, ...(pyo3Version ? { pyo3Version } : {}) };
 }
 
 /** The path of the crate's library root (`[lib] path`, else src/lib.rs). */
@@ -213,7 +218,7 @@ export function addCdylibCrateType(text: string, file: string): string {
   const m = /^(\s*crate-type\s*=\s*\[)(.*)\]\s*(#.*)?$/.exec(lines[ct] as string);
   if (!m) throw new ConfigError(`${file}: [lib] crate-type spans several lines; pyts-build init cannot add "cdylib" to it`, 'add "cdylib" to [lib] crate-type yourself, then run init again');
   const rest = (m[2] as string).trim();
-  lines[ct] = `${m[1]}"cdylib"${rest ? ", " + rest : ""}]`;
+  lines[ct] = `${m[1]}"cdylib"${rest ? ", " + rest : ""}]${m[3] ? " " + m[3] : ""}`;
   return lines.join("\n");
 }
 
@@ -225,12 +230,15 @@ function freeModule(srcDir: string, wanted: string): string {
   }
 }
 
-/** The .gitignore lines missing from an existing file (none when it has them all). */
-function gitignoreAdditions(dir: string): string {
+/** Add the .gitignore lines a project needs to the folder's file (created when absent); whether it changed. */
+function mergeGitignore(dir: string): boolean {
   const p = join(dir, ".gitignore");
-  const have = existsSync(p) ? new Set(readFileSync(p, "utf8").split("\n").map((l) => l.trim())) : new Set<string>();
+  const old = existsSync(p) ? readFileSync(p, "utf8") : "";
+  const have = new Set(old.split("\n").map((l) => l.trim()));
   const missing = GITIGNORE_LINES.filter((l) => !have.has(l) && !have.has(l.replace(/^\//, "")));
-  return missing.length === 0 ? "" : missing.join("\n") + "\n";
+  if (missing.length === 0) return false;
+  writeFiles(dir, [{ path: ".gitignore", content: (old === "" ? "" : old.replace(/\n*$/, "\n")) + missing.join("\n") + "\n" }]);
+  return true;
 }
 
 /**
@@ -244,7 +252,7 @@ export async function initProject(o: NewProjectOptions = {}): Promise<NewProject
   const dir = resolve(o.cwd ?? process.cwd(), o.path ?? ".");
   if (!isDir(dir)) throw new ConfigError(`${dir} is not a folder`, "create it first, or use `pyts-build new PATH`");
   const cargoToml = join(dir, "Cargo.toml");
-  if (!existsSync(cargoToml)) return writeNew(o, dir);
+  if (!existsSync(cargoToml)) return writeNew(o, dir, true);
 
   const env = o.env ?? process.env;
   const log = o.log ?? silentLogger;
@@ -302,12 +310,6 @@ export async function initProject(o: NewProjectOptions = {}): Promise<NewProject
     writeFiles(dirname(moduleEdit.root), [{ path: basename(moduleEdit.root), content: rootText.replace(/\n*$/, "\n") + moduleEdit.modLine }]);
     changed.push(moduleEdit.root.slice(dir.length + 1));
   }
-  const gi = gitignoreAdditions(dir);
-  if (gi !== "") {
-    const p = join(dir, ".gitignore");
-    const old = existsSync(p) ? readFileSync(p, "utf8") : "";
-    writeFiles(dir, [{ path: ".gitignore", content: (old === "" ? "" : old.replace(/\n*$/, "\n")) + gi }]);
-    changed.push(".gitignore");
-  }
+  if (mergeGitignore(dir)) changed.push(".gitignore");
   return { dir, name, bindings, files: [...files.map((f) => f.path), ...changed], ...(pyo3Version ? { pyo3Version } : {}) };
 }
