@@ -10,6 +10,7 @@ import { registerAudit } from "./audit.js";
 import { registerRepair } from "./repair.js";
 import { registerNew } from "./new.js";
 import { registerInit } from "./init.js";
+import { registerGenerateCi } from "./generate-ci.js";
 
 export function registerCommands(program: Command): void {
   // commands are added here, one line each, e.g. registerWheel(program);
@@ -23,5 +24,6 @@ export function registerCommands(program: Command): void {
   registerRepair(program);
   registerNew(program);
   registerInit(program);
+  registerGenerateCi(program);
   void program;
 }
