@@ -11,6 +11,7 @@ import { registerRepair } from "./repair.js";
 import { registerNew } from "./new.js";
 import { registerInit } from "./init.js";
 import { registerGenerateCi } from "./generate-ci.js";
+import { registerListPython } from "./list-python.js";
 
 export function registerCommands(program: Command): void {
   // commands are added here, one line each, e.g. registerWheel(program);
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerRepair(program);
   registerNew(program);
   registerInit(program);
+  registerListPython(program);
   registerGenerateCi(program);
   void program;
 }
