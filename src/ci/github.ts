@@ -6,9 +6,9 @@
  * `pyts-build upload` through trusted publishing.
  */
 import { pythonVersionAllowed } from "../build/interpreter.js";
+import { CI_PLATFORMS, type CiPlatform } from "./platforms.js";
 
-export type CiPlatform = "linux" | "musllinux" | "windows" | "macos";
-export const CI_PLATFORMS: readonly CiPlatform[] = ["linux", "musllinux", "windows", "macos"];
+export { CI_PLATFORMS, type CiPlatform } from "./platforms.js";
 
 /** CPython releases a new workflow builds for (setup-python and the manylinux images have them all). */
 export const CI_PYTHONS: readonly string[] = ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14"];

@@ -1,6 +1,6 @@
 /** `pyts-build generate-ci github`: a GitHub Actions workflow that builds and releases with pyts-build. */
 import { Argument, type Command, Option } from "commander";
-import { CI_PLATFORMS } from "../ci/github.js";
+import { CI_PLATFORMS } from "../ci/platforms.js";
 import { loggerFor } from "./main.js";
 import { collectList } from "./options.js";
 
