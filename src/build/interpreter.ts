@@ -4,7 +4,7 @@
  * Each is resolved to a stable real executable and described once.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { InterpreterError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
@@ -69,7 +69,7 @@ const CANDIDATE = /^(python3\.\d+|pypy3(\.\d+)?)$/;
 export function discoverInterpreters(env: NodeJS.ProcessEnv = process.env): string[] {
   const dirs: string[] = [];
   const root = pyenvRoot(env);
-  for (const d of (env.PATH ?? "").split(":")) {
+  for (const d of (env.PATH ?? "").split(delimiter)) {
     if (d === "" || (root && isPyenvShim(join(d, "x"), env))) continue;
     dirs.push(d);
   }

@@ -33,7 +33,7 @@ export function projectOptionsFrom(f: NewFlags): NewProjectOptions {
 export function reportProject(cmd: Command, r: NewProjectResult, verb: string): void {
   const log = loggerFor(cmd);
   log.info(`${verb} ${r.bindings} project "${r.name}" in ${r.dir}${r.pyo3Version ? ` (pyo3 ${r.pyo3Version})` : ""}`);
-  for (const f of r.files) log.info(`  ${f}`);
+  log.info(`files: ${r.files.join(", ")}`);
   log.info(`next: cd ${r.dir} && pyts-build develop && python -m unittest discover -s tests`);
 }
 

@@ -168,7 +168,8 @@ describe("pyts-build init", () => {
     const { log } = buildInstallTest(dir);
     expect(log).toMatch(/test_add .* ok/);
     // the crate's own Rust tests still build and pass (rlib kept)
-    execFileSync("cargo", ["test", "--quiet", "--lib"], { cwd: dir, env: testEnv({ CARGO_TARGET_DIR: PYO3_TARGET }), stdio: "pipe" });
+    // (with the build's PYO3_PYTHON, so pyo3's build script does not rerun for the shared target dir)
+    execFileSync("cargo", ["test", "--quiet", "--lib"], { cwd: dir, env: testEnv({ CARGO_TARGET_DIR: PYO3_TARGET, PYO3_PYTHON: py311 }), stdio: "pipe" });
     // a second init is refused
     const again = runCli(["init"], { cwd: dir });
     expect(again.stderr).toMatch(/^error: .* already has a pyproject.toml/);
