@@ -282,7 +282,8 @@ export async function initProject(o: NewProjectOptions = {}): Promise<NewProject
       const mod = freeModule(dirname(root), bindings === "cffi" ? "c_api" : "python_module");
       if (bindings === "pyo3") pyo3Version = await pyo3For(o, dir, env, log);
       const lib = crate.lib?.name as string;
-      const content = bindings === "cffi" ? cffiSource() : pyo3ModuleSource(pyo3Version as string, lib, lib);
+      const edition = (readToml(cargoToml).package as { edition?: unknown } | undefined)?.edition;
+      const content = bindings === "cffi" ? cffiSource(typeof edition === "string" ? edition : "2015") : pyo3ModuleSource(pyo3Version as string, lib, lib);
       moduleEdit = { root, file: { path: join(dirname(root), `${mod}.rs`).slice(dir.length + 1), content }, modLine: `\nmod ${mod};\n` };
       files.push(moduleEdit.file);
     }

@@ -78,13 +78,18 @@ export function pyo3ModuleSource(version: string, module: string, fnName: string
   );
 }
 
-/** The exported C functions of a cffi project (cbindgen turns them into the header). */
-export function cffiSource(): string {
+/**
+ * The exported C functions of a cffi project (cbindgen turns them into the header).
+ * Edition 2024 requires `#[unsafe(no_mangle)]`; older editions keep `#[no_mangle]`,
+ * which older cbindgen releases (Debian 12's 0.24) also recognise.
+ */
+export function cffiSource(edition = "2021"): string {
+  const noMangle = Number(edition) >= 2024 ? "#[unsafe(no_mangle)]" : "#[no_mangle]";
   return (
     `//! Functions exported with the C ABI; the build generates a header from them\n` +
     `//! (cbindgen) and cffi turns that header into the Python module \`lib\`.\n\n` +
     `/// Add two integers (an example: replace it with your own functions).\n` +
-    `#[no_mangle]\n` +
+    `${noMangle}\n` +
     `pub extern "C" fn add(a: i64, b: i64) -> i64 {\n` +
     `    a + b\n` +
     `}\n`

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { parseToml } from "../../src/build/toml.js";
 import { addCdylibCrateType } from "../../src/build/new-project.js";
-import { cargoToml, importNameFor, projectFiles, pyo3AtLeast, pyo3Dependency, pyo3ModuleSource, pyprojectToml, testFile } from "../../src/build/templates.js";
+import { cargoToml, cffiSource, importNameFor, projectFiles, pyo3AtLeast, pyo3Dependency, pyo3ModuleSource, pyprojectToml, testFile } from "../../src/build/templates.js";
 
 describe("templates", () => {
   it("pick the pyo3 API by version: &PyModule before 0.21, Bound from 0.21, no extension-module feature from 0.26", () => {
@@ -14,6 +14,11 @@ describe("templates", () => {
     expect(pyo3ModuleSource("0.22.6", "_m", "m")).toContain('#[pymodule]\n#[pyo3(name = "_m")]\nfn m(');
     expect(pyo3Dependency("0.25.1")).toBe('pyo3 = { version = "0.25.1", features = ["extension-module"] }\n');
     expect(pyo3Dependency("0.26.0")).toBe('pyo3 = "0.26.0"\n');
+  });
+
+  it("export C functions the way the crate's edition wants", () => {
+    expect(cffiSource("2021")).toContain('#[no_mangle]\npub extern "C" fn add(a: i64, b: i64) -> i64');
+    expect(cffiSource("2024")).toContain('#[unsafe(no_mangle)]\npub extern "C" fn add');
   });
 
   it("write TOML that parses, with the names derived from the project name", () => {

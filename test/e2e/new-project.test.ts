@@ -175,6 +175,17 @@ describe("pyts-build init", () => {
     expect(again.stderr).toMatch(/^error: .* already has a pyproject.toml/);
   });
 
+  it("--bindings cffi on a crate of edition 2024: the C functions in src/c_api.rs build and are exported", () => {
+    const root = freshDir("init-cffi");
+    execFileSync("cargo", ["new", "--lib", "--vcs", "none", "--edition", "2024", "--quiet", "c-lib"], { cwd: root, env: testEnv() });
+    const dir = join(root, "c-lib");
+    runCliOk(["init", "--bindings", "cffi"], { cwd: dir });
+    expect(readFileSync(join(dir, "src/c_api.rs"), "utf8")).toContain("#[unsafe(no_mangle)]");
+    expect(readFileSync(join(dir, "src/lib.rs"), "utf8")).toMatch(/\nmod c_api;\n$/);
+    execFileSync("cargo", ["build", "--quiet", "--lib"], { cwd: dir, env: testEnv({ CARGO_TARGET_DIR: PLAIN_TARGET }), stdio: "pipe" });
+    expect(execFileSync("nm", ["-D", "--defined-only", join(PLAIN_TARGET, "debug/libc_lib.so")], { encoding: "utf8" })).toMatch(/ T add$/m);
+  });
+
   it("a bin crate (`cargo new`): bindings bin detected, the program installed and run", () => {
     const root = freshDir("init-bin");
     execFileSync("cargo", ["new", "--bin", "--vcs", "none", "--quiet", "plain-bin"], { cwd: root, env: testEnv() });
