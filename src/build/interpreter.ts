@@ -4,7 +4,7 @@
  * Each is resolved to a stable real executable and described once.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { InterpreterError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
@@ -12,6 +12,7 @@ import { parseSpecifier, parseVersion, type Specifier } from "../wheel/pep440.js
 import { isExecutableFile, which } from "./fs-util.js";
 import type { InterpreterInfo } from "./interpreter-info.js";
 import { INSTALL_HINT, queryInterpreter } from "./interpreter-query.js";
+import { condaInterpreter, pyLauncherInterpreters } from "./interpreter-sources.js";
 import { isPyenvShim, pyenvRoot, resolvePyenvShim } from "./pyenv.js";
 
 export type { InterpreterInfo } from "./interpreter-info.js";
@@ -60,11 +61,15 @@ export function locateInterpreter(spec: string, cwd: string, env: NodeJS.Process
 
 const CANDIDATE = /^(python3\.\d+|pypy3(\.\d+)?)$/;
 
-/** --find-interpreter: python3.X and pypy3.X on PATH and in pyenv's versions, one path per real file. */
+/**
+ * --find-interpreter and list-python: python3.X and pypy3.X on PATH and in
+ * pyenv's versions, then the active conda env's python and the Windows `py`
+ * launcher's list; one path per real file.
+ */
 export function discoverInterpreters(env: NodeJS.ProcessEnv = process.env): string[] {
   const dirs: string[] = [];
   const root = pyenvRoot(env);
-  for (const d of (env.PATH ?? "").split(":")) {
+  for (const d of (env.PATH ?? "").split(delimiter)) {
     if (d === "" || (root && isPyenvShim(join(d, "x"), env))) continue;
     dirs.push(d);
   }
@@ -77,6 +82,18 @@ export function discoverInterpreters(env: NodeJS.ProcessEnv = process.env): stri
   }
   const found: string[] = [];
   const seen = new Set<string>();
+  const add = (p: string) => {
+    let id: string;
+    try {
+      const st = statSync(p);
+      id = `${st.dev}:${st.ino}`;
+    } catch {
+      return;
+    }
+    if (seen.has(id)) return;
+    seen.add(id);
+    found.push(p);
+  };
   for (const d of dirs) {
     let names: string[];
     try {
@@ -86,19 +103,12 @@ export function discoverInterpreters(env: NodeJS.ProcessEnv = process.env): stri
     }
     for (const n of names.filter((x) => CANDIDATE.test(x)).sort()) {
       const p = join(d, n);
-      if (!isExecutableFile(p)) continue;
-      let id: string;
-      try {
-        const st = statSync(p);
-        id = `${st.dev}:${st.ino}`;
-      } catch {
-        continue;
-      }
-      if (seen.has(id)) continue;
-      seen.add(id);
-      found.push(p);
+      if (isExecutableFile(p)) add(p);
     }
   }
+  const conda = condaInterpreter(env);
+  if (conda) add(conda);
+  pyLauncherInterpreters(env).forEach(add);
   return found;
 }
 

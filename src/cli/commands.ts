@@ -11,6 +11,10 @@ import { registerRepair } from "./repair.js";
 import { registerUpload } from "./upload.js";
 import { registerPublish } from "./publish.js";
 import { registerCheck } from "./check.js";
+import { registerNew } from "./new.js";
+import { registerInit } from "./init.js";
+import { registerGenerateCi } from "./generate-ci.js";
+import { registerListPython } from "./list-python.js";
 
 export function registerCommands(program: Command): void {
   // commands are added here, one line each, e.g. registerWheel(program);
@@ -25,5 +29,9 @@ export function registerCommands(program: Command): void {
   registerUpload(program);
   registerPublish(program);
   registerCheck(program);
+  registerNew(program);
+  registerInit(program);
+  registerListPython(program);
+  registerGenerateCi(program);
   void program;
 }

@@ -32,7 +32,7 @@ export function addCompileOptions(cmd: Command): Command {
   return cmd
     .option("-m, --manifest-path <path>", "the crate's Cargo.toml (default: next to pyproject.toml, or in the current folder)")
     .option("-i, --interpreter <python>", "build for this interpreter: a name on PATH (python3.11, pypy3), a version (3.12) or a path; repeatable", collect)
-    .option("--find-interpreter", "build for every python3.X / pypy3.X found on PATH and in pyenv that fits requires-python")
+    .option("--find-interpreter", "build for every python3.X / pypy3.X found on PATH, in pyenv, the conda env and the py launcher that fits requires-python (see list-python)")
     .option("-r, --release", "build with the release profile")
     .option("--profile <name>", "build with this cargo profile")
     .option("-F, --features <features>", "cargo features to enable (comma separated; repeatable)", collectList)

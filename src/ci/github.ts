@@ -1,0 +1,220 @@
+/**
+ * The GitHub Actions workflow of `pyts-build generate-ci github`, as text: a
+ * pure function of what the project's configuration says (name, bindings,
+ * abi3, requires-python) and the chosen platforms. Every job installs Node 20
+ * and pyts-build and runs pyts-build itself; the release job uploads with
+ * `pyts-build upload` through trusted publishing.
+ */
+import { pythonVersionAllowed } from "../build/interpreter.js";
+import { CI_PLATFORMS, type CiPlatform } from "./platforms.js";
+
+export { CI_PLATFORMS, type CiPlatform } from "./platforms.js";
+
+/** CPython releases a new workflow builds for (setup-python and the manylinux images have them all). */
+export const CI_PYTHONS: readonly string[] = ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14"];
+
+export interface CiProject {
+  /** `[project] name`. */
+  name: string;
+  bindings: "pyo3" | "bin" | string;
+  /** pyo3's abi3: the lowest minor (`abi3-py39` -> 9), or "current" for plain `abi3`. */
+  abi3?: number | "current";
+  requiresPython?: string;
+}
+
+export interface CiOptions {
+  platforms: CiPlatform[];
+  /** A job that installs the Linux x86_64 wheels and runs pytest. */
+  pytest: boolean;
+  /** The pyts-build release each job installs from npm. */
+  pytsBuildVersion: string;
+}
+
+/** How the wheels are built: one per Python, one abi3 wheel, or one `py3-none` wheel (bin). */
+export type BuildKind = "per-python" | "abi3" | "bin";
+
+export interface CiPlan {
+  kind: BuildKind;
+  /** The Pythons the build jobs use (one for abi3 and bin). */
+  buildPythons: string[];
+  /** The Pythons the pytest job tests with. */
+  testPythons: string[];
+}
+
+/** Which Pythons to build and test with, from the project's configuration. */
+export function planCi(p: CiProject): CiPlan {
+  const allowed = CI_PYTHONS.filter((v) => {
+    const minor = Number(v.split(".")[1]);
+    return p.requiresPython === undefined || pythonVersionAllowed(p.requiresPython, 3, minor);
+  });
+  if (allowed.length === 0) return { kind: "per-python", buildPythons: [], testPythons: [] };
+  if (p.bindings === "bin") {
+    // the program does not depend on the Python version: one wheel per platform
+    const one = allowed[allowed.length - 1] as string;
+    return { kind: "bin", buildPythons: [one], testPythons: [one] };
+  }
+  if (p.abi3 !== undefined) {
+    const min = p.abi3;
+    const first = min === "current" ? allowed[0] : (allowed.find((v) => Number(v.split(".")[1]) >= min) ?? allowed[0]);
+    // one stable-ABI wheel per platform, built with the oldest Python it supports; tested on all
+    return { kind: "abi3", buildPythons: [first as string], testPythons: allowed };
+  }
+  return { kind: "per-python", buildPythons: allowed, testPythons: allowed };
+}
+
+const ACTIONS = {
+  checkout: "actions/checkout@v4",
+  setupNode: "actions/setup-node@v4",
+  setupPython: "actions/setup-python@v5",
+  upload: "actions/upload-artifact@v4",
+  download: "actions/download-artifact@v4",
+  qemu: "docker/setup-qemu-action@v3",
+} as const;
+
+/** A YAML scalar: plain when that is unambiguous, else double-quoted (JSON strings are valid YAML). */
+export function yamlString(s: string): string {
+  const plain = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(s) && !/^(true|false|yes|no|on|off|null|[\d.]+)$/i.test(s);
+  return plain ? s : JSON.stringify(s);
+}
+
+const indent = (text: string, n: number) =>
+  text
+    .split("\n")
+    .map((l) => (l === "" ? l : " ".repeat(n) + l))
+    .join("\n");
+
+function step(lines: string[]): string {
+  return "- " + lines.join("\n  ");
+}
+
+const checkoutStep = () => step([`uses: ${ACTIONS.checkout}`]);
+const nodeSteps = () => [step([`uses: ${ACTIONS.setupNode}`, "with:", "  node-version: 20"]), step(["name: Install pyts-build", `run: npm install --global "pyts-build@\${PYTS_BUILD_VERSION}"`])];
+const uploadStep = (name: string) => step([`uses: ${ACTIONS.upload}`, "with:", `  name: ${yamlString(name)}`, "  path: dist"]);
+
+function setupPythonStep(pythons: string[], extra: string[] = []): string {
+  const versions = pythons.length === 1 ? [`  python-version: ${yamlString(pythons[0] as string)}`] : ["  python-version: |", ...pythons.map((v) => `    ${v}`)];
+  return step([`uses: ${ACTIONS.setupPython}`, "id: python", "with:", ...versions, ...extra]);
+}
+
+function job(name: string, head: string[], steps: string[]): string {
+  return `${name}:\n` + indent([...head, "steps:", indent(steps.join("\n"), 2)].join("\n"), 2);
+}
+
+function linuxJob(name: "linux" | "musllinux", plan: CiPlan): string {
+  const policy = name === "linux" ? "manylinux2014" : "musllinux_1_2";
+  // x86_64 manylinux runs the runner's own Rust in the container; musl and QEMU'd aarch64 need rustup's
+  const rows = [
+    ["x86_64", name === "linux" ? "host" : "rustup"],
+    ["aarch64", "rustup"],
+  ];
+  const head = [
+    "runs-on: ubuntu-latest",
+    "strategy:",
+    "  fail-fast: false",
+    "  matrix:",
+    "    include:",
+    ...rows.flatMap(([arch, rust]) => [`      - arch: ${arch}`, `        rust: ${rust}`]),
+  ];
+  const build = `pyts-build manylinux --release --policy ${policy} --image quay.io/pypa/${policy}_\${{ matrix.arch }} --rust \${{ matrix.rust }} --python ${plan.buildPythons.join(",")} -o dist`;
+  return job(name, head, [
+    checkoutStep(),
+    ...nodeSteps(),
+    step(["name: Set up QEMU", "if: matrix.arch != 'x86_64'", `uses: ${ACTIONS.qemu}`, "with:", "  platforms: arm64"]),
+    step([`name: Build ${policy} wheels`, `run: ${build}`]),
+    uploadStep(`wheels-${name}-\${{ matrix.arch }}`),
+  ]);
+}
+
+/** macOS and Windows: the runner's own Pythons, one job per architecture. */
+function nativeJob(name: "windows" | "macos", plan: CiPlan): string {
+  const rows = name === "windows" ? [["windows-latest", "x64"]] : [["macos-15-intel", "x86_64"], ["macos-latest", "arm64"]];
+  const head = [
+    "runs-on: ${{ matrix.runner }}",
+    "strategy:",
+    "  fail-fast: false",
+    "  matrix:",
+    "    include:",
+    ...rows.flatMap(([runner, arch]) => [`      - runner: ${runner}`, `        arch: ${arch}`]),
+  ];
+  // per-Python: every interpreter setup-python installed; abi3/bin: just the one
+  const which = plan.kind === "per-python" ? "--find-interpreter" : '-i "${{ steps.python.outputs.python-path }}"';
+  return job(name, head, [
+    checkoutStep(),
+    setupPythonStep(plan.buildPythons, name === "windows" ? ["  architecture: ${{ matrix.arch }}"] : []),
+    ...nodeSteps(),
+    step(["name: Build wheels", `run: pyts-build wheel --release ${which} -o dist`]),
+    uploadStep(`wheels-${name}-\${{ matrix.arch }}`),
+  ]);
+}
+
+function sdistJob(): string {
+  return job("sdist", ["runs-on: ubuntu-latest"], [checkoutStep(), ...nodeSteps(), step(["name: Build the sdist", "run: pyts-build sdist -o dist"]), uploadStep("wheels-sdist")]);
+}
+
+function pytestJob(p: CiProject, plan: CiPlan): string {
+  const head = ["needs: [linux]", "runs-on: ubuntu-latest", "strategy:", "  fail-fast: false", "  matrix:", `    python-version: [${plan.testPythons.map((v) => JSON.stringify(v)).join(", ")}]`];
+  return job("pytest", head, [
+    checkoutStep(),
+    setupPythonStep(["${{ matrix.python-version }}"]),
+    step([`uses: ${ACTIONS.download}`, "with:", "  name: wheels-linux-x86_64", "  path: dist"]),
+    step([
+      "name: Install the wheel and run the tests",
+      "run: |",
+      // the built wheel, never an index's copy; then its dependencies from the index
+      `  python -m pip install --no-index --no-deps --find-links dist ${p.name}`,
+      `  python -m pip install ${p.name} pytest`,
+      "  python -m pytest tests",
+    ]),
+  ]);
+}
+
+function releaseJob(p: CiProject, needs: string[]): string {
+  const head = [
+    "name: Release",
+    "if: startsWith(github.ref, 'refs/tags/')",
+    `needs: [${needs.join(", ")}]`,
+    "runs-on: ubuntu-latest",
+    "environment:",
+    "  name: pypi",
+    `  url: https://pypi.org/p/${p.name}`,
+    "permissions:",
+    "  # trusted publishing: pyts-build upload exchanges the job's OIDC token for a PyPI token",
+    "  id-token: write",
+    "  contents: read",
+  ];
+  return job("release", head, [
+    step([`uses: ${ACTIONS.download}`, "with:", "  pattern: wheels-*", "  merge-multiple: true", "  path: dist"]),
+    ...nodeSteps(),
+    step(["name: Publish to PyPI", "run: pyts-build upload --skip-existing dist/*"]),
+  ]);
+}
+
+/** The workflow file's text. */
+export function renderGithubWorkflow(p: CiProject, o: CiOptions): string {
+  const plan = planCi(p);
+  const what = plan.kind === "abi3" ? `one abi3 wheel per platform (built with Python ${plan.buildPythons[0]})` : plan.kind === "bin" ? "one py3-none wheel per platform (a Rust program)" : `a wheel per platform and CPython ${plan.buildPythons.join(", ")}`;
+  const jobs: string[] = [];
+  const names: string[] = [];
+  for (const platform of CI_PLATFORMS.filter((x) => o.platforms.includes(x))) {
+    jobs.push(platform === "linux" || platform === "musllinux" ? linuxJob(platform, plan) : nativeJob(platform, plan));
+    names.push(platform);
+  }
+  jobs.push(sdistJob());
+  names.push("sdist");
+  if (o.pytest) {
+    jobs.push(pytestJob(p, plan));
+    names.push("pytest");
+  }
+  jobs.push(releaseJob(p, names));
+  return (
+    `# Generated by pyts-build ${o.pytsBuildVersion} (pyts-build generate-ci github) for ${p.name}:\n` +
+    `# ${what}, an sdist, and on a tag a release to PyPI with trusted publishing.\n` +
+    `name: CI\n\n` +
+    `on:\n  push:\n    branches: [main, master]\n    tags: ["*"]\n  pull_request:\n  workflow_dispatch:\n\n` +
+    `permissions:\n  contents: read\n\n` +
+    `env:\n  PYTS_BUILD_VERSION: ${JSON.stringify(o.pytsBuildVersion)}\n\n` +
+    `jobs:\n` +
+    jobs.map((j) => indent(j, 2)).join("\n\n") +
+    "\n"
+  );
+}
