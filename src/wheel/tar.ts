@@ -5,9 +5,9 @@
  * uid/gid 0, empty owner names, modes 0644/0755, one mtime for all entries,
  * and a gzip header without a timestamp and with a fixed OS byte.
  */
-import { open, readFile, rename, stat, unlink } from "node:fs/promises";
-import { createWriteStream } from "node:fs";
-import { Readable } from "node:stream";
+import { rename, unlink } from "node:fs/promises";
+import { closeSync, createWriteStream, fstatSync, openSync, readFileSync } from "node:fs";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { ArchiveError, ValidationError } from "../errors.js";
@@ -41,6 +41,9 @@ const PAX_HEADER_NAME = "././@PaxHeader";
 // gzip OS byte: 255 = unknown (as Python's gzip writes), not the writer's platform.
 const GZIP_OS_UNKNOWN = 255;
 const GZIP_OS_OFFSET = 9;
+// Tar bytes go to gzip in writes of about this size: each write is one trip through
+// libuv's thread pool, which a loaded machine makes slow (one per 512-byte header was).
+const BATCH_SIZE = 1 << 20;
 
 interface HeaderFields {
   name: string;
@@ -154,7 +157,17 @@ function sortedEntries(entries: TarEntry[]): TarEntry[] {
   return [...entries].sort((a, b) => byteOrder(a.path, b.path));
 }
 
-async function* tarChunks(entries: TarEntry[], mtime: number): AsyncGenerator<Buffer> {
+/** A file's bytes and whether it is executable, from one open (read once, whole). */
+function readSource(path: string): { data: Buffer; executable: boolean } {
+  const fd = openSync(path, "r");
+  try {
+    return { executable: (fstatSync(fd).mode & 0o111) !== 0, data: readFileSync(fd) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function* tarChunks(entries: TarEntry[], mtime: number): Generator<Buffer> {
   let total = 0;
   const emit = (b: Buffer) => {
     total += b.length;
@@ -166,8 +179,9 @@ async function* tarChunks(entries: TarEntry[], mtime: number): AsyncGenerator<Bu
     if (e.content.kind === "bytes") {
       data = Buffer.from(e.content.data.buffer, e.content.data.byteOffset, e.content.data.byteLength);
     } else {
-      data = await readFile(e.content.path);
-      if (e.executable === undefined) executable = ((await stat(e.content.path)).mode & 0o111) !== 0;
+      const src = readSource(e.content.path);
+      data = src.data;
+      if (e.executable === undefined) executable = src.executable;
     }
     for (const h of fileHeaders(e.path, data.length, executable, mtime)) yield emit(h);
     yield emit(data);
@@ -179,11 +193,41 @@ async function* tarChunks(entries: TarEntry[], mtime: number): AsyncGenerator<Bu
   yield Buffer.alloc(2 * BLOCK + (rest === 0 ? 0 : RECORD_SIZE - rest), 0);
 }
 
+/** `chunks` joined into buffers of at least `size` bytes (the last may be smaller); the bytes are unchanged. */
+export function* batched(chunks: Iterable<Buffer>, size: number): Generator<Buffer> {
+  let parts: Buffer[] = [];
+  let n = 0;
+  for (const c of chunks) {
+    parts.push(c);
+    n += c.length;
+    if (n >= size) {
+      yield parts.length === 1 ? c : Buffer.concat(parts, n);
+      parts = [];
+      n = 0;
+    }
+  }
+  if (n > 0) yield Buffer.concat(parts, n);
+}
+
+/** Sets the gzip header's OS byte as it streams by (no second open of the written file). */
+function gzipOsByte(os: number): Transform {
+  let offset = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      let out = chunk;
+      if (offset <= GZIP_OS_OFFSET && GZIP_OS_OFFSET < offset + chunk.length) {
+        out = Buffer.from(chunk);
+        out[GZIP_OS_OFFSET - offset] = os;
+      }
+      offset += chunk.length;
+      done(null, out);
+    },
+  });
+}
+
 /** The uncompressed tar bytes of `entries` (sorted), for tests and small archives. */
 export async function tarBytes(entries: TarEntry[], opts: TarOptions = {}): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of tarChunks(sortedEntries(entries), opts.epoch ?? sourceDateEpoch())) chunks.push(c);
-  return Buffer.concat(chunks);
+  return Buffer.concat([...tarChunks(sortedEntries(entries), opts.epoch ?? sourceDateEpoch())]);
 }
 
 /**
@@ -197,13 +241,8 @@ export async function writeTarGz(outFile: string, entries: TarEntry[], opts: Tar
   const tmp = trackTemp(tempPathFor(outFile));
   try {
     // gzip's own header carries MTIME 0 (Node never sets it); only the OS byte needs fixing.
-    await pipeline(Readable.from(tarChunks(sorted, mtime)), createGzip({ level: 9 }), createWriteStream(tmp));
-    const fh = await open(tmp, "r+");
-    try {
-      await fh.write(Buffer.from([GZIP_OS_UNKNOWN]), 0, 1, GZIP_OS_OFFSET);
-    } finally {
-      await fh.close();
-    }
+    const tar = Readable.from(batched(tarChunks(sorted, mtime), BATCH_SIZE), { objectMode: false });
+    await pipeline(tar, createGzip({ level: 9 }), gzipOsByte(GZIP_OS_UNKNOWN), createWriteStream(tmp));
     await rename(tmp, outFile);
     return outFile;
   } catch (e) {
