@@ -167,7 +167,7 @@ export async function collectCrates(manifestPath: string, env?: NodeJS.ProcessEn
   return { crates: [...crates.values()], workspaces: [...workspaces.values()] };
 }
 
-/** Cargo older than 1.84 does not know `--exclude-lockfile`: remembered once seen, so it is asked once. */
+/** An older cargo without `--exclude-lockfile`: remembered once seen, so the flag is tried once per process. */
 let excludeLockfileUnknown = false;
 
 /**
