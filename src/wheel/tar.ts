@@ -6,10 +6,10 @@
  * and a gzip header without a timestamp and with a fixed OS byte.
  */
 import { rename, unlink } from "node:fs/promises";
-import { closeSync, createWriteStream, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, createWriteStream, fstatSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
+import { createGzip, gzipSync } from "node:zlib";
 import { ArchiveError, ValidationError } from "../errors.js";
 import { archivePathError } from "./archive-path.js";
 import { releaseTemp, trackTemp } from "../cleanup.js";
@@ -241,8 +241,22 @@ export async function writeTarGz(outFile: string, entries: TarEntry[], opts: Tar
   const tmp = trackTemp(tempPathFor(outFile));
   try {
     // gzip's own header carries MTIME 0 (Node never sets it); only the OS byte needs fixing.
-    const tar = Readable.from(batched(tarChunks(sorted, mtime), BATCH_SIZE), { objectMode: false });
-    await pipeline(tar, createGzip({ level: 9 }), gzipOsByte(GZIP_OS_UNKNOWN), createWriteStream(tmp));
+    const batches = batched(tarChunks(sorted, mtime), BATCH_SIZE);
+    const first = batches.next();
+    const second = first.done ? first : batches.next();
+    if (second.done) {
+      // The usual sdist is one batch: compressed in one call, written in one, no thread-pool trips (same bytes as streaming).
+      const gz = gzipSync(first.done ? Buffer.alloc(0) : first.value, { level: 9 });
+      gz[GZIP_OS_OFFSET] = GZIP_OS_UNKNOWN;
+      writeFileSync(tmp, gz);
+    } else {
+      const all = (function* () {
+        yield first.value as Buffer;
+        yield second.value;
+        yield* batches;
+      })();
+      await pipeline(Readable.from(all, { objectMode: false }), createGzip({ level: 9 }), gzipOsByte(GZIP_OS_UNKNOWN), createWriteStream(tmp));
+    }
     await rename(tmp, outFile);
     return outFile;
   } catch (e) {
