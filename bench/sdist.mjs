@@ -18,6 +18,9 @@
  * when that is installed.
  *
  *   npm run build && node bench/sdist.mjs [--runs 15]
+ *
+ * PYTS_BUILD_BASELINE=/other/checkout/bin/pyts-build.js adds that build's sdist
+ * as a row (e.g. main's, to see a change's effect in the same run).
  */
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -74,6 +77,7 @@ header(`sdist of examples/word-count: pyts-build vs ${peer?.name ?? "no peer"}, 
 
 const commands = [
   { name: "pyts-build sdist", cmd: process.execPath, args: [CLI, "sdist", "-q", "-o", join(work, "pyts-build/out")], cwd: ours },
+  ...(process.env.PYTS_BUILD_BASELINE ? [{ name: "baseline pyts-build sdist", cmd: process.execPath, args: [process.env.PYTS_BUILD_BASELINE, "sdist", "-q", "-o", join(work, "baseline-out")], cwd: ours }] : []),
   ...(peer ? [peer] : []),
   { name: "cargo package --list", cmd: "cargo", args: ["package", "--list", "--allow-dirty"], cwd: ours },
   { name: "cargo package --list --exclude-lockfile", cmd: "cargo", args: ["package", "--list", "--allow-dirty", "--exclude-lockfile"], cwd: ours },
