@@ -7,7 +7,8 @@
  * shared Cargo.lock made from the offline crate source, the tests' CARGO_HOME
  * configuration); maturin's copy names [tool.maturin] instead of
  * [tool.pyts-build]. Also timed: `cargo package --list` alone (what both tools
- * ask cargo), plain and with `--exclude-lockfile` (as pyts-build asks it).
+ * ask cargo), plain and with `--exclude-lockfile` (as pyts-build asks it), and
+ * `node -e 0`, the start-up floor of any Node CLI.
  * Every round runs each command once, the order rotating from round to round,
  * so machine noise hits all of them; medians are compared.
  *
@@ -81,6 +82,8 @@ const commands = [
   ...(peer ? [peer] : []),
   { name: "cargo package --list", cmd: "cargo", args: ["package", "--list", "--allow-dirty"], cwd: ours },
   { name: "cargo package --list --exclude-lockfile", cmd: "cargo", args: ["package", "--list", "--allow-dirty", "--exclude-lockfile"], cwd: ours },
+  // the floor under any Node CLI: what the machine charges to start node and end it
+  { name: "node -e 0", cmd: process.execPath, args: ["-e", "0"], cwd: ours },
 ];
 // One untimed round: caches warm, and every command is shown to work.
 for (const c of commands) runTimed(c.cmd, c.args, { cwd: c.cwd, env });
