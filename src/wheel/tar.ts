@@ -5,8 +5,8 @@
  * uid/gid 0, empty owner names, modes 0644/0755, one mtime for all entries,
  * and a gzip header without a timestamp and with a fixed OS byte.
  */
-import { rename, unlink } from "node:fs/promises";
-import { closeSync, createWriteStream, fstatSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { open, rename, unlink } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip, gzipSync } from "node:zlib";
@@ -157,17 +157,21 @@ function sortedEntries(entries: TarEntry[]): TarEntry[] {
   return [...entries].sort((a, b) => byteOrder(a.path, b.path));
 }
 
-/** A file's bytes and whether it is executable, from one open (read once, whole). */
-function readSource(path: string): { data: Buffer; executable: boolean } {
-  const fd = openSync(path, "r");
+/**
+ * A file's bytes and whether it is executable, from one open (read once, whole).
+ * Asynchronous on purpose: a read that blocks (a FIFO, a slow mount) must leave
+ * the event loop free, so a signal still runs the cleanup.
+ */
+async function readSource(path: string): Promise<{ data: Buffer; executable: boolean }> {
+  const fh = await open(path, "r");
   try {
-    return { executable: (fstatSync(fd).mode & 0o111) !== 0, data: readFileSync(fd) };
+    return { executable: ((await fh.stat()).mode & 0o111) !== 0, data: await fh.readFile() };
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
 
-function* tarChunks(entries: TarEntry[], mtime: number): Generator<Buffer> {
+async function* tarChunks(entries: TarEntry[], mtime: number): AsyncGenerator<Buffer> {
   let total = 0;
   const emit = (b: Buffer) => {
     total += b.length;
@@ -179,7 +183,7 @@ function* tarChunks(entries: TarEntry[], mtime: number): Generator<Buffer> {
     if (e.content.kind === "bytes") {
       data = Buffer.from(e.content.data.buffer, e.content.data.byteOffset, e.content.data.byteLength);
     } else {
-      const src = readSource(e.content.path);
+      const src = await readSource(e.content.path);
       data = src.data;
       if (e.executable === undefined) executable = src.executable;
     }
@@ -194,10 +198,10 @@ function* tarChunks(entries: TarEntry[], mtime: number): Generator<Buffer> {
 }
 
 /** `chunks` joined into buffers of at least `size` bytes (the last may be smaller); the bytes are unchanged. */
-export function* batched(chunks: Iterable<Buffer>, size: number): Generator<Buffer> {
+export async function* batched(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, size: number): AsyncGenerator<Buffer> {
   let parts: Buffer[] = [];
   let n = 0;
-  for (const c of chunks) {
+  for await (const c of chunks) {
     parts.push(c);
     n += c.length;
     if (n >= size) {
@@ -227,7 +231,9 @@ function gzipOsByte(os: number): Transform {
 
 /** The uncompressed tar bytes of `entries` (sorted), for tests and small archives. */
 export async function tarBytes(entries: TarEntry[], opts: TarOptions = {}): Promise<Buffer> {
-  return Buffer.concat([...tarChunks(sortedEntries(entries), opts.epoch ?? sourceDateEpoch())]);
+  const chunks: Buffer[] = [];
+  for await (const c of tarChunks(sortedEntries(entries), opts.epoch ?? sourceDateEpoch())) chunks.push(c);
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -241,21 +247,30 @@ export async function writeTarGz(outFile: string, entries: TarEntry[], opts: Tar
   const tmp = trackTemp(tempPathFor(outFile));
   try {
     // gzip's own header carries MTIME 0 (Node never sets it); only the OS byte needs fixing.
-    const batches = batched(tarChunks(sorted, mtime), BATCH_SIZE);
-    const first = batches.next();
-    const second = first.done ? first : batches.next();
-    if (second.done) {
-      // The usual sdist is one batch: compressed in one call, written in one, no thread-pool trips (same bytes as streaming).
-      const gz = gzipSync(first.done ? Buffer.alloc(0) : first.value, { level: 9 });
-      gz[GZIP_OS_OFFSET] = GZIP_OS_UNKNOWN;
-      writeFileSync(tmp, gz);
-    } else {
-      const all = (function* () {
-        yield first.value as Buffer;
-        yield second.value;
-        yield* batches;
-      })();
-      await pipeline(Readable.from(all, { objectMode: false }), createGzip({ level: 9 }), gzipOsByte(GZIP_OS_UNKNOWN), createWriteStream(tmp));
+    // The temporary file exists from the start: an interrupt while a source is read removes it.
+    const fh = await open(tmp, "w");
+    let handleOpen = true;
+    try {
+      const batches = batched(tarChunks(sorted, mtime), BATCH_SIZE);
+      const first = await batches.next();
+      const second = first.done ? first : await batches.next();
+      if (second.done) {
+        // The usual sdist is one batch: compressed in one call, written in one (same bytes as streaming).
+        const gz = gzipSync(first.done ? Buffer.alloc(0) : first.value, { level: 9 });
+        gz[GZIP_OS_OFFSET] = GZIP_OS_UNKNOWN;
+        await fh.writeFile(gz);
+      } else {
+        await fh.close();
+        handleOpen = false;
+        const all = async function* () {
+          yield first.value as Buffer;
+          yield second.value;
+          yield* batches;
+        };
+        await pipeline(Readable.from(all(), { objectMode: false }), createGzip({ level: 9 }), gzipOsByte(GZIP_OS_UNKNOWN), createWriteStream(tmp));
+      }
+    } finally {
+      if (handleOpen) await fh.close();
     }
     await rename(tmp, outFile);
     return outFile;

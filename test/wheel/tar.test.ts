@@ -56,11 +56,16 @@ describe("ustar path split", () => {
 });
 
 describe("batched", () => {
-  it("joins chunks into buffers of at least the given size without changing a byte", () => {
+  it("joins chunks into buffers of at least the given size without changing a byte", async () => {
     const chunks = ["ab", "c", "defg", "h", "ij"].map((x) => Buffer.from(x));
-    expect([...batched(chunks, 3)].map(String)).toEqual(["abc", "defg", "hij"]);
-    expect([...batched(chunks, 100)].map(String)).toEqual(["abcdefghij"]);
-    expect([...batched([], 3)]).toEqual([]);
+    const collect = async (it: AsyncIterable<Buffer>) => {
+      const out: string[] = [];
+      for await (const b of it) out.push(String(b));
+      return out;
+    };
+    expect(await collect(batched(chunks, 3))).toEqual(["abc", "defg", "hij"]);
+    expect(await collect(batched(chunks, 100))).toEqual(["abcdefghij"]);
+    expect(await collect(batched([], 3))).toEqual([]);
   });
 });
 
