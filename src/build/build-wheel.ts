@@ -140,7 +140,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     ...(o.findInterpreter ? { findInterpreter: true } : {}),
     cacheDir: join(meta.targetDirectory, "pyts-build", "interpreters"),
     ...(config.metadata.requiresPython ? { requiresPython: config.metadata.requiresPython } : {}),
-    ...(config.cargo.pyo3 ? { minMinor: 7 } : {}), // pyo3 supports Python 3.7+
+    ...(config.cargo.pyo3 || config.cargo.pyo3Ffi ? { minMinor: 7 } : {}), // pyo3 and pyo3-ffi support Python 3.7+
     cwd,
     env,
     log,
@@ -188,7 +188,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       if (!lib) {
         throw new ConfigError(`cargo built no shared library for ${config.cargo.package.name}`, `make sure ${config.cargo.path} has [lib] crate-type = ["cdylib"]`);
       }
-      checkNotLinkedToLibpython(lib, { usesPyo3: config.cargo.pyo3 !== undefined, lockFile: join(meta.workspaceRoot, "Cargo.lock") });
+      checkNotLinkedToLibpython(lib, { usesPyo3: config.cargo.pyo3 !== undefined || config.cargo.pyo3Ffi !== undefined, lockFile: join(meta.workspaceRoot, "Cargo.lock") });
       checkImportable(lib, config.moduleName, bindings); // before the layout: an editable one installs the library at once
       const artifact = strip ? await stripCopy(lib, stripDir, interp.system, env) : lib;
       const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined, ...(cffiModule !== undefined ? { cffiModule } : {}) };
