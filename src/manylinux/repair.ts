@@ -107,7 +107,7 @@ export async function repairWheel(path: string, opts: RepairOptions): Promise<Re
  * Repair a wheel already extracted and audited (openAuditedWheel): the audit's
  * report picks the policy and the grafts, its parsed ELF files give the names and
  * run paths to patch, and the extracted entries are patched in place and written
- * out, so the wheel is read once.
+ * out, so the wheel is read once. The extraction is changed by this: call it once per AuditedWheel.
  */
 export async function repairAudited(audited: AuditedWheel, opts: RepairOptions): Promise<RepairResult> {
   const { opened: w, root, elfFiles: files, report, parsed } = audited;
