@@ -85,7 +85,8 @@ export async function openAuditedWheel(path: string, opts: AuditOptions & { scra
     scratch = undefined;
   };
   try {
-    scratch = await makeTempDir(join(opts.scratchIn ?? tmpdir(), ".pyts-audit-"));
+    // hidden when it sits in the user's output folder
+    scratch = await makeTempDir(opts.scratchIn ? join(opts.scratchIn, ".pyts-audit-") : join(tmpdir(), "pyts-audit-"));
     opts.trace?.("extract", path);
     const { root, entries, elfFiles } = await extractForAudit(opened, scratch);
     const parsed = opts.parsed ?? new Map<string, ElfFile>();
