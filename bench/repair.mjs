@@ -12,8 +12,8 @@
  *     for `repairWheel` and for `finalizeWheel` (the `wheel` command's step).
  *     `--baseline DIR` counts another checkout's dist/ too (e.g. /work/main),
  *     side by side.
- * (2) `pyts-build repair` timed as a command (interleaved runs, medians), next
- *     to auditwheel when pip's configured mirror provides it (installed into a
+ * (2) repairWheel timed in process, then `pyts-build repair` as a command
+ *     (interleaved runs, medians; the baseline's too), next to auditwheel when pip's configured mirror provides it (installed into a
  *     venv under bench/.work; the bench says so when it does not).
  *
  *   node bench/repair.mjs [--runs 9] [--baseline /work/main]
@@ -124,7 +124,27 @@ const mine = counted[0][1];
 const met = mine.repair.extractions === 1 && mine.fin.extractions === 1;
 console.log(`target 5: the wheel extracted once (measured: repair ${mine.repair.extractions}, wheel ${mine.fin.extractions}: ${met ? "met" : "NOT met"}); each library looked up once (test/manylinux/repair.test.ts counts that through the trace hook)\n`);
 
-// ---- (2) time `pyts-build repair` next to auditwheel
+// ---- (2a) repairWheel in process (no Node start-up in the numbers), interleaved with the baseline's
+const repairers = [];
+for (const [label, root] of trees) repairers.push([label, (await import(join(root, "dist/src/manylinux/repair.js"))).repairWheel]);
+const inproc = repairers.map(() => []);
+for (let i = 0; i < runs; i++) {
+  for (const [k, [, repairWheel]] of repairers.entries()) {
+    const out = mkdtempWork("repair-inproc");
+    const t0 = process.hrtime.bigint();
+    await repairWheel(wheel, { outDir: out, env });
+    inproc[k].push(Number(process.hrtime.bigint() - t0) / 1e9);
+    removeWork(out);
+  }
+}
+printTable(
+  ["repairWheel in process", "median", "min", "max"],
+  repairers.map(([label], k) => [label, fmtSeconds(median(inproc[k])), fmtSeconds(Math.min(...inproc[k])), fmtSeconds(Math.max(...inproc[k]))]),
+);
+if (repairers.length === 2) console.log(`\nbaseline / this checkout (in process): ${ratio(median(inproc[1]), median(inproc[0]))}`);
+console.log("");
+
+// ---- (2b) time `pyts-build repair` next to auditwheel
 let auditwheel;
 const awVenv = join(BENCH_WORK, "auditwheel-venv");
 if (existsSync(join(awVenv, "bin/auditwheel"))) auditwheel = join(awVenv, "bin/auditwheel");
