@@ -65,7 +65,7 @@ export function condenseCargoError(stderr: string): string {
 
 /** cargo's way of saying a path dependency is missing, as a ConfigError like ours. */
 export function missingPathDependency(cargoMessage: string, manifestPath: string): ConfigError | undefined {
-  const m = /failed to load manifest for dependency `([^`]+)`.*?failed to read `([^`]+)`/.exec(cargoMessage);
+  const m = /failed to load (?:manifest|source) for dependency `([^`]+)`.*?failed to read `([^`]+)`/.exec(cargoMessage);
   if (!m) return undefined;
   return new ConfigError(
     `${manifestPath}: path dependency "${m[1]}" points at ${dirname(m[2] as string)}, which holds no Cargo.toml`,
