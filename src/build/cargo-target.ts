@@ -48,11 +48,12 @@ function cargoHome(env: NodeJS.ProcessEnv): string {
 }
 
 /** Every file whose content (or absence) can change the answer. */
-export function inputFiles(manifestPath: string, cwd: string, env: NodeJS.ProcessEnv, workspaceRoot?: string): string[] {
+export function inputFiles(manifestPath: string, cwd: string, env: NodeJS.ProcessEnv, config: string[] = []): string[] {
   const files = new Set<string>();
+  // `--config FILE` (a value without `=` is a file, relative to the working folder)
+  for (const c of config) if (!c.includes("=")) files.add(resolve(cwd, c));
   // workspace discovery walks up from the crate looking for a [workspace] manifest
   for (const d of ancestors(dirname(manifestPath))) files.add(join(d, "Cargo.toml"));
-  if (workspaceRoot !== undefined) files.add(join(workspaceRoot, "Cargo.toml"));
   // cargo's configuration: every .cargo/config(.toml) above the working folder, then CARGO_HOME's
   for (const d of [...ancestors(cwd), cargoHome(env)]) {
     const base = d === cargoHome(env) ? d : join(d, ".cargo");
@@ -104,7 +105,7 @@ export async function cargoMetadata(manifestPath: string, o: TargetOptions = {})
   const known = recall(file);
   if (known) return known;
   // stamped before the question: a file changed while cargo answers invalidates the answer
-  const before = Object.fromEntries(inputFiles(manifestPath, cwd, env).map((f) => [f, fileStamp(f)]));
+  const before = Object.fromEntries(inputFiles(manifestPath, cwd, env, o.config).map((f) => [f, fileStamp(f)]));
   const m = await cargoMetadataJson(manifestPath, { env, cwd, ...(o.offline ? { offline: true } : {}), ...(o.config ? { config: o.config } : {}) });
   const answer = { targetDirectory: m.target_directory, workspaceRoot: m.workspace_root };
   const ws = join(answer.workspaceRoot, "Cargo.toml");

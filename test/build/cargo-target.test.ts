@@ -65,3 +65,14 @@ describe("cargoMetadata: the target folder, remembered", () => {
 function noCargoButReal() {
   return testEnv({ CARGO: undefined });
 }
+
+describe("cargoMetadata: a --config file", () => {
+  it("its content is an input too", async () => {
+    const s = setup();
+    const file = join(s.root, "extra.toml");
+    writeFileSync(file, `[build]\ntarget-dir = "${join(s.root, "one")}"\n`);
+    expect((await cargoMetadata(s.manifest, { env: noCargoButReal(), cwd: s.d, cacheDir: s.cacheDir, config: [file] })).targetDirectory).toBe(join(s.root, "one"));
+    writeFileSync(file, `[build]\ntarget-dir = "${join(s.root, "two")}"\n`);
+    expect((await cargoMetadata(s.manifest, { env: noCargoButReal(), cwd: s.d, cacheDir: s.cacheDir, config: [file] })).targetDirectory).toBe(join(s.root, "two"));
+  });
+});
