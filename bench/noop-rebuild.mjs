@@ -142,7 +142,7 @@ function cold() {
     console.log("");
     printTable(HEAD, [row("pyts-build wheel -r (cold)", p, c), row("cargo build --lib -r (cold)", c, c)]);
     const r = p.median / c.median;
-    console.log(`\ntarget 4   cold build <= 1.02x cargo's: ${r.toFixed(3)}x (${p.median >= c.median ? "+" : ""}${fmtSeconds(p.median - c.median)}) -> ${verdict(r <= 1.02)}`);
+    console.log(`\ntarget 4   cold build <= 1.02x cargo's: ${r.toFixed(3)}x (${p.median >= c.median ? "+" : "-"}${fmtSeconds(Math.abs(p.median - c.median))}) -> ${verdict(r <= 1.02)}`);
     console.log(`load average at the end: ${load()} (2 cores; compile times swing with the load, more than 2%)`);
   } finally {
     removeWork(work);
