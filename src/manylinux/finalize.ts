@@ -155,6 +155,7 @@ export function manylinuxSteps(req: ManylinuxRequest, extra: AuditOptions = {}) 
       return decision.platformTags;
     },
     afterWrite: (wheel: BuiltWheel, ctx: AfterWriteContext): Promise<BuiltWheel> => (decidedBeforeWrite ? Promise.resolve(wheel) : after(wheel, ctx)),
+    afterWriteKeepsTagged: true, // the line above
   };
 }
 
