@@ -16,7 +16,7 @@ import { execFileSync } from "node:child_process";
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { benchEnv, BENCH_WORK, CLI, findPython, fmtSeconds, header, hyperfine, mkdtempWork, printTable, ROOT, summarize, timeRuns } from "./lib.mjs";
+import { benchEnv, BENCH_WORK, CLI, findPython, fmtSeconds, header, hyperfine, makePlainWheel, mkdtempWork, printTable, ROOT, summarize, timeRuns } from "./lib.mjs";
 
 const dist = (p) => join(ROOT, "dist/src/manylinux", p);
 const { auditElfFiles } = await import(dist("audit.js"));
@@ -40,18 +40,9 @@ execFileSync("cargo", ["build", "--release", "--quiet", "--manifest-path", join(
 });
 const wcSo = join(target, "release/libword_count.so");
 const wcWheel = join(work, "word_count-0.1.0-cp311-cp311-linux_x86_64.whl");
-execFileSync("/usr/bin/python3", [
-  "-c",
-  `import sys, zipfile, hashlib, base64
-so = open(sys.argv[1], "rb").read()
-files = {"word_count/_word_count.so": so, "word_count/__init__.py": b"", "word_count-0.1.0.dist-info/METADATA": b"Metadata-Version: 2.1\\nName: word-count\\nVersion: 0.1.0\\n", "word_count-0.1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\\nGenerator: bench\\nRoot-Is-Purelib: false\\nTag: cp311-cp311-linux_x86_64\\n"}
-rec = [f"{n},sha256={base64.urlsafe_b64encode(hashlib.sha256(d).digest()).rstrip(b'=').decode()},{len(d)}" for n, d in files.items()] + ["word_count-0.1.0.dist-info/RECORD,,"]
-files["word_count-0.1.0.dist-info/RECORD"] = ("\\n".join(rec) + "\\n").encode()
-with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
-    [z.writestr(n, d) for n, d in files.items()]`,
-  wcSo,
-  wcWheel,
-]);
+const emptyInit = join(work, "__init__.py");
+writeFileSync(emptyInit, "");
+makePlainWheel(wcWheel, { name: "word-count", dist: "word_count", version: "0.1.0", tag: "cp311-cp311-linux_x86_64" }, { "word_count/_word_count.so": wcSo, "word_count/__init__.py": emptyInit });
 
 // ---- a big shared library: a 64 MB initialized array plus real code that needs libc and libz
 const bigC = join(work, "big.c");
@@ -94,13 +85,7 @@ await inProcess("pyts audit (in process): word-count wheel", () => auditWheel(wc
 const bigAudit = await inProcess(`pyts audit (in process): ${mb(bigSize)} .so`, auditSo(bigSo));
 // a wheel holding the big library: unzipping 64 MB to a scratch folder dominates here
 const bigWheel = join(work, "big-1.0-cp311-cp311-linux_x86_64.whl");
-execFileSync("/usr/bin/python3", ["-c", `import sys, zipfile, hashlib, base64
-d = open(sys.argv[1], "rb").read()
-files = {"big/libbig.so": d, "big-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\\nName: big\\nVersion: 1.0\\n", "big-1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\\nGenerator: bench\\nRoot-Is-Purelib: false\\nTag: cp311-cp311-linux_x86_64\\n"}
-rec = [f"{n},sha256={base64.urlsafe_b64encode(hashlib.sha256(v).digest()).rstrip(b'=').decode()},{len(v)}" for n, v in files.items()] + ["big-1.0.dist-info/RECORD,,"]
-files["big-1.0.dist-info/RECORD"] = ("\\n".join(rec) + "\\n").encode()
-with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
-    [z.writestr(n, v) for n, v in files.items()]`, bigSo, bigWheel]);
+makePlainWheel(bigWheel, { name: "big", dist: "big", version: "1.0", tag: "cp311-cp311-linux_x86_64" }, { "big/libbig.so": bigSo });
 await inProcess(`pyts audit (in process): wheel holding the ${mb(bigSize)} .so (includes unzipping it)`, () => auditWheel(bigWheel));
 
 console.log("In-process audit (parse, resolve libraries, judge every policy):");

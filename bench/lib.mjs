@@ -147,6 +147,26 @@ export function benchEnv(extra = {}) {
 /** Real path of CPython `major.minor` (the newest pyenv release, then /usr/bin), or undefined. */
 export const findPython = findCPython;
 
+/**
+ * A plain wheel at `path` (named `{dist}-{version}-{tag}.whl`) made by Python's zipfile, an
+ * independent writer: `files` maps each wheel path to a file on disk; METADATA, WHEEL and
+ * RECORD are added.
+ */
+export function makePlainWheel(path, { name, dist, version, tag }, files) {
+  const script = `import json, sys, zipfile, hashlib, base64
+name, dist, version, tag = sys.argv[2:6]
+files = {n: open(f, "rb").read() for n, f in json.loads(sys.argv[6]).items()}
+info = f"{dist}-{version}.dist-info"
+files[f"{info}/METADATA"] = f"Metadata-Version: 2.1\\nName: {name}\\nVersion: {version}\\n".encode()
+files[f"{info}/WHEEL"] = f"Wheel-Version: 1.0\\nGenerator: bench\\nRoot-Is-Purelib: false\\nTag: {tag}\\n".encode()
+rec = [f"{n},sha256={base64.urlsafe_b64encode(hashlib.sha256(d).digest()).rstrip(b'=').decode()},{len(d)}" for n, d in files.items()] + [f"{info}/RECORD,,"]
+files[f"{info}/RECORD"] = ("\\n".join(rec) + "\\n").encode()
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    [z.writestr(n, d) for n, d in files.items()]`;
+  execFileSync("/usr/bin/python3", ["-c", script, path, name, dist, version, tag, JSON.stringify(files)]);
+  return path;
+}
+
 /** A venv (with pip) for `python` in a fresh work folder; returns its python. */
 export function makeVenv(python, dir = mkdtempWork("venv")) {
   execFileSync(python, ["-m", "venv", dir], { env: benchEnv(), stdio: "pipe" });

@@ -1,72 +1,150 @@
 #!/usr/bin/env node
 /**
- * No-op rebuild of the word-count example: the crate is already compiled, so a
- * `pyts-build wheel` is cargo's freshness check plus our own work (config,
- * cached interpreter, layout, zip). Printed side by side with a bare
- * `cargo build` no-op of the same crate (same PYO3_PYTHON, same target dir),
- * alternating the two so machine noise hits both alike. Target: under 0.3 s.
+ * Issue 10, targets 1 and 4, on the word-count example (pyo3 + rayon), release.
  *
- *   node bench/noop-rebuild.mjs [--python 3.11] [--runs 10] [--release]
+ * Default: the NO-OP rebuild (crate compiled, nothing changed). Each round runs,
+ * one after the other so machine noise hits all alike:
+ *   pyts-build wheel -r, the same with -q, the same with --json,
+ *   cargo build --lib -r as the user runs it (`cargo` from PATH: rustup's proxy),
+ *   maturin build -r (its own target folder: it gives cargo another environment,
+ *   which would make the two rebuild each other's crates).
+ * Target 1: pyts-build <= 1.5x cargo's no-op; -q and --json no slower (<= 1.05x).
+ * The toolchain's cargo binary (no proxy) is timed afterwards in a block of its
+ * own, as information: switching between it and the proxy makes cargo probe
+ * rustc again (about a second here), so it must not be interleaved.
+ *
+ * --cold: target 4, a fresh target folder per run, pyts-build wheel -r against
+ * cargo build --lib -r, alternating which goes first. Target: <= 1.02x.
+ *
+ *   node bench/noop-rebuild.mjs [--python 3.11] [--runs 10] [--no-maturin]
+ *   node bench/noop-rebuild.mjs --cold [--cold-runs 3]
+ *
+ * maturin comes from pip's configured mirror into bench/.work/maturin-venv
+ * (bench/maturin-venv.mjs); without it the table says so.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { benchEnv, BENCH_WORK, findPython, fmtSeconds, header, mkdtempWork, printTable, ratio, removeWork, ROOT, runCliTimed, runTimed, summarize } from "./lib.mjs";
+import { maturinFromMirror } from "./maturin-venv.mjs";
 
 const { values } = parseArgs({
   options: {
     python: { type: "string", default: "3.11" },
     runs: { type: "string", default: "10" },
-    release: { type: "boolean", default: true },
+    cold: { type: "boolean", default: false },
+    "cold-runs": { type: "string", default: "3" },
+    "no-maturin": { type: "boolean", default: false },
   },
 });
-const runs = Number(values.runs);
 const python = findPython(values.python);
 if (!python) throw new Error(`no CPython ${values.python} found (pyenv versions or /usr/bin)`);
 const manifest = join(ROOT, "examples/word-count/Cargo.toml");
-// A target dir kept between runs of this benchmark: only the first run ever compiles pyo3 + rayon.
-const env = benchEnv({ CARGO_TARGET_DIR: join(BENCH_WORK, "noop-rebuild-target"), PYO3_PYTHON: python });
-const profile = values.release ? ["--release"] : [];
+const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
+const verdict = (ok) => (ok ? "met" : "NOT met");
+const row = (name, s, base) => [name, s.n, fmtSeconds(s.median), fmtSeconds(s.min), fmtSeconds(s.max), base ? ratio(s.median, base.median) : ""];
+const HEAD = ["command", "runs", "median", "min", "max", "x cargo"];
 
-header(`no-op rebuild of examples/word-count (CPython ${values.python}, ${values.release ? "release" : "debug"})`);
-const work = mkdtempWork("noop-rebuild");
-try {
-  const out = join(work, "wheels");
-  const wheelArgs = ["wheel", "-q", "-m", manifest, ...profile, "-i", python, "-o", out];
-  const first = runCliTimed(wheelArgs, { env });
-  console.log(`first build (may compile): ${fmtSeconds(first.seconds)} -> ${readdirSync(out).join(", ")}\n`);
-  const cargoArgs = ["build", "--lib", "--quiet", "--manifest-path", manifest, ...profile];
+// The bundle is what bin/pyts-build.js runs; an older one would measure the tree of ES modules instead.
+const bundle = join(ROOT, "dist/bundle/pyts-build.mjs");
+if (!existsSync(bundle) || statSync(bundle).mtimeMs < statSync(join(ROOT, "dist/src/cli/main.js")).mtimeMs) {
+  console.log("note: dist/bundle is missing or older than dist/src (`npm run build` makes it): measuring the slower unbundled CLI");
+}
+const cargoArgs = ["build", "--lib", "--quiet", "--release", "--manifest-path", manifest];
+const wheelArgs = (out) => ["wheel", "-m", manifest, "--release", "-i", python, "-o", out];
 
-  // The esbuild bundle of the same CLI (npm run build makes it), when it is not older than dist/:
-  // one file instead of ~100 ES modules, which is most of the start-up time.
-  const bundle = join(ROOT, "dist/bundle/pyts-build.mjs");
-  const bundleFresh = existsSync(bundle) && statSync(bundle).mtimeMs >= statSync(join(ROOT, "dist/src/cli/main.js")).mtimeMs;
+if (values.cold) cold();
+else noop();
 
-  const pyts = [];
-  const bundled = [];
-  const cargo = [];
-  for (let i = 0; i < runs; i++) {
-    pyts.push(runCliTimed(wheelArgs, { env }).seconds);
-    if (bundleFresh) bundled.push(runTimed(process.execPath, [bundle, ...wheelArgs], { env }).seconds);
-    cargo.push(runTimed("cargo", cargoArgs, { env }).seconds);
+function noop() {
+  const runs = Number(values.runs);
+  // A target dir kept between runs of this benchmark: only the first run ever compiles pyo3 + rayon.
+  const env = benchEnv({ CARGO_TARGET_DIR: join(BENCH_WORK, "noop-rebuild-target"), PYO3_PYTHON: python });
+  header(`no-op rebuild of examples/word-count (CPython ${values.python}, release)`);
+  const m = values["no-maturin"] ? { missing: "--no-maturin" } : maturinFromMirror();
+  const maturinEnv = benchEnv({ CARGO_TARGET_DIR: join(BENCH_WORK, "noop-rebuild-target-maturin") });
+  const work = mkdtempWork("noop-rebuild");
+  try {
+    const out = join(work, "wheels");
+    const first = runCliTimed(wheelArgs(out), { env });
+    console.log(`first pyts-build build (may compile): ${fmtSeconds(first.seconds)} -> ${readdirSync(out).join(", ")}`);
+    const maturinArgs = ["build", "--release", "-m", manifest, "-i", python, "-o", join(work, "maturin")];
+    if (m.maturin) console.log(`first ${m.version} build (may compile): ${fmtSeconds(runTimed(m.maturin, maturinArgs, { env: maturinEnv }).seconds)}`);
+    runTimed("cargo", cargoArgs, { env }); // the same fingerprint as the wheel's build: nothing to do
+    console.log("");
+
+    const t = { plain: [], quiet: [], json: [], cargo: [], maturin: [] };
+    for (let i = 0; i < runs; i++) {
+      t.plain.push(runCliTimed(wheelArgs(out), { env }).seconds);
+      t.quiet.push(runCliTimed([...wheelArgs(out), "-q"], { env }).seconds);
+      t.json.push(runCliTimed([...wheelArgs(out), "--json"], { env }).seconds);
+      t.cargo.push(runTimed("cargo", cargoArgs, { env }).seconds);
+      if (m.maturin) t.maturin.push(runTimed(m.maturin, maturinArgs, { env: maturinEnv }).seconds);
+    }
+    const direct = directCargo(env, runs);
+
+    const s = Object.fromEntries(Object.entries(t).filter(([, v]) => v.length).map(([k, v]) => [k, summarize(v)]));
+    printTable(HEAD, [
+      row("pyts-build wheel -r", s.plain, s.cargo),
+      row("pyts-build wheel -r -q", s.quiet, s.cargo),
+      row("pyts-build wheel -r --json", s.json, s.cargo),
+      row("cargo build --lib -r (PATH)", s.cargo, s.cargo),
+      ...(s.maturin ? [row(`maturin build -r (${m.version})`, s.maturin, s.cargo)] : []),
+      ...(direct ? [row(`  info: ${direct.path}`, direct.s, s.cargo)] : []),
+    ]);
+    if (!s.maturin) console.log(`maturin: not measured (${m.missing})`);
+    console.log("");
+    const r1 = s.plain.median / s.cargo.median;
+    console.log(`target 1   no-op wheel -r <= 1.50x cargo's no-op: ${r1.toFixed(2)}x (+${fmtSeconds(s.plain.median - s.cargo.median)}) -> ${verdict(r1 <= 1.5)}`);
+    for (const k of ["quiet", "json"]) {
+      const r = s[k].median / s.plain.median;
+      console.log(`target 1   ${k === "quiet" ? "-q    " : "--json"} no slower (<= 1.05x plain): ${r.toFixed(2)}x -> ${verdict(r <= 1.05)}`);
+    }
+    if (s.maturin) console.log(`(maturin's no-op is ${ratio(s.maturin.median, s.plain.median)} pyts-build's)`);
+    console.log(`load average at the end: ${load()} (2 cores; a busy machine inflates every number)`);
+  } finally {
+    removeWork(work);
   }
-  const p = summarize(pyts);
-  const c = summarize(cargo);
-  const row = (name, s) => [name, s.n, fmtSeconds(s.median), fmtSeconds(s.min), fmtSeconds(s.max)];
-  printTable(
-    ["command", "runs", "median", "min", "max"],
-    [
-      row("pyts-build wheel (no-op)", p),
-      ...(bundleFresh ? [row("  same, bundled CLI", summarize(bundled))] : []),
-      row("cargo build --lib (no-op)", c),
-    ],
-  );
-  if (!bundleFresh) console.log("(no up-to-date dist/bundle: `npm run build` makes it)");
-  console.log(`\npyts-build over cargo: +${fmtSeconds(p.median - c.median)} (${ratio(p.median, c.median)} cargo's time)`);
-  const verdict = (m) => `${m < 0.3 ? "met" : "NOT met"} (median ${fmtSeconds(m)})`;
-  console.log(`target < 0.30 s: ${verdict(p.median)}${bundleFresh ? `; bundled CLI: ${verdict(summarize(bundled).median)}` : ""}`);
-  console.log(`load average now: ${loadavg().map((x) => x.toFixed(2)).join(" ")} (a busy machine inflates every number)`);
-} finally {
-  removeWork(work);
+}
+
+/** The toolchain's own cargo binary (rustup which cargo), timed in a block of its own; undefined without rustup. */
+function directCargo(env, runs) {
+  const w = spawnSync("rustup", ["which", "cargo"], { env, encoding: "utf8", cwd: join(ROOT, "examples/word-count") });
+  if (w.status !== 0) return undefined;
+  const path = w.stdout.trim();
+  runTimed(path, cargoArgs, { env }); // the switch from the proxy re-probes rustc: not counted
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(runTimed(path, cargoArgs, { env }).seconds);
+  runTimed("cargo", cargoArgs, { env }); // and back, so a next run starts as this one did
+  return { path, s: summarize(times) };
+}
+
+function cold() {
+  const runs = Number(values["cold-runs"]);
+  header(`cold build of examples/word-count (CPython ${values.python}, release, fresh target folder per run)`);
+  const work = mkdtempWork("cold-build");
+  const t = { pyts: [], cargo: [] };
+  try {
+    for (let i = 0; i < runs; i++) {
+      const order = i % 2 === 0 ? ["pyts", "cargo"] : ["cargo", "pyts"];
+      for (const who of order) {
+        const target = join(work, `target-${who}-${i}`);
+        const env = benchEnv({ CARGO_TARGET_DIR: target, PYO3_PYTHON: python });
+        t[who].push(who === "pyts" ? runCliTimed([...wheelArgs(join(work, "wheels")), "-q"], { env }).seconds : runTimed("cargo", cargoArgs, { env }).seconds);
+        rmSync(target, { recursive: true, force: true });
+        console.log(`  run ${i + 1} ${who}: ${fmtSeconds(t[who].at(-1))}`);
+      }
+    }
+    const p = summarize(t.pyts);
+    const c = summarize(t.cargo);
+    console.log("");
+    printTable(HEAD, [row("pyts-build wheel -r (cold)", p, c), row("cargo build --lib -r (cold)", c, c)]);
+    const r = p.median / c.median;
+    console.log(`\ntarget 4   cold build <= 1.02x cargo's: ${r.toFixed(3)}x (${p.median >= c.median ? "+" : "-"}${fmtSeconds(Math.abs(p.median - c.median))}) -> ${verdict(r <= 1.02)}`);
+    console.log(`load average at the end: ${load()} (2 cores; compile times swing with the load, more than 2%)`);
+  } finally {
+    removeWork(work);
+  }
 }

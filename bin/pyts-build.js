@@ -1,10 +1,19 @@
 #!/usr/bin/env node
 // The executable. `npm install` / `npm run build` compile src/ to dist/src and
-// also bundle it into one file, dist/bundle/pyts-build.mjs (what the PEP 517
-// backend ships). The bundle starts faster (one module to load instead of ~100,
-// which matters for no-op rebuilds), so it is used when it was made after the
-// last tsc run; otherwise (only tsc was run) the compiled tree is.
-import { statSync } from "node:fs";
+// also bundle it into one file (dist/bundle/pyts-build.mjs, what the PEP 517
+// backend ships, and the same as CommonJS, dist/bundle/pyts-build.cjs). A bundle
+// starts faster (one module instead of ~100, which matters for no-op rebuilds),
+// so one is used when it was made after the last tsc run; otherwise (only tsc
+// was run) the compiled tree is. The CommonJS one is compiled with V8's code
+// cache, kept in the user's cache folder: parsing the bundle is the largest
+// part of start-up, and Node 20 caches no ES module compilation.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import Module, { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
 
 function mtime(rel) {
   try {
@@ -14,8 +23,51 @@ function mtime(rel) {
   }
 }
 
+// user-cache.ts's folder (PYTS_BUILD_CACHE_DIR, else XDG_CACHE_HOME or the platform's), + v8/
+function codeCacheDir() {
+  const env = process.env;
+  if (env.PYTS_BUILD_CACHE_DIR) return join(resolve(env.PYTS_BUILD_CACHE_DIR), "v8");
+  const base =
+    env.XDG_CACHE_HOME ||
+    (process.platform === "darwin" ? join(homedir(), "Library", "Caches") : process.platform === "win32" ? (env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local")) : join(homedir(), ".cache"));
+  return join(base, "pyts-build", "v8");
+}
+
+/** Run the CommonJS bundle, compiled from V8's cached data when there is fitting data (V8 rejects any that does not fit). */
+function runCommonJs(file) {
+  const st = statSync(file);
+  const key = createHash("sha256").update(JSON.stringify([file, st.size, st.mtimeMs, process.version, process.arch, process.execArgv])).digest("hex").slice(0, 32);
+  const cacheFile = join(codeCacheDir(), `${key}.bin`);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // first run of this bundle with this node: made at exit
+  }
+  const script = new Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  if (!cachedData || script.cachedDataRejected) {
+    // at exit, so the functions this run compiled are in the data too
+    process.once("exit", () => {
+      try {
+        mkdirSync(dirname(cacheFile), { recursive: true });
+        const tmp = `${cacheFile}.tmp-${process.pid}`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+      } catch {
+        // no cache: the next start parses the bundle again
+      }
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+}
+
+const tree = mtime("../dist/src/cli/main.js");
+const cjs = mtime("../dist/bundle/pyts-build.cjs");
 const bundle = mtime("../dist/bundle/pyts-build.mjs");
-if (bundle > 0 && bundle >= mtime("../dist/src/cli/main.js")) {
+if (cjs > 0 && cjs >= tree && cjs >= bundle && process.env.PYTS_BUILD_NO_CODE_CACHE !== "1") {
+  runCommonJs(fileURLToPath(new URL("../dist/bundle/pyts-build.cjs", import.meta.url)));
+} else if (bundle > 0 && bundle >= tree) {
   await import("../dist/bundle/pyts-build.mjs"); // runs the CLI itself
 } else {
   const { main } = await import("../dist/src/cli/main.js");

@@ -9,7 +9,8 @@
  * It also writes dist/bundle/pyts-build-sea.cjs, the same CLI as ONE CommonJS
  * script: Node 20's single-executable applications run only a CommonJS main
  * script whose require() sees nothing but Node's built-ins (src/build/standalone.ts
- * injects it into a copy of node).
+ * injects it into a copy of node), and dist/bundle/pyts-build.cjs, the same
+ * again for bin/pyts-build.js to compile with V8's code cache.
  */
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
@@ -60,3 +61,16 @@ await build({
   define: { ...defines, __PYTS_BUILD_STANDALONE__: "true", "import.meta.url": "__pytsSeaMetaUrl" },
 });
 process.stderr.write(`bundled ${seaFile}\n`);
+
+// The same CLI as a CommonJS script for bin/pyts-build.js, which compiles it with V8's code cache
+// (vm.Script cachedData; Node 20 has no compile cache for ES modules). import.meta.url stands for the
+// ES bundle beside it, so "this running copy" (backend sources, version) is the same for both.
+const cjsFile = join(root, "dist/bundle/pyts-build.cjs");
+await build({
+  ...common,
+  format: "cjs",
+  outfile: cjsFile,
+  banner: { js: "const __pytsMetaUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'pyts-build.mjs')).href;" },
+  define: { ...defines, "import.meta.url": "__pytsMetaUrl" },
+});
+process.stderr.write(`bundled ${cjsFile}\n`);

@@ -22,6 +22,7 @@ import { checkImportable, checkShippedExtensions } from "./import-check.js";
 import { generateCffiModule } from "./cffi.js";
 import type { WheelFile } from "../wheel/wheel.js";
 import { checkOutputDir } from "../output-dir.js";
+import { writeWheelUnlessCurrent } from "./wheel-reuse.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -50,6 +51,8 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
    * needs a tag is written once; undefined keeps the interpreter's tag.
    */
   platformTags?: (files: WheelFile[], ctx: AfterWriteContext) => Promise<string[] | undefined>;
+  /** afterWrite leaves a wheel whose tags platformTags gave as it was written: such a wheel, unchanged, is not written again. */
+  afterWriteKeepsTagged?: boolean;
   /** Replaces layoutWheel for extension builds (editable installs put the extension into the source tree). */
   layout?: (input: LayoutInput) => WheelFile[] | Promise<WheelFile[]>;
   /** Replaces findInterpreters (the manylinux command describes the Pythons inside its container). */
@@ -134,7 +137,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   if (config.tool.bindings === "cffi" && o.runCargo) throw new ConfigError('bindings = "cffi" cannot be built in a container yet', "build it with `pyts-build wheel` on the target machine");
   const strip = o.strip ?? config.tool.strip;
 
-  const meta = await cargoMetadata(config.cargo.path, { env, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}) });
+  const meta = await cargoMetadata(config.cargo.path, { env, cwd, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}), ...(cargoOpts.config ? { config: cargoOpts.config } : {}) });
   const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
   await checkOutputDir(outDir); // before the compile, not after it
   const interps = o.interpreterSource ? await o.interpreterSource({ config, meta }) : await findInterpreters({
@@ -142,7 +145,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     ...(o.findInterpreter ? { findInterpreter: true } : {}),
     cacheDir: join(meta.targetDirectory, "pyts-build", "interpreters"),
     ...(config.metadata.requiresPython ? { requiresPython: config.metadata.requiresPython } : {}),
-    ...(config.cargo.pyo3 ? { minMinor: 7 } : {}), // pyo3 supports Python 3.7+
+    ...(config.cargo.pyo3 || config.cargo.pyo3Ffi ? { minMinor: 7 } : {}), // pyo3 and pyo3-ffi support Python 3.7+
     cwd,
     env,
     log,
@@ -190,7 +193,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       if (!lib) {
         throw new ConfigError(`cargo built no shared library for ${config.cargo.package.name}`, `make sure ${config.cargo.path} has [lib] crate-type = ["cdylib"]`);
       }
-      checkNotLinkedToLibpython(lib, { usesPyo3: config.cargo.pyo3 !== undefined, lockFile: join(meta.workspaceRoot, "Cargo.lock") });
+      checkNotLinkedToLibpython(lib, { usesPyo3: config.cargo.pyo3 !== undefined || config.cargo.pyo3Ffi !== undefined, lockFile: join(meta.workspaceRoot, "Cargo.lock") });
       checkImportable(lib, config.moduleName, bindings); // before the layout: an editable one installs the library at once
       const artifact = strip ? await stripCopy(lib, stripDir, interp.system, env) : lib;
       const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined, ...(cffiModule !== undefined ? { cffiModule } : {}) };
@@ -201,7 +204,11 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     const plain = wheelTags(interp, { bindings, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
     const platforms = o.platformTags ? await o.platformTags(files, ctx) : undefined;
     const tags = platforms ? withPlatforms(plain, platforms) : plain;
-    const path = await writeWheel({ metadata: config.metadata, tags, files, entryPoints: config.entryPoints, licenseFiles: config.licenseFiles }, outDir);
+    const spec = { metadata: config.metadata, tags, files, entryPoints: config.entryPoints, licenseFiles: config.licenseFiles };
+    // An unchanged wheel is kept (wheel-reuse.ts), unless a later step may replace it (afterWrite).
+    const final = !o.afterWrite || (platforms !== undefined && o.afterWriteKeepsTagged === true);
+    const { path, reused } = final ? await writeWheelUnlessCurrent(spec, outDir, join(meta.targetDirectory, "pyts-build", "wheel-notes")) : { path: await writeWheel(spec, outDir), reused: false };
+    if (reused) log.debug(`${basename(path)} is unchanged since it was written: kept`);
     let wheel: BuiltWheel = {
       path,
       fileName: basename(path),

@@ -8,27 +8,10 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { CargoError, ConfigError, ToolMissingError } from "../errors.js";
-import { cargoCommand } from "./cargo.js";
+import { cargoCommand, cargoMetadataJson, condenseCargoError, type MetadataJson, type MetadataPackage, missingPathDependency } from "./cargo-metadata.js";
 import { readToml } from "./toml.js";
 
-interface MetadataDependency {
-  name: string;
-  kind: string | null;
-  /** Absolute folder of a path dependency (cargo 1.51+). */
-  path?: string;
-}
-
-interface MetadataPackage {
-  name: string;
-  manifest_path: string;
-  dependencies: MetadataDependency[];
-}
-
-interface Metadata {
-  packages: MetadataPackage[];
-  workspace_root: string;
-  target_directory: string;
-}
+type Metadata = MetadataJson;
 
 /** One crate the sdist carries. */
 export interface SdistCrate {
@@ -52,14 +35,6 @@ export interface CrateSet {
   workspaces: SdistWorkspace[];
 }
 
-/** First `error:` line of cargo's stderr with its causes, on one line. */
-export function condenseCargoError(stderr: string): string {
-  const lines = stderr.split("\n").map((l) => l.trim());
-  const start = lines.findIndex((l) => l.startsWith("error"));
-  const picked = (start < 0 ? lines : lines.slice(start)).filter((l) => l !== "" && l !== "Caused by:" && !l.startsWith("note:") && !l.startsWith("help:"));
-  return picked.map((l) => l.replace(/^error(\[\w+\])?:\s*/, "")).join(": ") || "cargo failed without a message";
-}
-
 /** Run cargo with arguments, return stdout; failures become CargoError with cargo's message. */
 export function runCargo(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const cargo = cargoCommand(env);
@@ -74,23 +49,11 @@ export function runCargo(args: string[], cwd: string, env: NodeJS.ProcessEnv = p
   });
 }
 
-/** cargo's way of saying a path dependency is missing, as a ConfigError like ours. */
-export function missingPathDependency(cargoMessage: string, manifestPath: string): ConfigError | undefined {
-  const m = /failed to load manifest for dependency `([^`]+)`.*?failed to read `([^`]+)`/.exec(cargoMessage);
-  if (!m) return undefined;
-  return new ConfigError(
-    `${manifestPath}: path dependency "${m[1]}" points at ${dirname(m[2] as string)}, which holds no Cargo.toml`,
-    "fix the dependency's `path` in Cargo.toml; the sdist (and any build) needs that crate",
-  );
-}
+// re-exported: callers and tests know them from here
+export { condenseCargoError, missingPathDependency };
 
-async function metadataOf(manifestPath: string, env?: NodeJS.ProcessEnv): Promise<Metadata> {
-  try {
-    const out = await runCargo(["metadata", "--no-deps", "--format-version", "1", "--manifest-path", manifestPath], dirname(manifestPath), env);
-    return JSON.parse(out) as Metadata;
-  } catch (e) {
-    throw (e instanceof CargoError && missingPathDependency(e.message, manifestPath)) || e;
-  }
+function metadataOf(manifestPath: string, env?: NodeJS.ProcessEnv): Promise<Metadata> {
+  return cargoMetadataJson(manifestPath, env ? { env } : {});
 }
 
 /** `[patch.<source>.<name>] path = ...` entries of a workspace root manifest: cargo needs them present. */

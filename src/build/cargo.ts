@@ -11,6 +11,7 @@ import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
 import { classifyCargoFailure, TailBuffer } from "./cargo-failure.js";
 import { type CargoArtifact, parseCargoLine } from "./cargo-messages.js";
+import { cargoCommand } from "./cargo-metadata.js";
 
 export interface CargoOptions {
   manifestPath: string;
@@ -35,9 +36,7 @@ export interface CargoOptions {
 /** What to build: the library (an extension module) or the binaries (bindings = "bin"). */
 export type BuildKind = "lib" | "bins";
 
-export function cargoCommand(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CARGO || "cargo";
-}
+export { cargoCommand };
 
 /** Flags shared by every cargo call of one build (selection of package, profile, features, lock mode). */
 export function commonCargoFlags(o: CargoOptions): string[] {
@@ -121,33 +120,5 @@ function ttyCargoEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return e;
 }
 
-export interface CargoMetadata {
-  targetDirectory: string;
-  workspaceRoot: string;
-}
-
-/** `cargo metadata --no-deps`: where cargo puts its output (honours CARGO_TARGET_DIR and config). */
-export async function cargoMetadata(manifestPath: string, opts: { env?: NodeJS.ProcessEnv; offline?: boolean } = {}): Promise<CargoMetadata> {
-  const env = opts.env ?? process.env;
-  const cargo = cargoCommand(env);
-  const args = ["metadata", "--no-deps", "--format-version", "1", "--manifest-path", manifestPath];
-  if (opts.offline) args.push("--offline");
-  return new Promise((resolvePromise, reject) => {
-    const child = trackChild(spawn(cargo, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
-    let out = "";
-    let err = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-    child.on("error", (e: NodeJS.ErrnoException) =>
-      reject(e.code === "ENOENT" ? new ToolMissingError(`${cargo} was not found`, "install Rust (https://rustup.rs) or put cargo on PATH") : e),
-    );
-    child.on("close", (code) => {
-      if (code !== 0) {
-        reject(new CargoError(`cargo metadata failed for ${manifestPath}: ${err.trim().split("\n").slice(-3).join(" ")}`, "check the Cargo.toml"));
-        return;
-      }
-      const m = JSON.parse(out) as { target_directory: string; workspace_root: string };
-      resolvePromise({ targetDirectory: m.target_directory, workspaceRoot: m.workspace_root });
-    });
-  });
-}
+// The target folder lookup (cached) and the one `cargo metadata` runner live in their own files.
+export { cargoMetadata, type CargoMetadata } from "./cargo-target.js";

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { releaseTemp, trackTemp } from "../cleanup.js";
+import { releaseTemp, trackChild, trackTemp } from "../cleanup.js";
 import { CargoError, ConfigError, ToolMissingError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
@@ -63,7 +63,8 @@ interface CargoRunResult {
 function runCargo(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CargoRunResult> {
   const cargo = cargoCommand(env);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cargo, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    // own process group, registered: an interrupt of pyts-build reaches cargo too
+    const child = trackChild(spawn(cargo, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));

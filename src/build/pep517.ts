@@ -11,7 +11,6 @@
  */
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { type Logger, silentLogger } from "../log.js";
@@ -28,6 +27,7 @@ import { findInterpreters } from "./interpreter.js";
 import { wheelTags } from "./layout.js";
 import { editableLayout } from "./editable.js";
 import { touchTree } from "./touch.js";
+import { userCacheDir as cacheRoot } from "./user-cache.js";
 
 import type { Hook } from "./pep517-hooks.js";
 export { type Hook, HOOKS } from "./pep517-hooks.js";
@@ -55,14 +55,8 @@ export function buildOptionsFromSettings(settings: Record<string, unknown> = {})
   return o;
 }
 
-/** The per-user cache folder: PYTS_BUILD_CACHE_DIR, else XDG_CACHE_HOME or the platform's cache folder. */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PYTS_BUILD_CACHE_DIR) return resolve(env.PYTS_BUILD_CACHE_DIR);
-  const base =
-    env.XDG_CACHE_HOME ||
-    (process.platform === "darwin" ? join(homedir(), "Library", "Caches") : process.platform === "win32" ? (env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local")) : join(homedir(), ".cache"));
-  return join(base, "pyts-build");
-}
+/** The per-user cache folder (user-cache.ts; kept under this name for the PEP 517 callers). */
+export { cacheRoot };
 
 /**
  * A frontend builds an sdist's wheel in a new temporary folder each time, so the

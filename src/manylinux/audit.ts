@@ -10,6 +10,7 @@ import { relative, sep } from "node:path";
 import { AuditError } from "../errors.js";
 import { type ElfArch, type ElfFile, EM_386, EM_X86_64, readElfFile, x86IsaLevel } from "./elf.js";
 import { type Loader, type Resolved, resolveLibrary, type SearchContext, type SearchSource, systemSearchContext } from "./ld-paths.js";
+import type { WorkTrace } from "./trace.js";
 import {
   GLIBC_SYMBOL_INTRODUCED,
   isDynamicLoader,
@@ -23,6 +24,7 @@ import {
   type PolicyFamily,
   splitVersionName,
   versionVerdict,
+  withoutArchSuffix,
   compareVersions,
   type Namespace,
   type Version,
@@ -44,6 +46,13 @@ export interface AuditOptions {
   wheelRoot?: string;
   /** a complete search context instead of the system's (tests) */
   search?: SearchContext;
+  /** reports each extraction, ELF parse and library look-up (tests and the bench count them) */
+  trace?: WorkTrace;
+  /**
+   * Parsed ELF files by path on disk: filled by the audit, reused by a repair
+   * that follows it (it needs the same DT_NEEDED and run paths), so no file is parsed twice.
+   */
+  parsed?: Map<string, ElfFile>;
 }
 
 export type Reason =
@@ -167,7 +176,17 @@ function uniq<T>(xs: T[]): T[] {
 
 /** Audit ELF files (already known to be ELF). Throws AuditError for libpython or mixed architectures. */
 export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): AuditReport {
-  const files: Parsed[] = input.map((f) => ({ ...f, elf: readElfFile(f.file, f.path) }));
+  const parsed = opts.parsed ?? new Map<string, ElfFile>();
+  const readElf = (file: string, name: string): ElfFile => {
+    let elf = parsed.get(file);
+    if (!elf) {
+      opts.trace?.("elf", file);
+      elf = readElfFile(file, name);
+      parsed.set(file, elf);
+    }
+    return elf;
+  };
+  const files: Parsed[] = input.map((f) => ({ ...f, elf: readElf(f.file, f.path) }));
   refuseLibpython(files);
   const family = familyOf(files.map((f) => f.elf));
   const summaries: FileSummary[] = files.map((f) => {
@@ -217,6 +236,16 @@ export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): Audi
   const ctx = opts.search ?? systemSearchContext({ ...(opts.env ? { env: opts.env } : {}), ...(opts.root ? { root: opts.root } : {}), elfClass: first.elfClass });
   const wheelRoot = opts.wheelRoot ? realpathSync(opts.wheelRoot) : undefined;
   const internal = (r: Resolved | undefined) => r !== undefined && wheelRoot !== undefined && isInside(wheelRoot, r.realPath);
+  // every policy asks the same questions of the same load chains: each is looked up once
+  const looked = new Map<string, Resolved | undefined>();
+  const resolve = (name: string, requester: Loader, loaders: Loader[]): Resolved | undefined => {
+    const key = [name, requester.file, ...loaders.map((l) => l.file)].join("\0");
+    if (looked.has(key)) return looked.get(key);
+    opts.trace?.("resolve", `${name} <- ${requester.file}`);
+    const r = resolveLibrary(name, requester, loaders, ctx);
+    looked.set(key, r);
+    return r;
+  };
 
   // the wheel's own needs, resolved once
   const libraries = new Map<string, LibraryUse>();
@@ -226,7 +255,7 @@ export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): Audi
     resolutions.set(f.path, mine);
     for (const name of f.elf.needed) {
       if (isDynamicLoader(name)) continue;
-      const r = resolveLibrary(name, f, [], ctx);
+      const r = resolve(name, f, []);
       mine.set(name, r);
       let use = libraries.get(name);
       if (!use) {
@@ -243,7 +272,7 @@ export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): Audi
   const parseLib = (name: string, realPath: string): Parsed => {
     let p = parsedLibs.get(realPath);
     if (!p) {
-      p = { path: name, file: realPath, elf: readElfFile(realPath, name) };
+      p = { path: name, file: realPath, elf: readElf(realPath, name) };
       parsedLibs.set(realPath, p);
     }
     return p;
@@ -334,7 +363,7 @@ export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): Audi
       const libAsLoader: Loader = { file: r.path, elf: lib.elf };
       for (const dep of lib.elf.needed) {
         if (allowed(dep) || isLibpython(dep)) continue;
-        const dr = resolveLibrary(dep, libAsLoader, loaders, ctx);
+        const dr = resolve(dep, libAsLoader, loaders);
         if (internal(dr)) continue;
         queue.push({ name: dep, r: dr, by: name, loaders: [libAsLoader, ...loaders] });
       }
@@ -399,6 +428,6 @@ function highestNeeds(files: Parsed[], outside: (lib: string) => boolean): Parti
 
 /** The evaluation of a named policy (`manylinux2014`, `manylinux_2_28`, ...) in a report. */
 export function evaluationFor(report: AuditReport, name: string): PolicyEvaluation | undefined {
-  const bare = report.arch && name.endsWith("_" + report.arch) ? name.slice(0, -report.arch.length - 1) : name;
+  const bare = report.arch ? withoutArchSuffix(name, report.arch) : name;
   return report.evaluations.find((e) => e.policy.name === bare || e.policy.aliases.includes(bare));
 }

@@ -9,14 +9,14 @@ import type { AfterWriteContext, BuiltWheel } from "../build/build-wheel.js";
 import type { WheelFile } from "../wheel/wheel.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
-import { openWheel, rewriteWheel } from "../wheel/reader.js";
+import { openWheel, rewriteWheel, writeEditedWheel } from "../wheel/reader.js";
 import { expandTagSet, platformTag, tagsToString, withPlatforms } from "../wheel/tags.js";
 import { type AuditOptions, auditElfFiles } from "./audit.js";
 import { hasElfMagic, startsWithElfMagic } from "./elf.js";
 import { type AuditwheelMode, chooseCompatibility, type CompatibilityDecision } from "./compatibility.js";
 import { policyLabel } from "./policy.js";
-import { repairWheel } from "./repair.js";
-import { auditWheel } from "./wheel-audit.js";
+import { repairAudited } from "./repair.js";
+import { openAuditedWheel } from "./wheel-audit.js";
 
 export interface FinalizeOptions extends AuditOptions {
   /** `auto` (default), `pypi`, `linux`/`off`, or a policy name/alias */
@@ -38,29 +38,43 @@ export interface FinalizedWheel {
   grafted: string[];
 }
 
-/** Audit, decide, and repair or retag a built wheel. Throws AuditError when the request cannot be met. */
+/**
+ * Audit, decide, and repair or retag a built wheel. Throws AuditError when the
+ * request cannot be met. The wheel is extracted and audited once: the repair or
+ * retag works from that extraction.
+ */
 export async function finalizeWheel(path: string, o: FinalizeOptions): Promise<FinalizedWheel> {
   const log = o.log ?? silentLogger;
   const req = { compatibility: o.compatibility ?? "auto", auditwheel: o.auditwheel ?? "repair", linuxTag: o.linuxTag };
   const needsAudit = !(req.compatibility === "linux" || req.compatibility === "off" || req.auditwheel === "skip");
-  const audit = needsAudit ? await auditWheel(path, o) : undefined;
-  const decision = chooseCompatibility(audit, req);
-  for (const w of decision.warnings) log.warn(w);
-
+  const audited = needsAudit ? await openAuditedWheel(path, { ...o, scratchIn: o.outDir }) : undefined;
   let out = path;
   let grafted: string[] = [];
-  if (decision.grafts.length > 0 && decision.policy) {
-    const r = await repairWheel(path, { ...o, plat: decision.policy.name, replaceInput: true });
-    out = r.wheel;
-    grafted = r.grafted.map((g) => g.name);
-    log.info(`bundled ${r.grafted.map((g) => `${g.name} as ${g.wheelPath}`).join(", ")} (${policyLabel(r.policy)})`);
-  } else {
-    const w = await openWheel(path);
-    const current = w.wheel.tags;
-    w.reader.close();
-    const wanted = decision.platformTags;
-    const same = current.length > 0 && current.every((t) => wanted.includes(t.platform)) && wanted.length === new Set(current.map((t) => t.platform)).size;
-    if (!same) out = await rewriteWheel(path, o.outDir, { tags: withPlatforms(current, wanted), ...(o.epoch !== undefined ? { epoch: o.epoch } : {}) });
+  let decision: CompatibilityDecision;
+  try {
+    decision = chooseCompatibility(audited?.report, req);
+    for (const w of decision.warnings) log.warn(w);
+    if (decision.grafts.length > 0 && decision.policy) {
+      const r = await repairAudited(audited!, { ...o, plat: decision.policy.name, replaceInput: true });
+      out = r.wheel;
+      grafted = r.grafted.map((g) => g.name);
+      log.info(`bundled ${r.grafted.map((g) => `${g.name} as ${g.wheelPath}`).join(", ")} (${policyLabel(r.policy)})`);
+    } else {
+      const wanted = decision.platformTags;
+      const w = audited?.opened ?? (await openWheel(path));
+      try {
+        const current = w.wheel.tags;
+        const same = current.length > 0 && current.every((t) => wanted.includes(t.platform)) && wanted.length === new Set(current.map((t) => t.platform)).size;
+        if (!same) {
+          const edits = { tags: withPlatforms(current, wanted), ...(o.epoch !== undefined ? { epoch: o.epoch } : {}) };
+          out = audited ? await writeEditedWheel(w, audited.entries, o.outDir, edits) : await rewriteWheel(path, o.outDir, edits);
+        }
+      } finally {
+        if (!audited) w.reader.close();
+      }
+    }
+  } finally {
+    await audited?.dispose();
   }
   if (resolve(out) !== resolve(path)) await rm(path, { force: true });
   return { path: out, platformTags: decision.platformTags, decision, grafted };
@@ -141,6 +155,7 @@ export function manylinuxSteps(req: ManylinuxRequest, extra: AuditOptions = {}) 
       return decision.platformTags;
     },
     afterWrite: (wheel: BuiltWheel, ctx: AfterWriteContext): Promise<BuiltWheel> => (decidedBeforeWrite ? Promise.resolve(wheel) : after(wheel, ctx)),
+    afterWriteKeepsTagged: true, // the line above
   };
 }
 

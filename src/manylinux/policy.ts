@@ -243,11 +243,22 @@ export function policiesFor(arch: ElfArch, family: PolicyFamily = "manylinux"): 
 }
 
 /**
+ * A policy name or platform tag without its architecture suffix:
+ * `manylinux_2_17_x86_64` -> `manylinux_2_17`, `manylinux2014_x86_64` ->
+ * `manylinux2014`; a name without the suffix is returned as it is. The one
+ * place for this: policy lookup, audit reports and the container images use it.
+ */
+export function withoutArchSuffix(name: string, arch: string): string {
+  const suffix = `_${arch}`;
+  return arch !== "" && name.endsWith(suffix) && name.length > suffix.length ? name.slice(0, -suffix.length) : name;
+}
+
+/**
  * A policy by any of its names: `manylinux2014`, `manylinux_2_17`,
  * `manylinux_2_17_x86_64`, `musllinux_1_2`. Undefined when unknown for the arch.
  */
 export function findPolicy(name: string, arch: ElfArch): Policy | undefined {
-  const bare = name.endsWith("_" + arch) ? name.slice(0, -arch.length - 1) : name;
+  const bare = withoutArchSuffix(name, arch);
   const family: PolicyFamily = bare.startsWith("musllinux") ? "musllinux" : "manylinux";
   return policiesFor(arch, family).find((p) => p.name === bare || p.aliases.includes(bare));
 }

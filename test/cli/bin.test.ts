@@ -4,7 +4,7 @@
  * bundle (that only says who it is) and links to the real dist/src and node_modules.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freshDir, ROOT, testEnv } from "../helpers/env.js";
@@ -36,4 +36,45 @@ describe("bin/pyts-build.js", () => {
     utimesSync(bundle, new Date(0), new Date(0));
     expect(run()).toMatch(/^\d+\.\d+\.\d+$/);
   });
+
+  describe("the CommonJS bundle with V8's code cache", () => {
+    function withCjs() {
+      const l = layout();
+      const cjs = join(l.root, "dist/bundle/pyts-build.cjs");
+      // a CommonJS script: needs the wrapper's require and __dirname
+      writeFileSync(cjs, 'const p = require("node:path");\nfunction answer() { return "from the CommonJS bundle in " + p.basename(__dirname); }\nprocess.stdout.write(answer() + "\\n");\n');
+      const future = new Date(Date.now() + 3600_000);
+      utimesSync(l.bundle, future, future);
+      utimesSync(cjs, new Date(Date.now() + 7200_000), new Date(Date.now() + 7200_000));
+      const cache = join(l.root, "cache");
+      const run = (extra: Record<string, string> = {}) =>
+        spawnSync(process.execPath, [join(l.root, "bin/pyts-build.js"), "--version"], { env: testEnv({ PYTS_BUILD_CACHE_DIR: cache, ...extra }), encoding: "utf8" }).stdout.trim();
+      return { ...l, cjs, cache: join(cache, "v8"), run };
+    }
+
+    it("runs it when it is the newest; the code cache is written once, then used", () => {
+      const { run, cache } = withCjs();
+      expect(run()).toBe("from the CommonJS bundle in bundle");
+      const [file] = readdirSync(cache);
+      const first = statSync(join(cache, file as string)).mtimeMs;
+      expect(run()).toBe("from the CommonJS bundle in bundle");
+      expect(readdirSync(cache)).toEqual([file]);
+      expect(statSync(join(cache, file as string)).mtimeMs).toBe(first); // accepted by V8: not written again
+    });
+
+    it("data V8 rejects is replaced, and the bundle still runs", () => {
+      const { run, cache } = withCjs();
+      run();
+      const [file] = readdirSync(cache);
+      writeFileSync(join(cache, file as string), "not V8 code cache data");
+      expect(run()).toBe("from the CommonJS bundle in bundle");
+      expect(statSync(join(cache, file as string)).size).toBeGreaterThan(100);
+    });
+
+    it("PYTS_BUILD_NO_CODE_CACHE=1: the ES bundle instead", () => {
+      const { run } = withCjs();
+      expect(run({ PYTS_BUILD_NO_CODE_CACHE: "1" })).toBe("from the bundle");
+    });
+  });
 });
+

@@ -211,6 +211,23 @@ describe("an interrupt leaves nothing behind", () => {
     expect(leftIn(tmp)).toEqual([]);
   }, 120_000);
 
+  it("new: SIGTERM while cargo resolves pyo3 stops cargo and removes the scratch crate", async () => {
+    const dir = freshDir("int-new");
+    const tmp = join(dir, "tmp");
+    mkdirSync(tmp);
+    // a cargo that records its pid, signals pyts-build (its parent) and then takes its time
+    const marker = join(dir, "cargo.pid");
+    const fakeCargo = join(dir, "cargo");
+    writeFileSync(fakeCargo, `#!/bin/sh\necho $$ > ${marker}\nkill -TERM $PPID\nexec sleep 300\n`);
+    chmodSync(fakeCargo, 0o755);
+    const { ended } = start(["new", join(dir, "proj")], { CARGO: fakeCargo, TMPDIR: tmp });
+    expectInterrupted(await ended, "SIGTERM");
+    expect(leftIn(tmp)).toEqual([]);
+    expect(existsSync(join(dir, "proj"))).toBe(false);
+    const pid = Number(readFileSync(marker, "utf8"));
+    expect(alive(pid)).toBe(false);
+  }, 120_000);
+
   it("develop: SIGTERM during the build stops cargo and removes the temporary wheel folder", async () => {
     const crate = sleepyCrate("int-develop");
     const venv = join(crate, "..", "venv");

@@ -46,15 +46,15 @@ describe("pyts-build (the CLI shell)", () => {
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^error: .*nowhere\/Cargo\.toml/);
     expect(lines[1]).toMatch(/^ {2}hint: /);
-    expect(r.stderr).not.toMatch(/\n\s+at .*\.m?js:\d+/);
+    expect(r.stderr).not.toMatch(/\n\s+at .*\.[mc]?js:\d+/);
     const v = runCli(["-v", "wheel", "-m", missing]);
     expect(v.code).toBe(1);
-    expect(v.stderr).toMatch(/\n\s+at .*\.m?js:\d+/);
+    expect(v.stderr).toMatch(/\n\s+at .*\.[mc]?js:\d+/);
     const sub = runCli(["wheel", "-v", "-m", missing]); // the global flag after the command counts too
-    expect(sub.stderr).toMatch(/\n\s+at .*\.m?js:\d+/);
+    expect(sub.stderr).toMatch(/\n\s+at .*\.[mc]?js:\d+/);
     const rustc = runCli(["wheel", "-m", missing, "--", "-v"]); // after --, -v is rustc's, not ours
     expect(rustc.code).toBe(1);
-    expect(rustc.stderr).not.toMatch(/\n\s+at .*\.m?js:\d+/);
+    expect(rustc.stderr).not.toMatch(/\n\s+at .*\.[mc]?js:\d+/);
   });
 
   it("colour on a terminal, none with NO_COLOR, none into a pipe", () => {

@@ -20,6 +20,10 @@ const NOT_REPOSITORY_PATHS = new Map([
   ["python/word_count/data/*.json", "docs/configuration.md: an include glob in an illustrative configuration"],
   ["python/word_count/tests/**", "docs/configuration.md: an exclude glob in an illustrative configuration"],
   ["python/pkg/_native/", "docs/pep517.md: where a user's mixed cffi project gets its generated package"],
+  ["src/lib.rs", "docs/cli.md: a file `pyts-build new` writes into the user's project"],
+  ["src/main.rs", "docs/cli.md: a file `pyts-build new --bindings bin` writes"],
+  ["src/python_module.rs", "docs/cli.md, docs/architecture.md: the module `pyts-build init` adds to an existing crate"],
+  ["src/c_api.rs", "docs/cli.md: the cffi counterpart `pyts-build init` adds"],
 ]);
 
 /** Under the example project, paths in its own terms (`python/word_count/__init__.py`). */

@@ -41,9 +41,9 @@ describe("npm pack -> npm install -g into an empty prefix", () => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("ships bin, the compiled tree, both bundles and the Python shim; no sources, tests or build scripts; no install-time scripts", () => {
+  it("ships bin, the compiled tree, the bundles and the Python shim; no sources, tests or build scripts; no install-time scripts", () => {
     const files = execFileSync("tar", ["-tzf", tgz], { encoding: "utf8" }).trim().split("\n");
-    for (const f of ["package/bin/pyts-build.js", "package/dist/bundle/pyts-build.mjs", "package/dist/bundle/pyts-build-sea.cjs", "package/dist/src/index.js", "package/python/pyts_build/__init__.py", "package/node_modules/commander/package.json"]) {
+    for (const f of ["package/bin/pyts-build.js", "package/dist/bundle/pyts-build.mjs", "package/dist/bundle/pyts-build-sea.cjs", "package/dist/bundle/pyts-build.cjs", "package/dist/src/index.js", "package/python/pyts_build/__init__.py", "package/node_modules/commander/package.json"]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^package\/(src|test|examples|bench|\.ci)\//.test(f) || f.endsWith(".ts") && !f.endsWith(".d.ts") || f === "package/python/bundle.mjs")).toEqual([]);

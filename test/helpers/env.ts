@@ -21,7 +21,8 @@ export function ensureOfflineCargoHome(): string {
 
 /** Environment for running the CLI / cargo / pip hermetically. */
 export function testEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  return hermeticEnv(ensureOfflineCargoHome(), extra);
+  // the user cache inside the work folder (vitest.config.ts sets the same for in-process calls)
+  return hermeticEnv(ensureOfflineCargoHome(), { PYTS_BUILD_CACHE_DIR: join(WORK, "user-cache"), ...extra });
 }
 
 /** Real path of a CPython `major.minor` (the newest pyenv release, else /usr/bin), undefined if absent. */

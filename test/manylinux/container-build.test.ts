@@ -8,7 +8,7 @@
  * skip, saying why on stderr.
  */
 import { type SpawnSyncReturns, execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
@@ -276,6 +276,16 @@ describe.skipIf(skipContainers())("pyts-build manylinux against a real engine", 
         `error: installing Rust with rustup inside ${setup.image} failed: the image has neither curl nor wget to fetch rustup`,
         "  hint: --rust rustup downloads from static.rust-lang.org; without network use the default --rust host, or an image with cargo (--rust image, see docker/)",
       ]);
+    });
+
+    it("import safety: a module-name the library built in the container does not export is refused, no wheel", () => {
+      const d = copyProject(join(ROOT, "test/fixtures/ffi-min"), "ffi-min-misnamed");
+      writeFileSync(join(d, "pyproject.toml"), '[project]\nname = "ffi-min"\nversion = "0.2.0"\n[tool.pyts-build]\nmodule-name = "fast"\n');
+      const r = run(["--engine", "podman", ...STANDIN_FLAGS(setup), "-o", "dist"], {}, d);
+      expect(r.code).toBe(1);
+      expect(firstLines(r.stderr)[0]).toBe('error: libffi_min.so exports PyInit_ffi_min but not PyInit_fast, so "import fast" would fail');
+      expect(r.stderr).toContain("#[pymodule] fn fast");
+      expect(existsSync(join(d, "dist")) ? readdirSync(join(d, "dist")).filter((f) => f.endsWith(".whl")) : []).toEqual([]);
     });
 
     it("a cargo failure inside the container: cargo's message is shown, no wheel", () => {

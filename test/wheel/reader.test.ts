@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ArchiveError, ValidationError } from "../../src/errors.js";
-import { openWheel, parseWheelInfo, retagWheelInfo, rewriteWheel, WheelReader } from "../../src/wheel/reader.js";
+import { extractEntries, openWheel, parseWheelInfo, retagWheelInfo, rewriteWheel, WheelReader, writeEditedWheel } from "../../src/wheel/reader.js";
 import { parseRecord, recordHash } from "../../src/wheel/record.js";
 import { writeWheel } from "../../src/wheel/wheel.js";
 import { freshDir, installWheel, makeVenv, py, SYSTEM_PYTHON, twineCheck } from "../helpers/env.js";
@@ -182,6 +182,27 @@ describe("reading and rewriting our wheels", () => {
     expect(py(venvPy, "import spam, importlib.resources as r; print(spam.add(1, 2), r.files('spam').joinpath('data.txt').read_text().strip())")).toBe(
       "3 patched data",
     );
+  });
+
+  it("extractEntries + writeEditedWheel (one extraction, reused by the repair path) write what rewriteWheel writes, and still verify RECORD", async () => {
+    const dir = freshDir("rewrite-extracted");
+    const whl = await writeWheel(sampleSpec(join(dir, "src")), join(dir, "in"));
+    const edits = { tags: [{ python: "py3", abi: "none", platform: "manylinux_2_17_x86_64" }], replace: [{ path: "spam/data.txt", source: { bytes: "new\n" } }], epoch: 1700000000 };
+    const viaRewrite = await rewriteWheel(whl, join(dir, "a"), edits);
+    const w = await openWheel(whl);
+    try {
+      const entries = await extractEntries(w, (_, i) => join(dir, "x", String(i)));
+      expect([...entries.keys()]).toEqual(w.reader.fileNames);
+      const viaEntries = await writeEditedWheel(w, entries, join(dir, "b"), edits);
+      expect(basename(viaEntries)).toBe(basename(viaRewrite));
+      expect(readFileSync(viaEntries).equals(readFileSync(viaRewrite))).toBe(true);
+      // an extracted kept file that no longer matches RECORD is refused, as a tampered archive is
+      writeFileSync(entries.get("spam/__init__.py")!.file, "changed");
+      entries.set("spam/__init__.py", { ...entries.get("spam/__init__.py")!, hash: recordHash("changed") });
+      await expect(writeEditedWheel(w, entries, join(dir, "c"), {})).rejects.toThrow(/hash of spam\/__init__\.py does not match/);
+    } finally {
+      w.reader.close();
+    }
   });
 
   it("rewriteWheel refuses bad edits and tampered input", async () => {

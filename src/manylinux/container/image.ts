@@ -5,6 +5,7 @@
  */
 import { ContainerError } from "../../errors.js";
 import type { Logger } from "../../log.js";
+import { withoutArchSuffix } from "../policy.js";
 import { engineError } from "./engine-errors.js";
 import { type Engine, runEngine } from "./engine.js";
 
@@ -35,7 +36,7 @@ export const KNOWN_POLICIES = Object.keys(IMAGE_STEMS);
 
 /** `--policy` -> the default image, e.g. quay.io/pypa/manylinux2014_x86_64. */
 export function defaultImageFor(policy: string, arch: string = linuxArch()): string {
-  const p = policy.replace(new RegExp(`_${arch}$`), "");
+  const p = withoutArchSuffix(policy, arch);
   if (/^manylinux(1|2010|_2_5|_2_12)$/.test(p)) {
     throw new ContainerError(
       `policy ${policy} is older than Rust supports (Rust needs glibc 2.17, i.e. manylinux2014 or newer)`,
@@ -56,7 +57,7 @@ export function defaultImageFor(policy: string, arch: string = linuxArch()): str
 export function policyFromImageEnv(env: Record<string, string>, arch: string = linuxArch()): string | undefined {
   const plat = env.AUDITWHEEL_PLAT;
   if (!plat) return undefined;
-  return plat.endsWith(`_${arch}`) ? plat.slice(0, -(arch.length + 1)) : plat;
+  return withoutArchSuffix(plat, arch);
 }
 
 export interface ImageInfo {

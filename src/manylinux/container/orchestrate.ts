@@ -152,7 +152,7 @@ export async function buildManylinuxWheels(o: ManylinuxOptions = {}): Promise<Bu
         if (!pythons?.length) {
           // by default only the Pythons the project and pyo3 support
           const rp = config.metadata.requiresPython;
-          chosen = chosen.filter((i) => (!config.cargo.pyo3 || i.minor >= 7) && (!rp || pythonVersionAllowed(rp, i.major, i.minor)));
+          chosen = chosen.filter((i) => (!(config.cargo.pyo3 || config.cargo.pyo3Ffi) || i.minor >= 7) && (!rp || pythonVersionAllowed(rp, i.major, i.minor)));
           if (chosen.length === 0) {
             throw new ContainerError(`no CPython in ${image.name} fits requires-python ${rp ?? ""} and pyo3 (3.7+)`, "name the interpreters with --python, or use another image");
           }

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { dirname, join } from "node:path";
 import { CargoError, ToolMissingError } from "../../errors.js";
 import type { Logger } from "../../log.js";
+import { cargoMetadataJson } from "../../build/cargo-metadata.js";
 
 export interface VendorOptions {
   manifestPath: string;
@@ -99,23 +100,13 @@ export async function vendorCrates(o: VendorOptions): Promise<Vendored> {
   return { configFile, vendorDir, ran: true };
 }
 
-interface MetaPackage {
-  source: string | null;
-  manifest_path: string;
-}
-
 /**
  * Folders of every local (path) package in the build: the workspace members
  * and path dependencies, which may live outside the workspace. Resolved
  * offline against the vendored sources.
  */
 export async function localPackageDirs(manifestPath: string, vendored: Vendored, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
-  const args = ["metadata", "--format-version", "1", "--offline", "--config", vendored.configFile, "--manifest-path", manifestPath];
-  const r = await runCargo(args, env, dirname(manifestPath));
-  if (r.code !== 0) {
-    throw new CargoError(`cargo metadata failed for ${manifestPath}: ${r.stderr.trim().split("\n").slice(-3).join(" ")}`, "check the Cargo.toml");
-  }
-  const meta = JSON.parse(r.stdout) as { packages: MetaPackage[] };
+  const meta = await cargoMetadataJson(manifestPath, { env, noDeps: false, offline: true, config: [vendored.configFile] });
   return [...new Set(meta.packages.filter((p) => p.source === null).map((p) => dirname(p.manifest_path)))].sort();
 }
 

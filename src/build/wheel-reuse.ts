@@ -1,0 +1,66 @@
+/**
+ * An unchanged wheel is not written again. After each write a note records a
+ * fingerprint of everything the wheel's bytes come from (metadata, tags, entry
+ * points, the generator, SOURCE_DATE_EPOCH, each member's path and executable
+ * bit, the stamp of each source file, the hash of each in-memory member) and
+ * the stamp of the wheel as written. The next build with the same fingerprint
+ * and an untouched wheel on disk returns that wheel: the writer is
+ * deterministic, so a rewrite would give the same bytes. The notes live under
+ * cargo's target folder, never next to the wheels.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { VERSION } from "../version.js";
+import { type WheelSpec, wheelFileName, writeWheel } from "../wheel/wheel.js";
+import { sourceDateEpoch } from "../wheel/zip.js";
+import { fileStamp } from "./file-stamp.js";
+
+/** Everything the bytes of `spec`'s wheel depend on, hashed. Reads only file stamps, never file contents. */
+export function wheelFingerprint(spec: WheelSpec, epoch: number): string {
+  const h = createHash("sha256");
+  const part = (v: unknown) => h.update(JSON.stringify(v) ?? "null").update("\n");
+  part([VERSION, epoch, spec.metadata, spec.tags, spec.entryPoints ?? null, spec.rootIsPurelib ?? null, spec.buildTag ?? null, spec.generator ?? null]);
+  for (const f of spec.files) {
+    if ("file" in f.source) part([f.path, f.executable ?? null, "file", resolve(f.source.file), fileStamp(f.source.file)]);
+    else part([f.path, f.executable ?? null, "bytes", createHash("sha256").update(f.source.bytes).digest("hex")]);
+  }
+  for (const l of spec.licenseFiles ?? []) part([l.path, resolve(l.file), fileStamp(l.file)]);
+  return h.digest("hex");
+}
+
+interface Note {
+  fingerprint: string;
+  wheel: string;
+}
+
+function noteFile(noteDir: string, wheelPath: string): string {
+  return join(noteDir, createHash("sha256").update(wheelPath).digest("hex").slice(0, 32) + ".json");
+}
+
+/**
+ * `writeWheel`, unless the wheel it would write is already in `outDir`
+ * unchanged since the last write with the same fingerprint. `noteDir` holds the notes.
+ */
+export async function writeWheelUnlessCurrent(spec: WheelSpec, outDir: string, noteDir: string): Promise<{ path: string; reused: boolean }> {
+  const m = spec.metadata;
+  const path = join(resolve(outDir), wheelFileName(m.name, m.version, spec.tags, spec.buildTag));
+  const note = noteFile(noteDir, path);
+  const fingerprint = wheelFingerprint(spec, sourceDateEpoch());
+  try {
+    const n = JSON.parse(readFileSync(note, "utf8")) as Note;
+    if (n.fingerprint === fingerprint && n.wheel !== "-" && n.wheel === fileStamp(path)) return { path, reused: true };
+  } catch {
+    // no note yet (or an unreadable one): write
+  }
+  const written = await writeWheel(spec, outDir);
+  try {
+    mkdirSync(dirname(note), { recursive: true });
+    const tmp = `${note}.tmp-${process.pid}`;
+    writeFileSync(tmp, JSON.stringify({ fingerprint, wheel: fileStamp(written) } satisfies Note));
+    renameSync(tmp, note);
+  } catch {
+    // without a note the next build writes again
+  }
+  return { path: written, reused: false };
+}
