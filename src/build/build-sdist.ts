@@ -12,7 +12,6 @@ import { wheelDistName } from "../wheel/names.js";
 import { type TarEntry, writeTarGz } from "../wheel/tar.js";
 import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { selectSdistFiles } from "./sdist-files.js";
-import { readToml } from "./toml.js";
 
 export interface BuildSdistOptions {
   /** -m/--manifest-path: the crate's Cargo.toml (or its folder). */
@@ -41,8 +40,7 @@ export interface SdistResult {
 }
 
 /** A pyproject.toml without `[build-system] build-backend` makes an sdist pip would build with setuptools. */
-function checkBuildSystem(pyprojectPath: string): void {
-  const bs = readToml(pyprojectPath)["build-system"] as Record<string, unknown> | undefined;
+function checkBuildSystem(pyprojectPath: string, bs: Record<string, unknown> | undefined): void {
   if (!bs || typeof bs["build-backend"] !== "string") {
     throw new ConfigError(
       `${pyprojectPath}: [build-system] build-backend is not set, so pip could not build this sdist with pyts-build`,
@@ -56,7 +54,7 @@ export async function buildSdist(o: BuildSdistOptions = {}): Promise<SdistResult
   const cwd = resolve(o.cwd ?? process.cwd());
   const cfg = o.config ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
   if (!o.config) for (const w of cfg.warnings) log.warn(w);
-  if (cfg.pyprojectPath !== undefined) checkBuildSystem(cfg.pyprojectPath);
+  if (cfg.pyprojectPath !== undefined) checkBuildSystem(cfg.pyprojectPath, cfg.buildSystem);
   const distName = wheelDistName(cfg.metadata.name);
   const base = `${distName}-${cfg.metadata.version}`;
   log.step(`Building sdist for ${cfg.metadata.name} ${cfg.metadata.version}`);

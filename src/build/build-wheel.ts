@@ -28,6 +28,8 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
   manifestPath?: string;
   cwd?: string;
+  /** The project as the caller already loaded it (then manifestPath and cwd do not locate it again). */
+  project?: ProjectConfig;
   /** -i/--interpreter (repeatable) */
   interpreters?: string[];
   findInterpreter?: boolean;
@@ -125,7 +127,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const log = o.log ?? silentLogger;
   const env = o.env ?? process.env;
   const cwd = resolve(o.cwd ?? process.cwd());
-  const config = loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
+  const config = o.project ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
   for (const w of config.warnings) log.warn(w);
   // [tool.pyts-build] / [tool.maturin] cargo keys plus the command line's (tool-config.ts)
   const cargoOpts: CargoOptions = cargoOptionsOf(config.tool, o, config.cargo.path);

@@ -52,6 +52,8 @@ export interface CargoManifest {
   dependencyPackages: string[];
   /** The workspace root folder (the crate's own folder when it is the root). */
   workspaceRoot?: string;
+  /** `[package.metadata]` as read, kept so nothing needs to parse Cargo.toml again (maturin's old table lives there). */
+  packageMetadata?: Fields;
 }
 
 interface Workspace {
@@ -236,6 +238,8 @@ export function readCargoManifest(path: string): CargoManifest {
   const p = readPackage(pkg, ws);
   const deps = readDependencies(doc, ws);
   const m: CargoManifest = { path: abs, dir, package: p, bins: readBins(doc, dir, p.name), features: readFeatures(doc), dependencyPackages: [...new Set(deps.map((d) => d.package))] };
+  // cargo allows any value there; only a table can hold what pyts-build reads
+  if (isTable(pkg.raw.metadata)) m.packageMetadata = pkg.table("metadata") as Fields;
   const lib = readLib(doc, dir, p.name);
   if (lib) m.lib = lib;
   const pyo3 = deps.find((d) => d.package === "pyo3");

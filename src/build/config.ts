@@ -25,6 +25,8 @@ export interface ProjectConfig {
   pyprojectPath?: string;
   /** The `[project]` table as read (undefined: metadata is all from Cargo.toml). */
   project?: ProjectTable;
+  /** pyproject.toml's `[build-system]` as read, when it is a table (the sdist checks and copies it). */
+  buildSystem?: Record<string, unknown>;
   tool: ToolConfig;
   cargo: CargoManifest;
   metadata: CoreMetadata;
@@ -126,8 +128,20 @@ function detectPythonSource(projectDir: string, moduleName: string, projectName:
   return undefined;
 }
 
+let loads = 0;
+
+/**
+ * How many times loadProjectConfig has run in this process: each command
+ * loads the project once and passes the ProjectConfig down, which the tests
+ * check with this count.
+ */
+export function projectConfigLoads(): number {
+  return loads;
+}
+
 /** Read, merge and validate the project's configuration. */
 export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
+  loads++;
   const where = locate(o);
   const cargo = readCargoManifest(where.cargoToml);
   const projectDir = where.pyproject ? dirname(where.pyproject) : cargo.dir;
@@ -163,6 +177,8 @@ export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
   };
   if (where.pyproject) cfg.pyprojectPath = where.pyproject;
   if (project) cfg.project = project;
+  const buildSystem = raw?.["build-system"];
+  if (buildSystem !== null && typeof buildSystem === "object" && !Array.isArray(buildSystem)) cfg.buildSystem = buildSystem as Record<string, unknown>;
   if (md.readmeFile) cfg.readmeFile = md.readmeFile;
 
   if (tool.pythonSource !== undefined) {

@@ -51,8 +51,8 @@ export async function develop(o: DevelopOptions = {}): Promise<DevelopResult> {
   const log: Logger = o.log ?? silentLogger;
   const env = o.env ?? process.env;
   const cwd = resolve(o.cwd ?? process.cwd());
-  const projectDir = loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) }).projectDir;
-  const venv = findVirtualenv({ cwd, env, projectDir, ...(o.venv !== undefined ? { venv: o.venv } : {}) });
+  const project = o.project ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
+  const venv = findVirtualenv({ cwd, env, projectDir: project.projectDir, ...(o.venv !== undefined ? { venv: o.venv } : {}) });
   const python = venvPython(venv);
 
   const pipCheck = spawnSync(python, ["-m", "pip", "--version"], { env, encoding: "utf8" });
@@ -65,7 +65,7 @@ export async function develop(o: DevelopOptions = {}): Promise<DevelopResult> {
   try {
     const { venv: _v, ...build } = o;
     void _v;
-    const [wheel] = await buildWheels({ ...build, cwd, env, interpreters: [python], out: tmp, temporaryOut: true, layout: editableLayout, log });
+    const [wheel] = await buildWheels({ ...build, project, cwd, env, interpreters: [python], out: tmp, temporaryOut: true, layout: editableLayout, log });
     if (!wheel) throw new Error("internal: no wheel was built");
     log.step(`Installing ${wheel.fileName} into ${venv}`);
     const pip = spawnSync(python, ["-m", "pip", "install", "--force-reinstall", "--no-deps", "--no-index", "--disable-pip-version-check", wheel.path], {

@@ -8,7 +8,7 @@ import { ConfigError } from "../errors.js";
 import { validateModuleName } from "../wheel/names.js";
 import type { CargoManifest } from "./cargo-manifest.js";
 import { Fields, isTable } from "./fields.js";
-import { readToml, type TomlTable } from "./toml.js";
+import type { TomlTable } from "./toml.js";
 import { type Bindings, readToolConfig, type ToolTable } from "./tool-config.js";
 import { PROJECT_DIR_KEY } from "./sdist-layout.js";
 
@@ -47,8 +47,7 @@ const PACKAGE_METADATA_KEYS = ["name", "python-source", "data"];
  * still honour those three keys so such projects keep building, with a warning.
  */
 function packageMetadataMaturin(cargo: CargoManifest, warnings: string[]): ToolTable | undefined {
-  const doc = new Fields(cargo.path, "", readToml(cargo.path));
-  const t = doc.table("package")?.table("metadata")?.table("maturin");
+  const t = cargo.packageMetadata?.table("maturin");
   if (!t) return undefined;
   const tool = readToolConfig(undefined);
   const name = t.string("name");

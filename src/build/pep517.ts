@@ -76,7 +76,8 @@ export function persistentTargetDir(cwd: string, env: NodeJS.ProcessEnv, distNam
 async function wheelHook(o: HookOptions, editable: boolean): Promise<string> {
   const cwd = resolve(o.cwd ?? process.cwd());
   const env = o.env ?? process.env;
-  const target = editable ? undefined : persistentTargetDir(cwd, env, wheelDistName(loadProjectConfig({ cwd }).metadata.name));
+  const project = loadProjectConfig({ cwd });
+  const target = editable ? undefined : persistentTargetDir(cwd, env, wheelDistName(project.metadata.name));
   if (target !== undefined) {
     (o.log ?? silentLogger).debug(`building an unpacked sdist: cargo's target folder is ${target}`);
     touchTree(cwd);
@@ -88,6 +89,7 @@ async function wheelHook(o: HookOptions, editable: boolean): Promise<string> {
   const wheels = await buildWheels({
     ...buildOptionsFromSettings(o.configSettings),
     ...steps,
+    project,
     cwd,
     env: target === undefined ? env : { ...env, CARGO_TARGET_DIR: target },
     ...(o.interpreter !== undefined ? { interpreters: [o.interpreter] } : {}),

@@ -123,6 +123,9 @@ const BUILD_CONFIG_FILES = [".cargo/config.toml", ".cargo/config", "rust-toolcha
 /** Select the sdist's files for a loaded project. */
 export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Promise<SdistSelection> {
   const warnings: string[] = [];
+  // The two cargo runs are independent: the crate's own file list is asked while cargo metadata answers.
+  const ownList = cargoPackageFiles({ manifestPath: resolve(cfg.cargo.path), dir: cfg.cargo.dir }, o.env);
+  ownList.catch(() => undefined); // awaited below; a metadata failure comes first and must not leave it unhandled
   const set: CrateSet = await collectCrates(cfg.cargo.path, o.env);
   const mainWs = set.crates.find((c) => c.manifestPath === resolve(cfg.cargo.path))?.workspaceRoot ?? cfg.cargo.dir;
   const targetDirectory = set.workspaces.find((w) => w.root === mainWs)?.targetDirectory ?? join(mainWs, "target");
@@ -180,8 +183,11 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
     addFile(abs);
   };
 
-  for (const crate of set.crates) {
-    const { files: listed, vcs } = await cargoPackageFiles(crate, o.env);
+  // Every crate's list at once (path dependencies), considered in the crates' order.
+  const lists = set.crates.map((c) => (c.manifestPath === resolve(cfg.cargo.path) ? ownList : cargoPackageFiles(c, o.env)));
+  for (const l of lists) l.catch(() => undefined);
+  for (const l of lists) {
+    const { files: listed, vcs } = await l;
     for (const f of listed) consider(f, vcs);
   }
 
@@ -234,7 +240,7 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
   if (cfg.pyprojectPath !== undefined) files.set(pyprojectAt, { path: pyprojectAt, source: { file: cfg.pyprojectPath } });
   else warnings.push("no pyproject.toml: the sdist gets one naming pyts-build as its build backend");
   if (projectRel !== "") {
-    files.set("pyproject.toml", { path: "pyproject.toml", source: { bytes: Buffer.from(stubPyprojectText(projectRel, cfg.pyprojectPath)) } });
+    files.set("pyproject.toml", { path: "pyproject.toml", source: { bytes: Buffer.from(stubPyprojectText(projectRel, cfg.buildSystem)) } });
   } else if (cfg.pyprojectPath === undefined) {
     files.set("pyproject.toml", { path: "pyproject.toml", source: { bytes: Buffer.from(defaultPyprojectText()) } });
   }

@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "smol-toml";
 import { ConfigError } from "../errors.js";
-import { readToml, type TomlTable } from "./toml.js";
+import type { TomlTable } from "./toml.js";
 
 export const PROJECT_DIR_KEY = "project-dir";
 
@@ -22,23 +22,20 @@ const DEFAULT_BUILD_SYSTEM = { requires: ["pyts-build"], "build-backend": "pyts_
  * backend; otherwise pyts-build's, because only pyts-build reads `project-dir`
  * (a maturin project's `build-backend = "maturin"` would not find the project).
  */
-function buildSystemOf(pyprojectPath: string | undefined): Record<string, unknown> {
-  if (pyprojectPath === undefined) return DEFAULT_BUILD_SYSTEM;
-  const bs = readToml(pyprojectPath)["build-system"];
-  if (!bs || typeof bs !== "object") return DEFAULT_BUILD_SYSTEM;
-  const own = bs as Record<string, unknown>;
+function buildSystemOf(own: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (own === undefined) return DEFAULT_BUILD_SYSTEM;
   if (own["build-backend"] === DEFAULT_BUILD_SYSTEM["build-backend"]) return own;
   // keep the other build requirements (cffi...), drop the backend pyts-build replaces
   const others = (Array.isArray(own.requires) ? own.requires : []).filter((r): r is string => typeof r === "string" && !/^\s*maturin\b/i.test(r));
   return { requires: [...DEFAULT_BUILD_SYSTEM.requires, ...others], "build-backend": DEFAULT_BUILD_SYSTEM["build-backend"] };
 }
 
-/** The stub for the sdist's top folder, pointing at `projectRel` ('/'-separated). */
-export function stubPyprojectText(projectRel: string, pyprojectPath: string | undefined): string {
+/** The stub for the sdist's top folder, pointing at `projectRel` ('/'-separated); `buildSystem` is the project's `[build-system]` as read. */
+export function stubPyprojectText(projectRel: string, buildSystem: Record<string, unknown> | undefined): string {
   return (
     `# Written by pyts-build sdist. The project lives in "${projectRel}/" (its own pyproject.toml is there);\n` +
     "# this file only tells build frontends which backend to use and where the project is.\n" +
-    stringify({ "build-system": buildSystemOf(pyprojectPath), tool: { "pyts-build": { [PROJECT_DIR_KEY]: projectRel } } }) +
+    stringify({ "build-system": buildSystemOf(buildSystem), tool: { "pyts-build": { [PROJECT_DIR_KEY]: projectRel } } }) +
     "\n"
   );
 }

@@ -5,11 +5,11 @@
  * uid/gid 0, empty owner names, modes 0644/0755, one mtime for all entries,
  * and a gzip header without a timestamp and with a fixed OS byte.
  */
-import { open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { open, rename, unlink } from "node:fs/promises";
 import { createWriteStream } from "node:fs";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
+import { createGzip, gzipSync } from "node:zlib";
 import { ArchiveError, ValidationError } from "../errors.js";
 import { archivePathError } from "./archive-path.js";
 import { releaseTemp, trackTemp } from "../cleanup.js";
@@ -41,6 +41,9 @@ const PAX_HEADER_NAME = "././@PaxHeader";
 // gzip OS byte: 255 = unknown (as Python's gzip writes), not the writer's platform.
 const GZIP_OS_UNKNOWN = 255;
 const GZIP_OS_OFFSET = 9;
+// Tar bytes go to gzip in writes of about this size: each write is one trip through
+// libuv's thread pool, which a loaded machine makes slow (one per 512-byte header was).
+const BATCH_SIZE = 1 << 20;
 
 interface HeaderFields {
   name: string;
@@ -154,6 +157,20 @@ function sortedEntries(entries: TarEntry[]): TarEntry[] {
   return [...entries].sort((a, b) => byteOrder(a.path, b.path));
 }
 
+/**
+ * A file's bytes and whether it is executable, from one open (read once, whole).
+ * Asynchronous on purpose: a read that blocks (a FIFO, a slow mount) must leave
+ * the event loop free, so a signal still runs the cleanup.
+ */
+async function readSource(path: string): Promise<{ data: Buffer; executable: boolean }> {
+  const fh = await open(path, "r");
+  try {
+    return { executable: ((await fh.stat()).mode & 0o111) !== 0, data: await fh.readFile() };
+  } finally {
+    await fh.close();
+  }
+}
+
 async function* tarChunks(entries: TarEntry[], mtime: number): AsyncGenerator<Buffer> {
   let total = 0;
   const emit = (b: Buffer) => {
@@ -166,8 +183,9 @@ async function* tarChunks(entries: TarEntry[], mtime: number): AsyncGenerator<Bu
     if (e.content.kind === "bytes") {
       data = Buffer.from(e.content.data.buffer, e.content.data.byteOffset, e.content.data.byteLength);
     } else {
-      data = await readFile(e.content.path);
-      if (e.executable === undefined) executable = ((await stat(e.content.path)).mode & 0o111) !== 0;
+      const src = await readSource(e.content.path);
+      data = src.data;
+      if (e.executable === undefined) executable = src.executable;
     }
     for (const h of fileHeaders(e.path, data.length, executable, mtime)) yield emit(h);
     yield emit(data);
@@ -177,6 +195,38 @@ async function* tarChunks(entries: TarEntry[], mtime: number): AsyncGenerator<Bu
   total += 2 * BLOCK;
   const rest = total % RECORD_SIZE;
   yield Buffer.alloc(2 * BLOCK + (rest === 0 ? 0 : RECORD_SIZE - rest), 0);
+}
+
+/** `chunks` joined into buffers of at least `size` bytes (the last may be smaller); the bytes are unchanged. */
+export async function* batched(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let n = 0;
+  for await (const c of chunks) {
+    parts.push(c);
+    n += c.length;
+    if (n >= size) {
+      yield parts.length === 1 ? c : Buffer.concat(parts, n);
+      parts = [];
+      n = 0;
+    }
+  }
+  if (n > 0) yield Buffer.concat(parts, n);
+}
+
+/** Sets the gzip header's OS byte as it streams by (no second open of the written file). */
+function gzipOsByte(os: number): Transform {
+  let offset = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      let out = chunk;
+      if (offset <= GZIP_OS_OFFSET && GZIP_OS_OFFSET < offset + chunk.length) {
+        out = Buffer.from(chunk);
+        out[GZIP_OS_OFFSET - offset] = os;
+      }
+      offset += chunk.length;
+      done(null, out);
+    },
+  });
 }
 
 /** The uncompressed tar bytes of `entries` (sorted), for tests and small archives. */
@@ -197,12 +247,30 @@ export async function writeTarGz(outFile: string, entries: TarEntry[], opts: Tar
   const tmp = trackTemp(tempPathFor(outFile));
   try {
     // gzip's own header carries MTIME 0 (Node never sets it); only the OS byte needs fixing.
-    await pipeline(Readable.from(tarChunks(sorted, mtime)), createGzip({ level: 9 }), createWriteStream(tmp));
-    const fh = await open(tmp, "r+");
+    // The temporary file exists from the start: an interrupt while a source is read removes it.
+    const fh = await open(tmp, "w");
+    let handleOpen = true;
     try {
-      await fh.write(Buffer.from([GZIP_OS_UNKNOWN]), 0, 1, GZIP_OS_OFFSET);
+      const batches = batched(tarChunks(sorted, mtime), BATCH_SIZE);
+      const first = await batches.next();
+      const second = first.done ? first : await batches.next();
+      if (second.done) {
+        // The usual sdist is one batch: compressed in one call, written in one (same bytes as streaming).
+        const gz = gzipSync(first.done ? Buffer.alloc(0) : first.value, { level: 9 });
+        gz[GZIP_OS_OFFSET] = GZIP_OS_UNKNOWN;
+        await fh.writeFile(gz);
+      } else {
+        await fh.close();
+        handleOpen = false;
+        const all = async function* () {
+          yield first.value as Buffer;
+          yield second.value;
+          yield* batches;
+        };
+        await pipeline(Readable.from(all(), { objectMode: false }), createGzip({ level: 9 }), gzipOsByte(GZIP_OS_UNKNOWN), createWriteStream(tmp));
+      }
     } finally {
-      await fh.close();
+      if (handleOpen) await fh.close();
     }
     await rename(tmp, outFile);
     return outFile;

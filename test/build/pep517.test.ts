@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { writeFileSync } from "node:fs";
+import { cpSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { homedir } from "node:os";
-import { buildOptionsFromSettings, cacheRoot, persistentTargetDir } from "../../src/build/pep517.js";
+import { projectConfigLoads } from "../../src/build/config.js";
+import { buildOptionsFromSettings, cacheRoot, HOOKS, persistentTargetDir, runHook } from "../../src/build/pep517.js";
 import { ConfigError } from "../../src/errors.js";
-import { freshDir } from "../helpers/env.js";
+import { cpython, freshDir, ROOT, SYSTEM_PYTHON, testEnv } from "../helpers/env.js";
 
 describe("persistent target folder for sdist builds", () => {
   it("is used only in an unpacked sdist (PKG-INFO at the top) and never against the user's choice", () => {
@@ -33,5 +34,23 @@ describe("config_settings", () => {
   it("refuses what it does not know", () => {
     expect(() => buildOptionsFromSettings({ "build-args": "--foo" })).toThrow(ConfigError);
     expect(() => buildOptionsFromSettings({ features: ["a"] })).toThrow(/must be a string/);
+  });
+});
+
+describe("each hook loads the project once", () => {
+  it("build_sdist, prepare_metadata_for_build_wheel, build_wheel and build_editable each parse the config one time", async () => {
+    const py = cpython("3.11") ?? SYSTEM_PYTHON;
+    const dir = freshDir("pep517-once");
+    cpSync(join(ROOT, "test/fixtures/ffi-min"), dir, { recursive: true });
+    writeFileSync(join(dir, "pyproject.toml"), '[build-system]\nrequires = ["pyts-build"]\nbuild-backend = "pyts_build"\n\n[project]\nname = "ffi-min"\nversion = "0.2.0"\n');
+    // a target folder shared by the two builds of this test (the fixture compiles in about a second)
+    const env = testEnv({ CARGO_TARGET_DIR: join(dir, "target") });
+    for (const hook of HOOKS) {
+      const out = freshDir("pep517-once-out");
+      const before = projectConfigLoads();
+      const name = await runHook(hook, { out, cwd: dir, env, interpreter: py });
+      expect(projectConfigLoads() - before, hook).toBe(1);
+      expect(existsSync(join(out, name)), hook).toBe(true);
+    }
   });
 });

@@ -8,18 +8,16 @@ import { writeTree } from "./sdist-fixtures.js";
 
 describe("the stub pyproject.toml at the top of an sdist", () => {
   it("copies the project's [build-system] and names the project folder", () => {
-    const dir = freshDir("stub");
-    writeTree(dir, { "py/pyproject.toml": '[build-system]\nrequires = ["pyts-build>=0.1", "x"]\nbuild-backend = "pyts_build"\n\n[project]\nname = "p"\nversion = "1"\n' });
-    const doc = parse(stubPyprojectText("py", join(dir, "py/pyproject.toml")));
+    const doc = parse(stubPyprojectText("py", { requires: ["pyts-build>=0.1", "x"], "build-backend": "pyts_build" }));
     expect(doc).toEqual({ "build-system": { requires: ["pyts-build>=0.1", "x"], "build-backend": "pyts_build" }, tool: { "pyts-build": { "project-dir": "py" } } });
     expect(parse(defaultPyprojectText())).toEqual({ "build-system": { requires: ["pyts-build"], "build-backend": "pyts_build" } });
   });
 
   it("names pyts-build's backend when the project named maturin's (maturin cannot read project-dir), keeping other requirements", () => {
-    const dir = freshDir("stub");
-    writeTree(dir, { "py/pyproject.toml": '[build-system]\nrequires = ["maturin>=1,<2", "cffi"]\nbuild-backend = "maturin"\n\n[project]\nname = "p"\nversion = "1"\n' });
-    const doc = parse(stubPyprojectText("py", join(dir, "py/pyproject.toml")));
+    const doc = parse(stubPyprojectText("py", { requires: ["maturin>=1,<2", "cffi"], "build-backend": "maturin" }));
     expect(doc).toEqual({ "build-system": { requires: ["pyts-build", "cffi"], "build-backend": "pyts_build" }, tool: { "pyts-build": { "project-dir": "py" } } });
+    // no [build-system] table in the project: pyts-build's
+    expect(parse(stubPyprojectText("py", undefined))["build-system"]).toEqual({ requires: ["pyts-build"], "build-backend": "pyts_build" });
   });
 
   it("is followed only to a folder below it that holds a project", () => {

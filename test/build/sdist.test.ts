@@ -6,10 +6,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
 import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildSdist } from "../../src/build/build-sdist.js";
-import { loadProjectConfig } from "../../src/build/config.js";
+import { loadProjectConfig, projectConfigLoads } from "../../src/build/config.js";
 import { ConfigError } from "../../src/errors.js";
 import { buildWheels } from "../../src/build/build-wheel.js";
 import { memoryLogger, silentLogger } from "../../src/log.js";
@@ -181,6 +183,21 @@ describe("sdist of a single crate with its project beside it", () => {
     const again = await buildSdist({ cwd: dir, outDir: join(dir, "dist"), env });
     expect(tarList(again.path)).toEqual(tarList(r.path));
     expect(await wheelFromSdist(r.path)).toContain("simple_ext/simple_ext.cpython-311-x86_64-linux-gnu.so");
+  });
+
+  it("loads the config once and keeps its bytes: same input and epoch, the archive pinned here", async () => {
+    const dir = simpleProject(freshDir("sdist-simple"));
+    const before = projectConfigLoads();
+    const r = await buildSdist({ cwd: dir, outDir: freshDir("sdist-out"), env, epoch: 1700000000 });
+    expect(projectConfigLoads() - before).toBe(1);
+    const gz = readFileSync(r.path);
+    // gzip header: deflate, no name, MTIME 0, best compression, OS unknown
+    expect([...gz.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255]);
+    // The tar inside, byte for byte, and the .tar.gz as written before the writer was reworked
+    // (should a Node upgrade change zlib's deflate output, only the second line would change).
+    const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+    expect(sha256(gunzipSync(gz))).toBe("557ecdb8236724f5d76279c74dfdcc404db0c5c969cbb22026b22335abd1bd17");
+    expect(sha256(gz)).toBe("4bcbdc78d138dced7d22122aecccd6767be3ed7885b9d67d838b88073ed104f5");
   });
 
   it("honours [tool.pyts-build] include/exclude entries marked for the sdist", async () => {

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { fileHeaders, paxRecord, splitUstarPath, tarBytes, writeTarGz, type TarEntry } from "../../src/wheel/tar.js";
+import { batched, fileHeaders, paxRecord, splitUstarPath, tarBytes, writeTarGz, type TarEntry } from "../../src/wheel/tar.js";
 import { ValidationError } from "../../src/errors.js";
 import { freshDir, SYSTEM_PYTHON, testEnv } from "../helpers/env.js";
 
@@ -55,7 +55,36 @@ describe("ustar path split", () => {
   });
 });
 
+describe("batched", () => {
+  it("joins chunks into buffers of at least the given size without changing a byte", async () => {
+    const chunks = ["ab", "c", "defg", "h", "ij"].map((x) => Buffer.from(x));
+    const collect = async (it: AsyncIterable<Buffer>) => {
+      const out: string[] = [];
+      for await (const b of it) out.push(String(b));
+      return out;
+    };
+    expect(await collect(batched(chunks, 3))).toEqual(["abc", "defg", "hij"]);
+    expect(await collect(batched(chunks, 100))).toEqual(["abcdefghij"]);
+    expect(await collect(batched([], 3))).toEqual([]);
+  });
+});
+
 describe("writeTarGz", () => {
+  it("streams an archive larger than one batch: its gzip holds exactly the tar bytes", async () => {
+    const dir = freshDir("tar");
+    const big = join(dir, "big.bin");
+    writeFileSync(big, Buffer.alloc(3 * 1024 * 1024 + 7, 0x5a));
+    const entries: TarEntry[] = [
+      { path: "p-1/big.bin", content: { kind: "file", path: big } },
+      { path: "p-1/small.txt", content: bytes("small\n") },
+    ];
+    const out = join(dir, "p-1.tar.gz");
+    await writeTarGz(out, entries, { epoch: 1234 });
+    const gz = readFileSync(out);
+    expect(gz[9]).toBe(255);
+    expect(gunzipSync(gz).equals(await tarBytes(entries, { epoch: 1234 }))).toBe(true);
+  });
+
   it("writes sorted entries with fixed owner, modes and mtime that Python's tarfile reads back", async () => {
     const dir = freshDir("tar");
     const exe = join(dir, "run.sh");
