@@ -54,7 +54,7 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** Replaces findInterpreters (the manylinux command describes the Pythons inside its container). */
   interpreterSource?: (ctx: { config: ProjectConfig; meta: CargoMetadata }) => Promise<InterpreterInfo[]>;
   /** Replaces running cargo on the host (the manylinux command runs the same arguments inside its container). */
-  runCargo?: (args: string[], ctx: { interpreter: InterpreterInfo; abi3Minor?: number; cargoEnv: CargoEnvPlan }) => Promise<CargoRun>;
+  runCargo?: (args: string[], ctx: { interpreter: InterpreterInfo; abi3Minor?: number; cargoEnv: CargoEnvPlan; subdirs: string[] }) => Promise<CargoRun>;
 }
 
 export interface AfterWriteContext {
@@ -186,7 +186,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     // cffi's ffi.py first: a missing cbindgen or cffi module fails before the compile
     const cffiModule = bindings === "cffi" ? await generateCffiModule({ crateDir: config.cargo.dir, targetDir: meta.targetDirectory, python: interp.executable, env }) : undefined;
     const run = o.runCargo
-      ? await o.runCargo(cargoArgs, { interpreter: interp, ...abi3Unit, cargoEnv })
+      ? await o.runCargo(cargoArgs, { interpreter: interp, ...abi3Unit, cargoEnv, subdirs: buildSubdirs(cargoOpts) })
       : await runCargoJson(cargoArgs, { env: { ...applyCargoEnv(env, cargoEnv), ...(targetDir !== undefined ? { CARGO_TARGET_DIR: targetDir } : {}) }, cwd, log });
     const ours = run.artifacts.filter((a) => a.manifestPath === config.cargo.path);
     const stripDir = join(meta.targetDirectory, "pyts-build", "stripped");
