@@ -104,7 +104,13 @@ export function seedTargetDir(dest: string, sources: string[], subdirs: string[]
     const src = join(from, sub);
     if (!existsSync(src)) continue;
     const tmp = join(dest, sub + tmpSuffix);
-    cpSync(src, tmp, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE });
+    try {
+      cpSync(src, tmp, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE });
+    } catch {
+      // a file vanished under the copy (a cargo run in the source folder): no seed, cargo builds this folder itself
+      rmSync(tmp, { recursive: true, force: true });
+      return { bytes: 0 };
+    }
     bytes += sizeOf(tmp);
     try {
       renameSync(tmp, join(dest, sub));
