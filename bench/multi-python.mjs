@@ -16,6 +16,9 @@
  * it the maturin columns say so. Both tools use the same offline CARGO_HOME.
  *
  *   node bench/multi-python.mjs [--pythons 3.9,3.11,3.12] [--noop-runs 5] [--cold-runs 1] [--no-maturin]
+ *
+ * `--cold-runs 0` skips the cold builds and times the no-op against the folders
+ * an earlier run left in bench/.work/multi-python (a second look at the no-op target).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { constants, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
@@ -84,11 +87,13 @@ for (let i = 0; i < coldRuns; i++) {
       const r = runCliTimed(["wheel", "-r", "-m", manifest, ...interpArgs, "-o", join(work, "pyts-wheels")], { env: env(pytsTarget) });
       coldP.push(r.seconds);
       pytsCompiles = compiles(r.stderr);
+      console.log(`pyts-build cold: ${fmtSeconds(r.seconds)}, ${pytsCompiles} crate compiles`);
     } else if (mat.bin) {
       rmSync(maturinTarget, { recursive: true, force: true });
       const r = runTimed(mat.bin, ["build", "-r", "-m", manifest, ...interpArgs, "-o", join(work, "maturin-wheels")], { env: env(maturinTarget) });
       coldM.push(r.seconds);
       maturinCompiles = compiles(r.stderr);
+      console.log(`maturin cold: ${fmtSeconds(r.seconds)}, ${maturinCompiles} crate compiles`);
     }
   }
 }
@@ -97,6 +102,7 @@ for (let i = 0; i < coldRuns; i++) {
 const singleTarget = join(work, "pyts-single-target");
 const singleArgs = ["wheel", "-r", "-m", manifest, "-i", pythons[0], "-o", join(work, "pyts-single-wheels")];
 runCliTimed(singleArgs, { env: env(singleTarget) }); // compiles once, if it has to
+if (coldRuns === 0) runCliTimed(["wheel", "-r", "-m", manifest, ...interpArgs, "-o", join(work, "pyts-wheels")], { env: env(pytsTarget) }); // likewise
 const noopP = [];
 const noopS = [];
 const noopM = [];
