@@ -20,6 +20,7 @@ import { findInterpreters, interpreterLabel } from "./interpreter.js";
 import { type LayoutInput, isVersionIndependent, layoutWheel, wheelTags } from "./layout.js";
 import { checkImportable, checkShippedExtensions } from "./import-check.js";
 import { generateCffiModule } from "./cffi.js";
+import { buildSubdirs, planTargetDirs, seedTargetDir } from "./target-dirs.js";
 import type { WheelFile } from "../wheel/wheel.js";
 import { checkOutputDir } from "../output-dir.js";
 import { writeWheelUnlessCurrent } from "./wheel-reuse.js";
@@ -58,7 +59,7 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** Replaces findInterpreters (the manylinux command describes the Pythons inside its container). */
   interpreterSource?: (ctx: { config: ProjectConfig; meta: CargoMetadata }) => Promise<InterpreterInfo[]>;
   /** Replaces running cargo on the host (the manylinux command runs the same arguments inside its container). */
-  runCargo?: (args: string[], ctx: { interpreter: InterpreterInfo; abi3Minor?: number; cargoEnv: CargoEnvPlan }) => Promise<CargoRun>;
+  runCargo?: (args: string[], ctx: { interpreter: InterpreterInfo; abi3Minor?: number; cargoEnv: CargoEnvPlan; subdirs: string[] }) => Promise<CargoRun>;
 }
 
 export interface AfterWriteContext {
@@ -163,13 +164,26 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     }
   }
 
+  const cargoEnvs = units.map((unit) =>
+    planCargoEnv({ bindings, interpreter: unit.interpreter, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}), ...(o.target !== undefined ? { target: o.target } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}) }),
+  );
+  // several Python environments: one target folder each, so a rebuild compiles nothing (target-dirs.ts); the container has its own
+  const targetDirs = o.runCargo ? units.map(() => undefined) : planTargetDirs(units.map((u, i) => ({ cargoEnv: cargoEnvs[i] as CargoEnvPlan, ...(u.abi3Minor !== undefined ? { abi3Minor: u.abi3Minor } : {}), ...(o.target !== undefined ? { target: o.target } : {}) })), meta.targetDirectory);
+  const seeds = [meta.targetDirectory];
+
   const built: BuiltWheel[] = [];
-  for (const unit of units) {
+  for (const [index, unit] of units.entries()) {
     const interp = unit.interpreter;
     const what = unit.abi3Minor !== undefined ? `abi3 (Python >= 3.${unit.abi3Minor}) with ${interpreterLabel(interp)}` : interpreterLabel(interp);
     log.step(isBin ? `Building the binaries of ${config.cargo.package.name}` : `Building for ${what} (${interp.executable}) ...`);
     const abi3Unit = unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {};
-    const cargoEnv = planCargoEnv({ bindings, interpreter: interp, ...abi3Unit, ...(o.target !== undefined ? { target: o.target } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}) });
+    const cargoEnv = cargoEnvs[index] as CargoEnvPlan;
+    const targetDir = targetDirs[index];
+    if (targetDir !== undefined) {
+      const seeded = seedTargetDir(targetDir, seeds, buildSubdirs(cargoOpts));
+      log.debug(`cargo target folder: ${targetDir}${seeded.from ? ` (seeded from ${seeded.from}, ${(seeded.bytes / 1e6).toFixed(1)} MB)` : ""}`);
+      seeds.unshift(targetDir); // the folder built last is the best seed: the same sources, just compiled
+    }
     if (cargoEnv.withoutInterpreter) log.info(`no interpreter fits abi3 (Python >= 3.${unit.abi3Minor}) here: PyO3 configures the build from its abi3 feature alone (PYO3_NO_PYTHON=1)`);
     log.debug(`cargo environment: ${describeCargoEnv(cargoEnv)}`);
     const rustcArgs = [...(cargoOpts.rustcArgs ?? []), ...cargoEnv.rustcArgs];
@@ -177,8 +191,8 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     // cffi's ffi.py first: a missing cbindgen or cffi module fails before the compile
     const cffiModule = bindings === "cffi" ? await generateCffiModule({ crateDir: config.cargo.dir, targetDir: meta.targetDirectory, python: interp.executable, env }) : undefined;
     const run = o.runCargo
-      ? await o.runCargo(cargoArgs, { interpreter: interp, ...abi3Unit, cargoEnv })
-      : await runCargoJson(cargoArgs, { env: applyCargoEnv(env, cargoEnv), cwd, log });
+      ? await o.runCargo(cargoArgs, { interpreter: interp, ...abi3Unit, cargoEnv, subdirs: buildSubdirs(cargoOpts) })
+      : await runCargoJson(cargoArgs, { env: { ...applyCargoEnv(env, cargoEnv), ...(targetDir !== undefined ? { CARGO_TARGET_DIR: targetDir } : {}) }, cwd, log });
     const ours = run.artifacts.filter((a) => a.manifestPath === config.cargo.path);
     const stripDir = join(meta.targetDirectory, "pyts-build", "stripped");
     let files;

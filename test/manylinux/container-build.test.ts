@@ -8,7 +8,7 @@
  * skip, saying why on stderr.
  */
 import { type SpawnSyncReturns, execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
@@ -133,6 +133,17 @@ describe.skipIf(skipContainers())("pyts-build manylinux against a real engine", 
       expect(again.stderr).not.toMatch(/Compiling /);
       expect(again.stderr).toMatch(/Finished `release` profile/);
       expect(again.stderr).not.toContain("Vendoring"); // the vendored crates are current too
+      expect(wheelFrom(again.stdout)).toBe(wheelFrom(first.stdout));
+    });
+
+    it("a new interpreter's target folder is seeded from a built one, which cargo in the container takes as fresh", () => {
+      // the stand-in has one CPython: make its folder look like another interpreter's, so the next run must seed its own
+      const targets = execFileSync("find", [join(project, "target", "pyts-build", "manylinux"), "-maxdepth", "2", "-name", "target", "-type", "d"], { encoding: "utf8" }).trim();
+      renameSync(join(targets, "cpython-3.9"), join(targets, "cpython-3.10"));
+      const again = runCli(["manylinux", "--python", "3.9", ...STANDIN_FLAGS(setup), "--engine", "podman", "-r", "-o", out], { cwd: project, env: envFor() });
+      expect(again.code, again.stderr).toBe(0);
+      expect(readdirSync(targets).sort()).toEqual(["cpython-3.10", "cpython-3.9"]);
+      expect(again.stderr).not.toMatch(/Compiling /);
       expect(wheelFrom(again.stdout)).toBe(wheelFrom(first.stdout));
     });
 

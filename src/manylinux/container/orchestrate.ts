@@ -14,12 +14,14 @@
  * only supplies where interpreters come from, where cargo runs and what
  * happens after a wheel is written.
  */
+import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { type BuildWheelsOptions, type BuiltWheel, buildWheels } from "../../build/build-wheel.js";
 import type { CargoRun } from "../../build/cargo.js";
 import { sharedLibraryOf } from "../../build/cargo-messages.js";
 import type { InterpreterInfo } from "../../build/interpreter-info.js";
 import { pythonVersionAllowed } from "../../build/interpreter.js";
+import { seedTargetDir } from "../../build/target-dirs.js";
 import { ContainerError } from "../../errors.js";
 import { type Logger, silentLogger } from "../../log.js";
 import type { AuditwheelMode } from "../compatibility.js";
@@ -60,6 +62,12 @@ export function chooseImage(o: Pick<ManylinuxOptions, "image" | "policy">): stri
 export function choosePolicy(o: Pick<ManylinuxOptions, "image" | "policy">, image: ImageInfo): string {
   if (o.policy) return o.policy;
   return policyFromImageEnv(image.env) ?? (o.image ? "auto" : DEFAULT_POLICY);
+}
+
+/** The keys of the target folders earlier builds left in the cache. */
+function existingTargetKeys(cache: ReturnType<typeof cacheDirs>): string[] {
+  const root = dirname(cache.target("x"));
+  return existsSync(root) ? readdirSync(root) : [];
 }
 
 /** The cargo target folder of one build: per interpreter, so alternating builds stay incremental. */
@@ -120,6 +128,7 @@ export async function buildManylinuxWheels(o: ManylinuxOptions = {}): Promise<Bu
   let workdir = "";
   let lastArtifact: string | undefined;
   let lastKey = "";
+  const seededKeys: string[] = [];
 
   const { pythons, policy: _p, image: _i, engine: _e, rust: _r, auditwheel: _a, ...wheelOptions } = o;
   try {
@@ -164,9 +173,14 @@ export async function buildManylinuxWheels(o: ManylinuxOptions = {}): Promise<Bu
         return chosen;
       },
 
-      runCargo: async (args, { interpreter, abi3Minor, cargoEnv }): Promise<CargoRun> => {
+      runCargo: async (args, { interpreter, abi3Minor, cargoEnv, subdirs }): Promise<CargoRun> => {
         if (!root || !cache) throw new Error("the build container was not started"); // interpreterSource runs first
         lastKey = targetKey(interpreter, abi3Minor);
+        // a new interpreter's folder starts as a copy of a built one: only pyo3 and the crate compile (target-dirs.ts)
+        const c = cache;
+        const seeded = seedTargetDir(c.target(lastKey), [...seededKeys, ...existingTargetKeys(c)].map((k) => c.target(k)), subdirs);
+        if (seeded.from) log.debug(`seeded ${c.target(lastKey)} from ${seeded.from} (${(seeded.bytes / 1e6).toFixed(1)} MB)`);
+        seededKeys.unshift(lastKey);
         const run = await runCargoInContainer(root.session, args, {
           vendorConfig,
           workdir,
