@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import { constants, cpSync, existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { releaseTemp, trackTemp } from "../cleanup.js";
 import type { CargoEnvPlan } from "./cargo-env.js";
 
 /** What PyO3's build script sees of one build unit. */
@@ -103,12 +104,13 @@ export function seedTargetDir(dest: string, sources: string[], subdirs: string[]
   for (const sub of subdirs) {
     const src = join(from, sub);
     if (!existsSync(src)) continue;
-    const tmp = join(dest, sub + tmpSuffix);
+    const tmp = trackTemp(join(dest, sub + tmpSuffix)); // an interrupt removes a half copy
     try {
       cpSync(src, tmp, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE });
     } catch {
       // a file vanished under the copy (a cargo run in the source folder): no seed, cargo builds this folder itself
       rmSync(tmp, { recursive: true, force: true });
+      releaseTemp(tmp);
       return { bytes: 0 };
     }
     bytes += sizeOf(tmp);
@@ -117,6 +119,7 @@ export function seedTargetDir(dest: string, sources: string[], subdirs: string[]
     } catch {
       rmSync(tmp, { recursive: true, force: true }); // another build seeded it meanwhile: theirs is as good
     }
+    releaseTemp(tmp);
   }
   for (const f of TOP_FILES) {
     if (existsSync(join(from, f)) && !existsSync(join(dest, f))) cpSync(join(from, f), join(dest, f), { preserveTimestamps: true });
