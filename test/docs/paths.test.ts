@@ -35,7 +35,7 @@ export function repositoryPaths(text: string): string[] {
 
 /** Whether `p` (maybe with a glob part) names something in the checkout; build output the reader makes counts as present. */
 function exists(p: string): boolean {
-  if (/(^|\/)(target|\.work)\/|\.so$/.test(p)) return true; // made by a build or a benchmark
+  if (/(^|\/)(target|\.work)(\/|$)|\.so$/.test(p)) return true; // made by a build or a benchmark
   const literal = p.split("/").filter((_, i, parts) => !/[*{]/.test(parts.slice(0, i + 1).join("/"))).join("/");
   return BASES.some((b) => existsSync(join(ROOT, b, literal)));
 }
