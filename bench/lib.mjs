@@ -173,22 +173,3 @@ export function makeVenv(python, dir = mkdtempWork("venv")) {
   return join(dir, "bin", "python");
 }
 
-/**
- * maturin from pip's configured package mirror, in a venv under bench/.work
- * (made once, then reused): its path, or undefined when the mirror has none.
- * pip runs with the machine's own configuration here, not the hermetic one:
- * the mirror is the point.
- */
-export function maturinFromMirror() {
-  const venv = join(BENCH_WORK, "maturin-venv");
-  const bin = join(venv, "bin", "maturin");
-  if (existsSync(bin)) return bin;
-  const python = findPython("3.11") ?? "/usr/bin/python3";
-  const env = { ...process.env };
-  delete env.VIRTUAL_ENV;
-  const made = spawnSync(python, ["-m", "venv", venv], { env, stdio: "ignore" });
-  const pip = made.status === 0 ? spawnSync(join(venv, "bin", "python"), ["-m", "pip", "install", "-q", "maturin"], { env, encoding: "utf8" }) : undefined;
-  if (pip?.status === 0 && existsSync(bin)) return bin;
-  rmSync(venv, { recursive: true, force: true });
-  return undefined;
-}

@@ -26,6 +26,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { benchEnv, BENCH_WORK, findPython, fmtSeconds, header, printTable, ratio, ROOT, runCliTimed, runTimed, summarize } from "./lib.mjs";
+import { maturinFromMirror } from "./maturin-venv.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -45,18 +46,11 @@ mkdirSync(work, { recursive: true });
 const interpArgs = pythons.flatMap((p) => ["-i", p]);
 const env = (target) => benchEnv({ CARGO_TARGET_DIR: target });
 
-/** maturin from pip's mirror in a venv kept under bench/.work, or undefined (and why). */
+/** maturin from pip's mirror (bench/maturin-venv.mjs), as `{ bin, version }` or `{ why }`. */
 function maturin() {
   if (values["no-maturin"]) return { why: "--no-maturin" };
-  const venv = join(BENCH_WORK, "maturin-venv");
-  const bin = join(venv, "bin", "maturin");
-  if (!existsSync(bin)) {
-    const py = findPython("3.11") ?? "/usr/bin/python3";
-    // pip's own configuration (the mirror) on purpose: the benchmark's hermetic env hides it
-    const r = spawnSync("sh", ["-c", `"${py}" -m venv "${venv}" && "${venv}/bin/pip" install -q maturin`], { encoding: "utf8" });
-    if (r.status !== 0 || !existsSync(bin)) return { why: `pip could not install maturin (no mirror with it?): ${(r.stderr || "").trim().split("\n").pop()}` };
-  }
-  return { bin, version: execFileSync(bin, ["--version"], { encoding: "utf8" }).trim() };
+  const m = maturinFromMirror();
+  return m.maturin ? { bin: m.maturin, version: m.version } : { why: m.missing };
 }
 
 /** Bytes under a folder (`du -sb`: what it takes on disk, apparent size). */
@@ -155,7 +149,8 @@ console.log("");
 const noopRatio = med(noopP) / med(noopS);
 console.log(`target: ${pythons.length}-interpreter no-op <= 3x a single no-op: ${fmtSeconds(med(noopP))} vs ${fmtSeconds(med(noopS))} = ${noopRatio.toFixed(2)}x -> ${verdict(noopRatio <= 3)}`);
 console.log(`target: a repeated multi-interpreter build compiles nothing: ${noopCompiles} compiles -> ${verdict(noopCompiles === 0)}`);
-if (mat.bin) {
+if (mat.bin && coldRuns === 0) console.log("target: cold build <= maturin's: not measured (--cold-runs 0)");
+else if (mat.bin) {
   console.log(`target: cold ${pythons.length}-interpreter build <= maturin's: ${fmtSeconds(med(coldP))} vs ${fmtSeconds(med(coldM))} (${ratio(med(coldP), med(coldM))}) -> ${verdict(med(coldP) <= med(coldM))}`);
   console.log(`(side by side: maturin's repeat ${fmtSeconds(med(noopM))}, pyts-build's ${fmtSeconds(med(noopP))}: ${ratio(med(noopM), med(noopP))} faster)`);
 } else console.log("target: cold build <= maturin's: not measured (no maturin)");

@@ -27,7 +27,8 @@ import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { benchEnv, BENCH_WORK, CLI, fmtSeconds, header, maturinFromMirror, median, printTable, ROOT, runTimed, summarize } from "./lib.mjs";
+import { benchEnv, BENCH_WORK, CLI, fmtSeconds, header, median, printTable, ROOT, runTimed, summarize } from "./lib.mjs";
+import { maturinFromMirror } from "./maturin-venv.mjs";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "15" } } });
 const RUNS = Number(values.runs);
@@ -45,7 +46,7 @@ const ours = copyExample(join(work, "pyts-build/word-count"));
 runTimed("cargo", ["generate-lockfile", "--manifest-path", join(ours, "Cargo.toml")], { env });
 
 // The peer: maturin from the mirror, else setuptools-rust, else none.
-const maturin = process.env.MATURIN ?? maturinFromMirror();
+const maturin = process.env.MATURIN ?? maturinFromMirror().maturin;
 let peer;
 if (maturin) {
   const dir = copyExample(join(work, "maturin/word-count"));
