@@ -4,11 +4,11 @@
  * dependency resolution, so no registry or network is needed) and
  * `cargo package --list` for each crate's files (Cargo's include/exclude).
  */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { CargoError, ConfigError, ToolMissingError } from "../errors.js";
-import { cargoCommand, cargoMetadataJson, condenseCargoError, type MetadataJson, type MetadataPackage, missingPathDependency } from "./cargo-metadata.js";
+import { CargoError, ConfigError } from "../errors.js";
+import { cargoMetadataJson, condenseCargoError, type MetadataJson, type MetadataPackage, missingPathDependency } from "./cargo-metadata.js";
+import { captureCargo } from "./cargo-process.js";
 import { readToml } from "./toml.js";
 
 type Metadata = MetadataJson;
@@ -36,17 +36,10 @@ export interface CrateSet {
 }
 
 /** Run cargo with arguments, return stdout; failures become CargoError with cargo's message. */
-export function runCargo(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const cargo = cargoCommand(env);
-  return new Promise((resolvePromise, reject) => {
-    execFile(cargo, args, { cwd, env, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (err, stdout, stderr) => {
-      if (!err) return resolvePromise(stdout);
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-        return reject(new ToolMissingError(`cargo was not found (tried "${cargo}")`, "install Rust with rustup (https://rustup.rs) and make sure cargo is on PATH"));
-      }
-      reject(new CargoError(`cargo ${args[0] ?? ""} failed: ${condenseCargoError(stderr)}`, "run the same cargo command yourself to see the full output"));
-    });
-  });
+export async function runCargo(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const r = await captureCargo(args, { cwd, env });
+  if (r.code !== 0) throw new CargoError(`cargo ${args[0] ?? ""} failed: ${condenseCargoError(r.stderr)}`, "run the same cargo command yourself to see the full output");
+  return r.stdout;
 }
 
 // re-exported: callers and tests know them from here

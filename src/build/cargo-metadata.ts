@@ -3,10 +3,9 @@
  * crate walk, the container's vendored-source lookup) asks cargo through
  * `cargoMetadataJson`, so a failure reads the same everywhere.
  */
-import { spawn } from "node:child_process";
 import { dirname } from "node:path";
-import { CargoError, ConfigError, ToolMissingError } from "../errors.js";
-import { trackChild } from "../cleanup.js";
+import { CargoError, ConfigError } from "../errors.js";
+import { captureCargo, cargoCommand } from "./cargo-process.js";
 
 export interface MetadataDependency {
   name: string;
@@ -41,9 +40,8 @@ export interface MetadataOptions {
   config?: string[];
 }
 
-export function cargoCommand(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CARGO || "cargo";
-}
+// cargoCommand's home is cargo-process.ts; callers know it from here too
+export { cargoCommand };
 
 /** The arguments of one metadata query (pure). */
 export function metadataArgs(manifestPath: string, o: Pick<MetadataOptions, "noDeps" | "offline" | "config"> = {}): string[] {
@@ -83,27 +81,13 @@ export function metadataError(manifestPath: string, stderr: string): ConfigError
 }
 
 /** Run `cargo metadata` for a manifest and return its JSON. */
-export function cargoMetadataJson(manifestPath: string, o: MetadataOptions = {}): Promise<MetadataJson> {
+export async function cargoMetadataJson(manifestPath: string, o: MetadataOptions = {}): Promise<MetadataJson> {
   const env = o.env ?? process.env;
-  const cargo = cargoCommand(env);
-  const args = metadataArgs(manifestPath, o);
-  return new Promise((resolvePromise, reject) => {
-    // Own process group (trackChild): an interrupt while cargo resolves reaches it too.
-    const child = trackChild(spawn(cargo, args, { cwd: o.cwd ?? dirname(manifestPath), env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", (e: NodeJS.ErrnoException) =>
-      reject(e.code === "ENOENT" ? new ToolMissingError(`${cargo} was not found`, "install Rust (https://rustup.rs) and put cargo on PATH (or set CARGO)") : new CargoError(`cannot run ${cargo}: ${e.message}`)),
-    );
-    child.on("close", (code) => {
-      if (code !== 0) return reject(metadataError(manifestPath, stderr));
-      try {
-        resolvePromise(JSON.parse(stdout) as MetadataJson);
-      } catch {
-        reject(new CargoError(`cargo metadata for ${manifestPath} printed no JSON`, `check that ${cargo} is cargo`));
-      }
-    });
-  });
+  const r = await captureCargo(metadataArgs(manifestPath, o), { cwd: o.cwd ?? dirname(manifestPath), env });
+  if (r.code !== 0) throw metadataError(manifestPath, r.stderr);
+  try {
+    return JSON.parse(r.stdout) as MetadataJson;
+  } catch {
+    throw new CargoError(`cargo metadata for ${manifestPath} printed no JSON`, `check that ${cargoCommand(env)} is cargo`);
+  }
 }

@@ -11,7 +11,7 @@ import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
 import { classifyCargoFailure, TailBuffer } from "./cargo-failure.js";
 import { type CargoArtifact, parseCargoLine } from "./cargo-messages.js";
-import { cargoCommand } from "./cargo-metadata.js";
+import { cargoCommand } from "./cargo-process.js";
 
 export interface CargoOptions {
   manifestPath: string;

@@ -4,17 +4,16 @@
  * asks cargo which pyo3 the user's crate sources give (so the generated code
  * uses that version's API) and writes them, never over an existing file.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { releaseTemp, trackChild, trackTemp } from "../cleanup.js";
-import { CargoError, ConfigError, ToolMissingError } from "../errors.js";
+import { releaseTemp, trackTemp } from "../cleanup.js";
+import { CargoError, ConfigError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
 import { isValidIdentifier, validateProjectName } from "../wheel/names.js";
 import { readCargoManifest } from "./cargo-manifest.js";
-import { cargoCommand } from "./cargo.js";
+import { captureCargo } from "./cargo-process.js";
 import { isDir } from "./fs-util.js";
 import { readToml } from "./toml.js";
 import {
@@ -54,27 +53,7 @@ export interface NewProjectResult {
   pyo3Version?: string;
 }
 
-interface CargoRunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-function runCargo(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CargoRunResult> {
-  const cargo = cargoCommand(env);
-  return new Promise((resolvePromise, reject) => {
-    // own process group, registered: an interrupt of pyts-build reaches cargo too
-    const child = trackChild(spawn(cargo, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", (e: NodeJS.ErrnoException) =>
-      reject(e.code === "ENOENT" ? new ToolMissingError(`${cargo} was not found`, "install Rust (https://rustup.rs) or put cargo on PATH (or set CARGO)") : e),
-    );
-    child.on("close", (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 const lastLine = (s: string) =>
   s
@@ -104,7 +83,7 @@ export async function resolvePyo3Version(o: { cwd: string; env?: NodeJS.ProcessE
     mkdirSync(join(scratch, "src"));
     writeFileSync(join(scratch, "Cargo.toml"), `[package]\nname = "pyts-build-probe"\nversion = "0.0.0"\nedition = "2021"\n\n[dependencies]\n`);
     writeFileSync(join(scratch, "src/lib.rs"), "");
-    const r = await runCargo(["add", "pyo3", "--quiet", "--manifest-path", join(scratch, "Cargo.toml")], existingAncestor(o.cwd), env);
+    const r = await captureCargo(["add", "pyo3", "--quiet", "--manifest-path", join(scratch, "Cargo.toml")], { cwd: existingAncestor(o.cwd), env });
     if (r.code !== 0) {
       throw new CargoError(
         `cargo could not find the pyo3 crate on your configured crate sources: ${lastLine(r.stderr)}`,
@@ -296,7 +275,7 @@ export async function initProject(o: NewProjectOptions = {}): Promise<NewProject
   // The crate first (cargo may refuse), then the new files.
   if (pyo3Version !== undefined) {
     const features = pyo3AtLeast(pyo3Version, 26) ? [] : ["--features", "extension-module"];
-    const r = await runCargo(["add", `pyo3@${pyo3Version}`, ...features, "--quiet", "--manifest-path", cargoToml], dir, env);
+    const r = await captureCargo(["add", `pyo3@${pyo3Version}`, ...features, "--quiet", "--manifest-path", cargoToml], { cwd: dir, env });
     if (r.code !== 0) throw new CargoError(`cargo add pyo3 failed in ${dir}: ${lastLine(r.stderr)}`, "fix Cargo.toml so that `cargo add` works, then run init again");
     changed.push("Cargo.toml");
   }

@@ -7,14 +7,13 @@
  * `--respect-source-config` matters: without it cargo vendor ignores a
  * configured source replacement and goes to crates.io.
  */
-import { spawn } from "node:child_process";
-import { trackChild } from "../../cleanup.js";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { CargoError, ToolMissingError } from "../../errors.js";
+import { CargoError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { cargoMetadataJson } from "../../build/cargo-metadata.js";
+import { captureCargo } from "../../build/cargo-process.js";
 
 export interface VendorOptions {
   manifestPath: string;
@@ -49,20 +48,6 @@ export function vendorKey(lockfile: string | undefined, flags: string[]): string
     .digest("hex");
 }
 
-function runCargo(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cargo = env.CARGO || "cargo";
-  return new Promise((resolvePromise, reject) => {
-    const child = trackChild(spawn(cargo, args, { env, cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", (e: NodeJS.ErrnoException) =>
-      reject(e.code === "ENOENT" ? new ToolMissingError(`${cargo} was not found on the host`, "install Rust (https://rustup.rs): the host resolves and vendors the crates before the container builds") : e),
-    );
-    child.on("close", (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 const readOrUndefined = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : undefined);
 
@@ -82,7 +67,12 @@ export async function vendorCrates(o: VendorOptions): Promise<Vendored> {
   mkdirSync(o.cacheDir, { recursive: true });
   const args = ["vendor", "--respect-source-config", "--versioned-dirs", "--manifest-path", o.manifestPath, ...flags, vendorDir];
   o.log.debug(`running: cargo ${args.join(" ")}`);
-  const r = await runCargo(args, env, dirname(o.manifestPath));
+  const r = await captureCargo(args, {
+    cwd: dirname(o.manifestPath),
+    env,
+    missingWhere: " on the host",
+    missingHint: "install Rust (https://rustup.rs): the host resolves and vendors the crates before the container builds",
+  });
   if (r.code !== 0) {
     const tail = r.stderr.trim().split("\n").slice(-12).join("\n");
     throw new CargoError(
