@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync }
 import { basename, join } from "node:path";
 import { releaseTemp, trackTemp } from "../cleanup.js";
 import { CargoError, ConfigError, ToolMissingError } from "../errors.js";
-import { readElfFile, startsWithElfMagic } from "../manylinux/elf.js";
+import { type ElfFile, readElfFile, startsWithElfMagic } from "../manylinux/elf.js";
 import { isLibpython } from "../manylinux/policy.js";
 import { parseToml, type TomlTable } from "./toml.js";
 
@@ -69,9 +69,10 @@ export function libpythonHint(usesPyo3: boolean, pyo3Version: string | undefined
  * already has the symbols, and a static or different-version Python would
  * crash or refuse it. (A binary embedding Python may: it is never checked here.)
  */
-export function checkNotLinkedToLibpython(lib: string, o: { usesPyo3: boolean; lockFile?: string }): void {
-  if (!startsWithElfMagic(lib)) return; // Mach-O / PE: not checked here
-  const needed = readElfFile(lib).needed.filter(isLibpython);
+export function checkNotLinkedToLibpython(lib: string, o: { usesPyo3: boolean; lockFile?: string; elf?: ElfFile }): void {
+  const elf = o.elf ?? (startsWithElfMagic(lib) ? readElfFile(lib) : undefined);
+  if (!elf) return; // Mach-O / PE: not checked here
+  const needed = elf.needed.filter(isLibpython);
   if (needed.length === 0) return;
   const version = o.usesPyo3 && o.lockFile !== undefined ? lockedPyo3Version(o.lockFile) : undefined;
   throw new ConfigError(`${basename(lib)} links ${needed.join(", ")}: a Python extension module must not link libpython`, libpythonHint(o.usesPyo3, version));

@@ -6,6 +6,7 @@
 import { basename, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { type Logger, silentLogger } from "../log.js";
+import { readElfFile, startsWithElfMagic } from "../manylinux/elf.js";
 import { supportsAbi3, tagsToString, withPlatforms } from "../wheel/tags.js";
 import { writeWheel } from "../wheel/wheel.js";
 import { applyCargoEnv, type CargoEnvPlan, describeCargoEnv, planCargoEnv } from "./cargo-env.js";
@@ -207,8 +208,10 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       if (!lib) {
         throw new ConfigError(`cargo built no shared library for ${config.cargo.package.name}`, `make sure ${config.cargo.path} has [lib] crate-type = ["cdylib"]`);
       }
-      checkNotLinkedToLibpython(lib, { usesPyo3: config.cargo.pyo3 !== undefined || config.cargo.pyo3Ffi !== undefined, lockFile: join(meta.workspaceRoot, "Cargo.lock") });
-      checkImportable(lib, config.moduleName, bindings); // before the layout: an editable one installs the library at once
+      // parsed once for both checks (Mach-O / PE: neither is checked here)
+      const elf = startsWithElfMagic(lib) ? readElfFile(lib) : undefined;
+      checkNotLinkedToLibpython(lib, { usesPyo3: config.cargo.pyo3 !== undefined || config.cargo.pyo3Ffi !== undefined, lockFile: join(meta.workspaceRoot, "Cargo.lock"), ...(elf ? { elf } : {}) });
+      checkImportable(lib, config.moduleName, bindings, elf); // before the layout: an editable one installs the library at once
       const artifact = strip ? await stripCopy(lib, stripDir, interp.system, env) : lib;
       const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined, ...(cffiModule !== undefined ? { cffiModule } : {}) };
       files = o.layout ? await o.layout(input) : layoutWheel(input);

@@ -8,18 +8,18 @@
  */
 import { basename } from "node:path";
 import { ConfigError } from "../errors.js";
-import { readElfFile, startsWithElfMagic } from "../manylinux/elf.js";
+import { type ElfFile, readElfFile, startsWithElfMagic } from "../manylinux/elf.js";
 import type { WheelFile } from "../wheel/wheel.js";
 import type { Bindings } from "./tool-config.js";
 
 /** PEP 489's init function, and PEP 793's export hook (Python 3.15+), either of which makes a module importable. */
 const EXPORT_PREFIXES = ["PyInit_", "PyModExport_"];
 
-/** The module entry points an ELF library exports (sorted), or undefined for a file that is not ELF. */
-export function exportedModuleInits(file: string): string[] | undefined {
-  if (!startsWithElfMagic(file)) return undefined;
-  const names = readElfFile(file)
-    .symbols.filter((s) => s.defined && (s.bind === "global" || s.bind === "weak") && EXPORT_PREFIXES.some((p) => s.name.startsWith(p)))
+/** The module entry points an ELF library exports (sorted), or undefined for a file that is not ELF. `elf`: the file already parsed. */
+export function exportedModuleInits(file: string, elf?: ElfFile): string[] | undefined {
+  const parsed = elf ?? (startsWithElfMagic(file) ? readElfFile(file) : undefined);
+  if (!parsed) return undefined;
+  const names = parsed.symbols.filter((s) => s.defined && (s.bind === "global" || s.bind === "weak") && EXPORT_PREFIXES.some((p) => s.name.startsWith(p)))
     .map((s) => s.name);
   return [...new Set(names)].sort();
 }
@@ -49,10 +49,10 @@ export function importProblem(fileName: string, module: string, bindings: Bindin
   ];
 }
 
-/** Refuse an extension library that Python could not import as `module` (no-op for non-ELF files, cffi and bin). */
-export function checkImportable(file: string, module: string, bindings: Bindings): void {
+/** Refuse an extension library that Python could not import as `module` (no-op for non-ELF files, cffi and bin). `elf`: the file already parsed. */
+export function checkImportable(file: string, module: string, bindings: Bindings, elf?: ElfFile): void {
   if (bindings === "cffi" || bindings === "bin") return;
-  const exports = exportedModuleInits(file);
+  const exports = exportedModuleInits(file, elf);
   if (exports === undefined) return;
   const problem = importProblem(basename(file), module, bindings, exports);
   if (problem) throw new ConfigError(...problem);
