@@ -14,6 +14,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { cargoMetadataJson } from "./cargo-metadata.js";
 import { fileStamp } from "./file-stamp.js";
+import { ancestors } from "./input-stamps.js";
 import { userCacheDir } from "./user-cache.js";
 
 export interface CargoMetadata {
@@ -33,15 +34,6 @@ export interface TargetOptions {
 
 /** Environment variables that can move the target folder or the configuration cargo reads. */
 const KEY_VARS = ["CARGO", "CARGO_HOME", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "HOME", "RUSTUP_TOOLCHAIN"];
-
-/** The folder and its ancestors, innermost first. */
-function ancestors(dir: string): string[] {
-  const out: string[] = [];
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    out.push(d);
-    if (dirname(d) === d) return out;
-  }
-}
 
 function cargoHome(env: NodeJS.ProcessEnv): string {
   return env.CARGO_HOME ? resolve(env.CARGO_HOME) : join(env.HOME || homedir(), ".cargo");
