@@ -25,6 +25,7 @@ import { buildSubdirs, planTargetDirs, seedTargetDir } from "./target-dirs.js";
 import type { WheelFile } from "../wheel/wheel.js";
 import { checkOutputDir } from "../output-dir.js";
 import { writeWheelUnlessCurrent } from "./wheel-reuse.js";
+import { type FreshContext, rememberedRun, rememberRun } from "./cargo-fresh.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -121,6 +122,20 @@ function warnLayout(config: ProjectConfig, log: Logger): void {
   }
 }
 
+/** cargo's run, or the remembered one when none of its inputs changed (cargo-fresh.ts). */
+async function runCargoUnlessFresh(c: FreshContext, log: Logger): Promise<CargoRun> {
+  const known = rememberedRun(c);
+  if (known) {
+    log.info("cargo: nothing changed since the last build, cargo not run");
+    return known;
+  }
+  const started = Date.now();
+  const run = await runCargoJson(c.args, { env: c.env, cwd: c.cwd, log });
+  const why = rememberRun(c, run, started);
+  if (why) log.debug(`the next build runs cargo again: ${why}`);
+  return run;
+}
+
 function describe(i: InterpreterInfo): BuiltWheel["interpreter"] {
   return { executable: i.executable, implementation: i.implementation, version: `${i.major}.${i.minor}` };
 }
@@ -193,7 +208,10 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     const cffiModule = bindings === "cffi" ? await generateCffiModule({ crateDir: config.cargo.dir, targetDir: meta.targetDirectory, python: interp.executable, env }) : undefined;
     const run = o.runCargo
       ? await o.runCargo(cargoArgs, { interpreter: interp, ...abi3Unit, cargoEnv, subdirs: buildSubdirs(cargoOpts) })
-      : await runCargoJson(cargoArgs, { env: { ...applyCargoEnv(env, cargoEnv), ...(targetDir !== undefined ? { CARGO_TARGET_DIR: targetDir } : {}) }, cwd, log });
+      : await runCargoUnlessFresh(
+          { args: cargoArgs, cwd, env: { ...applyCargoEnv(env, cargoEnv), ...(targetDir !== undefined ? { CARGO_TARGET_DIR: targetDir } : {}) }, manifestPath: config.cargo.path, workspaceRoot: meta.workspaceRoot, targetDir: targetDir ?? meta.targetDirectory, ...(cargoOpts.config ? { config: cargoOpts.config } : {}) },
+          log,
+        );
     const ours = run.artifacts.filter((a) => a.manifestPath === config.cargo.path);
     const stripDir = join(meta.targetDirectory, "pyts-build", "stripped");
     let files;

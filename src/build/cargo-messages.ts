@@ -20,7 +20,18 @@ export interface BuildFinished {
   success: boolean;
 }
 
-export type CargoMessage = { reason: "compiler-artifact"; artifact: CargoArtifact } | { reason: "build-finished"; success: boolean } | { reason: "other" };
+/** A build script that ran (or was fresh): where its output folder is. */
+export interface BuildScriptRun {
+  packageId: string;
+  /** `OUT_DIR`; cargo keeps the script's printed instructions in `<OUT_DIR>/../output`. */
+  outDir: string;
+}
+
+export type CargoMessage =
+  | { reason: "compiler-artifact"; artifact: CargoArtifact }
+  | { reason: "build-script-executed"; script: BuildScriptRun }
+  | { reason: "build-finished"; success: boolean }
+  | { reason: "other" };
 
 /** Parse one stdout line; undefined when it is not a cargo JSON message (passed on to the user). */
 export function parseCargoLine(line: string): CargoMessage | undefined {
@@ -34,6 +45,7 @@ export function parseCargoLine(line: string): CargoMessage | undefined {
   }
   if (typeof m.reason !== "string") return undefined;
   if (m.reason === "build-finished") return { reason: "build-finished", success: m.success === true };
+  if (m.reason === "build-script-executed") return { reason: "build-script-executed", script: { packageId: String(m.package_id ?? ""), outDir: String(m.out_dir ?? "") } };
   if (m.reason !== "compiler-artifact") return { reason: "other" };
   const target = (m.target ?? {}) as Record<string, unknown>;
   const strs = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
@@ -58,4 +70,10 @@ const SHARED_LIB = /\.(so|dylib|dll)$/;
 export function sharedLibraryOf(a: CargoArtifact): string | undefined {
   if (!a.kind.includes("cdylib") && !a.crateTypes.includes("cdylib")) return undefined;
   return a.filenames.find((f) => SHARED_LIB.test(f));
+}
+
+/** A package from a local folder (a path dependency or workspace member), not a registry, git or vendored source. */
+export function isLocalPackage(packageId: string): boolean {
+  // cargo >= 1.77: `path+file:///dir#name@1.0`; older: `name 1.0 (path+file:///dir)`
+  return packageId.startsWith("path+file://") || packageId.includes("(path+file://");
 }

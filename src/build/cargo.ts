@@ -10,7 +10,7 @@ import { CargoError, ToolMissingError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
 import { classifyCargoFailure, TailBuffer } from "./cargo-failure.js";
-import { type CargoArtifact, parseCargoLine } from "./cargo-messages.js";
+import { type BuildScriptRun, type CargoArtifact, parseCargoLine } from "./cargo-messages.js";
 import { cargoCommand } from "./cargo-process.js";
 
 export interface CargoOptions {
@@ -72,7 +72,14 @@ export function cargoBuildArgs(o: CargoOptions, kind: BuildKind, verbosity: Logg
 
 export interface CargoRun {
   artifacts: CargoArtifact[];
+  /** Build scripts cargo ran or found fresh. */
+  buildScripts?: BuildScriptRun[];
+  /** cargo (or a build script) said more than its progress: a warning, or lines that are not JSON messages. */
+  printed?: boolean;
 }
+
+/** A warning or error line in cargo's stderr, coloured or not (progress lines are neither). */
+const SAID = /(^|\n)\s*(\x1b\[[0-9;]*m)*(warning|error)\b/;
 
 /** Run cargo with `args`; stderr passes through, stdout JSON is parsed. Throws CargoError on failure. */
 export function runCargoJson(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; log?: Logger } = {}): Promise<CargoRun> {
@@ -85,20 +92,29 @@ export function runCargoJson(args: string[], opts: { env?: NodeJS.ProcessEnv; cw
     // tail kept, to tell a registry failure from a crate's.
     const child = trackChild(spawn(cargo, args, { env: ttyCargoEnv(env), cwd: opts.cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
     const tail = new TailBuffer();
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (process.stderr.write(d), tail.push(d)));
+    let printed = false;
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      process.stderr.write(d);
+      tail.push(d);
+      printed ||= SAID.test(d);
+    });
     const artifacts: CargoArtifact[] = [];
+    const buildScripts: BuildScriptRun[] = [];
     const lines = createInterface({ input: child.stdout });
     lines.on("line", (line) => {
       const m = parseCargoLine(line);
-      if (m === undefined) process.stderr.write(line + "\n"); // build script noise etc.: the user's to see
-      else if (m.reason === "compiler-artifact") artifacts.push(m.artifact);
+      if (m === undefined) {
+        process.stderr.write(line + "\n"); // build script noise etc.: the user's to see
+        printed = true;
+      } else if (m.reason === "compiler-artifact") artifacts.push(m.artifact);
+      else if (m.reason === "build-script-executed") buildScripts.push(m.script);
     });
     child.on("error", (e: NodeJS.ErrnoException) => {
       if (e.code === "ENOENT") reject(new ToolMissingError(`${cargo} was not found`, "install Rust (https://rustup.rs) or put cargo on PATH (or set CARGO)"));
       else reject(new CargoError(`cannot run ${cargo}: ${e.message}`));
     });
     child.on("close", (code, signal) => {
-      if (code === 0) resolvePromise({ artifacts });
+      if (code === 0) resolvePromise({ artifacts, buildScripts, printed: printed || SAID.test(tail.toString()) }); // the tail: a word split between chunks
       else if (signal) reject(new CargoError(`cargo was stopped by ${signal}`, "see cargo's messages above; fix the crate, then build again"));
       else {
         const f = classifyCargoFailure(tail.toString());

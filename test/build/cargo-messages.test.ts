@@ -31,7 +31,11 @@ describe("parseCargoLine", () => {
 
   it("build-finished, other reasons, and non-JSON lines", () => {
     expect(parseCargoLine('{"reason":"build-finished","success":false}')).toEqual({ reason: "build-finished", success: false });
-    expect(parseCargoLine('{"reason":"build-script-executed"}')).toEqual({ reason: "other" });
+    expect(parseCargoLine('{"reason":"compiler-message"}')).toEqual({ reason: "other" });
+    expect(parseCargoLine('{"reason":"build-script-executed","package_id":"path+file:///c#x@1.0","out_dir":"/t/build/x-1/out"}')).toEqual({
+      reason: "build-script-executed",
+      script: { packageId: "path+file:///c#x@1.0", outDir: "/t/build/x-1/out" },
+    });
     expect(parseCargoLine("warning: something")).toBeUndefined();
     expect(parseCargoLine("{not json")).toBeUndefined();
   });
