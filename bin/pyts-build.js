@@ -8,7 +8,7 @@
 // cache, kept in the user's cache folder: parsing the bundle is the largest
 // part of start-up, and Node 20 caches no ES module compilation.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -62,11 +62,63 @@ function runCommonJs(file) {
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
 }
 
+// fileStamp (src/build/file-stamp.ts): inode, size, mtime and ctime in ns, or "-"
+function stampOf(path) {
+  const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return s ? `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : "-";
+}
+
+/** Two 32-bit FNV-1a hashes of `text`, for a file name (the note holds the whole key). */
+function fnv(text) {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193 + 2);
+  }
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+}
+
+/**
+ * The no-op replay (src/cli/replay.ts records the notes): a `wheel` command
+ * that last time changed nothing is answered from its note while every path it
+ * looked at has the same stamp, with the same output and without loading
+ * pyts-build. Returns true when it answered; otherwise (and only for `wheel`)
+ * sets the request the bundle records for.
+ */
+function replay(bundleFile) {
+  if (process.argv[2] !== "wheel") return false;
+  const env = process.env;
+  // as environmentKey (src/build/input-stamps.ts): every variable but the shell's bookkeeping; the test hook aside
+  const vars = Object.keys(env)
+    .filter((k) => !["_", "OLDPWD", "SHLVL", "PWD", "PYTS_BUILD_REPLAY_LOG"].includes(k))
+    .sort()
+    .map((k) => `${k}=${env[k]}`);
+  const key = JSON.stringify([stampOf(bundleFile), process.version, process.argv.slice(2), process.cwd(), !!process.stdout.isTTY, !!process.stderr.isTTY, vars]);
+  const file = join(codeCacheDir(), "..", "replay", `${fnv(key)}.json`);
+  globalThis.__pytsReplay = { key, file };
+  let note;
+  try {
+    note = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return false;
+  }
+  if (note.key !== key) return false;
+  for (const [path, stamp] of Object.entries(note.stamps)) if (stampOf(path) !== stamp) return false;
+  globalThis.__pytsReplay = undefined;
+  for (const [fd, text] of note.printed) (fd === 1 ? process.stdout : process.stderr).write(text);
+  if (env.PYTS_BUILD_REPLAY_LOG) appendFileSync(env.PYTS_BUILD_REPLAY_LOG, `replayed ${file}\n`);
+  return true;
+}
+
 const tree = mtime("../dist/src/cli/main.js");
 const cjs = mtime("../dist/bundle/pyts-build.cjs");
 const bundle = mtime("../dist/bundle/pyts-build.mjs");
+const cjsFile = fileURLToPath(new URL("../dist/bundle/pyts-build.cjs", import.meta.url));
 if (cjs > 0 && cjs >= tree && cjs >= bundle && process.env.PYTS_BUILD_NO_CODE_CACHE !== "1") {
-  runCommonJs(fileURLToPath(new URL("../dist/bundle/pyts-build.cjs", import.meta.url)));
+  // only the CommonJS bundle is traced (replay.ts); the others never record
+  if (!replay(cjsFile)) runCommonJs(cjsFile);
 } else if (bundle > 0 && bundle >= tree) {
   await import("../dist/bundle/pyts-build.mjs"); // runs the CLI itself
 } else {

@@ -10,6 +10,8 @@ import { isPytsError } from "../errors.js";
 import { asOutputError } from "../output-dir.js";
 import { VERSION_TEXT } from "../version.js";
 import { registerCommands } from "./commands.js";
+import { startReplayTrace } from "./replay.js";
+import { appendFileSync } from "node:fs";
 
 export interface GlobalOptions {
   quiet?: boolean;
@@ -63,6 +65,14 @@ function quietOnClosedPipes(): void {
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
+  const trace = startReplayTrace(); // only when bin/pyts-build.js asked (replay.ts)
+  const code = await run(argv);
+  const why = trace?.finish(code);
+  if (why !== undefined && process.env.PYTS_BUILD_REPLAY_LOG) appendFileSync(process.env.PYTS_BUILD_REPLAY_LOG, `not recorded: ${why}\n`);
+  return code;
+}
+
+async function run(argv: string[]): Promise<number> {
   installInterruptHandlers();
   quietOnClosedPipes();
   const program = buildProgram();

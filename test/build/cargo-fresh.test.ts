@@ -1,11 +1,12 @@
-import { cpSync, existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildWheels } from "../../src/build/build-wheel.js";
 import { depInfoOf, parseDepInfo } from "../../src/build/cargo-fresh.js";
 import { isLocalPackage } from "../../src/build/cargo-messages.js";
 import { memoryLogger } from "../../src/log.js";
-import { cpython, freshDir, py as runPy, ROOT, testEnv } from "../helpers/env.js";
+import { cpython, freshDir, ROOT, testEnv } from "../helpers/env.js";
+import { dateBack, ffiMinAnswer } from "../helpers/ffi-min.js";
 
 describe("parseDepInfo", () => {
   it("reads the paths after the target, with escaped spaces, over several rules", () => {
@@ -35,17 +36,12 @@ describe("isLocalPackage", () => {
 
 const python = cpython("3.11") ?? cpython("3.12");
 
-/** Every file of `dir` dated a minute back, as sources are that were not just edited. */
-function age(dir: string): void {
-  const past = new Date(Date.now() - 60_000);
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) if (e.isFile()) utimesSync(join(e.parentPath, e.name), past, past);
-}
 
 describe.skipIf(!python)("buildWheels skips cargo when nothing changed (real cargo, ffi-min)", () => {
   const d = freshDir("cargo-fresh");
   const crate = join(d, "crate");
   cpSync(join(ROOT, "test/fixtures/ffi-min"), crate, { recursive: true });
-  age(crate);
+  dateBack(crate);
   const target = join(d, "target");
   const baseEnv = testEnv({ CARGO_TARGET_DIR: target, PYTS_BUILD_CACHE_DIR: join(d, "cache") });
   const build = async (env: NodeJS.ProcessEnv = baseEnv) => {
@@ -53,11 +49,8 @@ describe.skipIf(!python)("buildWheels skips cargo when nothing changed (real car
     const [w] = await buildWheels({ cwd: crate, env, out: join(d, "out"), interpreters: [python as string], log });
     return { skipped: log.lines.some((l) => l.includes("cargo not run")), lines: log.lines, wheel: w!.path };
   };
-  const answer = (wheel: string) => {
-    const site = join(d, `site-${Math.random().toString(36).slice(2)}`);
-    runPy(python as string, `import zipfile; zipfile.ZipFile(${JSON.stringify(wheel)}).extractall(${JSON.stringify(site)})`);
-    return runPy(python as string, "import ffi_min; print(ffi_min.answer())", { PYTHONPATH: site }).trim();
-  };
+  const answer = (wheel: string) => ffiMinAnswer(python as string, wheel, d);
+
   const edit = (rel: string, from: string, to: string) => {
     const f = join(crate, rel);
     writeFileSync(f, readFileSync(f, "utf8").replace(from, to));
@@ -66,7 +59,7 @@ describe.skipIf(!python)("buildWheels skips cargo when nothing changed (real car
   it("runs cargo, then skips it; an edited source, a new environment or the opt-out runs it again", async () => {
     expect((await build()).skipped).toBe(false);
     // cargo wrote Cargo.lock just now: that build is not remembered (see below); a build with it dated back is
-    age(crate);
+    dateBack(crate);
     expect((await build()).skipped).toBe(false);
     const second = await build();
     expect(second.skipped).toBe(true);
@@ -79,7 +72,7 @@ describe.skipIf(!python)("buildWheels skips cargo when nothing changed (real car
     expect(answer(edited.wheel)).toBe("52");
     // edited just now: not remembered (a change within the mtime margin could hide), so cargo runs once more
     expect((await build()).skipped).toBe(false);
-    age(crate);
+    dateBack(crate);
     expect((await build()).skipped).toBe(false); // the stamps moved with the new dates: cargo once more
     expect((await build()).skipped).toBe(true);
 
@@ -102,7 +95,7 @@ describe.skipIf(!python)("buildWheels skips cargo when nothing changed (real car
   }, 240_000);
 
   it("a manifest edit runs cargo (a new feature default)", async () => {
-    age(crate);
+    dateBack(crate);
     await build();
     expect((await build()).skipped).toBe(true);
     edit("Cargo.toml", 'default = ["base"]', 'default = ["base", "plus-one"]');
@@ -117,7 +110,7 @@ describe.skipIf(!python)("buildWheels skips cargo when nothing changed (real car
     // (dating files back hides an edit from cargo too: each edit is built once before `age`)
     edit("src/lib.rs", "use std::ptr;", "use std::ptr;\nfn unused_helper() {}");
     await build(); // compiles, warns
-    age(crate);
+    dateBack(crate);
     await build(); // fresh, and cargo repeats the warning
     expect(notes()).toEqual([]);
     expect((await build()).skipped).toBe(false);
@@ -127,13 +120,13 @@ describe.skipIf(!python)("buildWheels skips cargo when nothing changed (real car
     writeFileSync(join(crate, "build.rs"), 'fn main() { let _ = std::fs::read_to_string("answer.txt"); }\n');
     writeFileSync(join(crate, "answer.txt"), "1\n");
     await build();
-    age(crate);
+    dateBack(crate);
     await build();
     expect(notes()).toEqual([]);
     // with rerun-if-changed the watched files are in cargo's dep-info: remembered, and a change to them is seen
     writeFileSync(join(crate, "build.rs"), 'fn main() { println!("cargo::rerun-if-changed=answer.txt"); println!("cargo::rerun-if-changed=build.rs"); let _ = std::fs::read_to_string("answer.txt"); }\n');
     await build();
-    age(crate);
+    dateBack(crate);
     const { lines } = await build();
     expect(notes().length, lines.join("\n")).toBe(1);
     expect((await build()).skipped).toBe(true);

@@ -1,0 +1,162 @@
+/**
+ * The recording half of the no-op replay (the checking half is in
+ * bin/pyts-build.js, before the bundle is even loaded).
+ *
+ * A `wheel` run that changed nothing (it started no process and wrote no
+ * file: cargo skipped by cargo-fresh.ts, the wheel kept by wheel-reuse.ts,
+ * the interpreters answered from their cache) is a function of its command
+ * line, working folder, environment, terminal and the files it looked at. So
+ * while it runs, every path it reads, stats or lists is noted, and at the end
+ * a note keeps the stamp of each path and what the run printed. The next
+ * identical command whose paths all have the same stamps prints the same
+ * output and exits 0 without loading pyts-build at all: node's start-up is
+ * then the whole cost.
+ *
+ * The tracing wraps node:fs and node:child_process as the CommonJS bundle
+ * sees them; where that does not reach the code (an ES module build, where
+ * imports are bound at load), a canary read is not seen and nothing is recorded.
+ */
+// the default exports: the module objects themselves, which the bundle's named imports read at each call
+import childProcess from "node:child_process";
+import fs from "node:fs";
+import { mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { fileStamp } from "../build/file-stamp.js";
+import { MTIME_MARGIN_MS } from "../build/input-stamps.js";
+
+/** What bin/pyts-build.js hands over: the key of this command and where its note goes. */
+export interface ReplayRequest {
+  key: string;
+  file: string;
+}
+
+declare global {
+  // set by bin/pyts-build.js for commands that may be replayed
+  var __pytsReplay: ReplayRequest | undefined;
+}
+
+const READS = ["existsSync", "readFileSync", "readFile", "readdirSync", "readdir", "statSync", "stat", "lstatSync", "lstat", "realpathSync", "realpath", "accessSync", "access", "createReadStream", "opendirSync", "opendir", "readlinkSync", "readlink", "openAsBlob"];
+const PROMISE_READS = ["readFile", "readdir", "stat", "lstat", "realpath", "access", "opendir", "readlink"];
+// (writeFile*, createWriteStream, open*, unlink* and rm* are wrapped on their own below)
+const WRITES = ["appendFileSync", "appendFile", "renameSync", "rename", "rmdirSync", "rmdir", "copyFileSync", "copyFile", "cpSync", "cp", "chmodSync", "chmod", "utimesSync", "utimes", "mkdtempSync", "mkdtemp", "symlinkSync", "symlink", "linkSync", "link", "truncateSync", "truncate"];
+const PROMISE_WRITES = ["appendFile", "rename", "rmdir", "copyFile", "cp", "chmod", "utimes", "mkdtemp", "symlink", "link", "truncate"];
+const SPAWNS = ["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"];
+
+/** A path argument as an absolute path, or undefined (a file descriptor). */
+function pathOf(p: unknown): string | undefined {
+  if (typeof p === "string") return resolve(p);
+  if (p instanceof URL) return fileURLToPath(p);
+  if (Buffer.isBuffer(p)) return resolve(p.toString());
+  return undefined;
+}
+
+/** An open flag that may write. */
+function writesFlag(flags: unknown): boolean {
+  if (flags === undefined || flags === null) return false;
+  if (typeof flags === "number") return (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) !== 0;
+  return /[wa+]/.test(String(flags));
+}
+
+export interface ReplayTrace {
+  /** Write the note when the run can be replayed; returns why not otherwise. */
+  finish(code: number): string | undefined;
+}
+
+/** Start noting what this run reads, when bin asked for it. */
+export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__pytsReplay): ReplayTrace | undefined {
+  if (!req) return undefined;
+  const started = Date.now();
+  const touched = new Set<string>();
+  let impure: string | undefined;
+  // what the run printed, in order: [1, text] for stdout, [2, text] for stderr
+  const printed: Array<[1 | 2, string]> = [];
+
+  const wrap = (obj: Record<string, unknown>, name: string, before: (args: unknown[]) => void) => {
+    const orig = obj[name];
+    if (typeof orig !== "function") return;
+    const wrapped = function (this: unknown, ...args: unknown[]) {
+      before(args);
+      return (orig as (...a: unknown[]) => unknown).apply(this, args);
+    };
+    Object.defineProperties(wrapped, Object.getOwnPropertyDescriptors(orig)); // e.g. realpathSync.native, exec's promisify hook
+    obj[name] = wrapped;
+  };
+  const note = (args: unknown[]) => {
+    const p = pathOf(args[0]);
+    if (p !== undefined) touched.add(p);
+  };
+  const fsObj = fs as unknown as Record<string, unknown>;
+  const promises = fs.promises as unknown as Record<string, unknown>;
+  // A file made and removed again during the run (the output folder's write probe) changes nothing.
+  const created = new Set<string>();
+  const change = (what: string) => (impure ??= what);
+  const create = (n: string, a: unknown[]) => {
+    const p = pathOf(a[0]);
+    if (p === undefined || fs.existsSync(p)) change(`${n}(${String(a[0])})`);
+    else created.add(p);
+  };
+  const remove = (n: string, a: unknown[]) => {
+    const p = pathOf(a[0]);
+    if (p === undefined || !created.has(p)) change(`${n}(${String(a[0])})`);
+  };
+  for (const n of READS) wrap(fsObj, n, note);
+  for (const n of PROMISE_READS) wrap(promises, n, note);
+  for (const n of WRITES) wrap(fsObj, n, (a) => change(`${n}(${String(a[0])})`));
+  for (const n of PROMISE_WRITES) wrap(promises, n, (a) => change(`${n}(${String(a[0])})`));
+  for (const n of ["writeFileSync", "writeFile", "createWriteStream"]) wrap(fsObj, n, (a) => create(n, a));
+  wrap(promises, "writeFile", (a) => create("writeFile", a));
+  for (const n of ["unlinkSync", "unlink", "rmSync", "rm"]) wrap(fsObj, n, (a) => remove(n, a));
+  for (const n of ["unlink", "rm"]) wrap(promises, n, (a) => remove(n, a));
+  for (const n of ["openSync", "open"]) wrap(fsObj, n, (a) => (writesFlag(a[1]) ? create(n, a) : note(a)));
+  wrap(promises, "open", (a) => (writesFlag(a[1]) ? create("open", a) : note(a)));
+  const cp = childProcess as unknown as Record<string, unknown>;
+  for (const n of SPAWNS) wrap(cp, n, (a) => (impure ??= `${n}(${String(a[0])})`));
+  const capture = (stream: NodeJS.WriteStream, fd: 1 | 2) => {
+    const orig = stream.write.bind(stream) as (...a: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      printed.push([fd, typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8")]);
+      return orig(chunk, ...rest);
+    }) as typeof stream.write;
+  };
+  capture(process.stdout, 1);
+  capture(process.stderr, 2);
+
+  // the canary: does this module's own import of statSync go through the wrapper?
+  const canary = resolve(req.file, "..", ".canary");
+  statSync(canary, { throwIfNoEntry: false });
+  const reaches = touched.delete(canary);
+
+  return {
+    finish(code) {
+      if (!reaches) return "the file system calls of this build cannot be traced";
+      if (code !== 0 || (process.exitCode !== undefined && process.exitCode !== 0)) return `exit code ${code}`;
+      for (const p of created) if (fs.existsSync(p)) change(`wrote ${p}`);
+      if (impure) return `the run changed something: ${impure}`;
+      touched.delete(req.file);
+      const stamps: Record<string, string> = {};
+      const ownFolders = new Set([...created].map((p) => dirname(p)));
+      const limit = started - MTIME_MARGIN_MS;
+      for (const p of touched) {
+        let s: fs.BigIntStats | undefined;
+        try {
+          s = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
+        } catch {
+          s = undefined; // e.g. a path below a file: as absent
+        }
+        // (a folder where the run made and removed a file changed by that alone; its stamp is taken after)
+        if (s && Number(s.mtimeMs) >= limit && !ownFolders.has(p)) return `${p} changed around the run`;
+        stamps[p] = fileStamp(p);
+      }
+      try {
+        mkdirSync(dirname(req.file), { recursive: true });
+        const tmp = `${req.file}.tmp-${process.pid}`;
+        writeFileSync(tmp, JSON.stringify({ key: req.key, stamps, printed }));
+        renameSync(tmp, req.file);
+      } catch (e) {
+        return `cannot write ${req.file}: ${(e as Error).message}`;
+      }
+      return undefined;
+    },
+  };
+}

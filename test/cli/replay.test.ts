@@ -1,0 +1,112 @@
+/**
+ * The no-op replay: bin/pyts-build.js answers a `wheel` command from the note
+ * src/cli/replay.ts recorded while every path the recorded run looked at is
+ * unchanged. Real CLI (the CommonJS bundle), real cargo, the ffi-min fixture.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { startReplayTrace } from "../../src/cli/replay.js";
+import { CLI, cpython, freshDir, py as runPy, ROOT, testEnv } from "../helpers/env.js";
+import { dateBack, ffiMinAnswer } from "../helpers/ffi-min.js";
+
+describe("startReplayTrace", () => {
+  it("records nothing where its wrappers do not reach the code (ES modules bind node:fs at load)", () => {
+    const d = freshDir("replay-unit");
+    const trace = startReplayTrace({ key: "k", file: join(d, "note.json") });
+    expect(trace?.finish(0)).toMatch(/cannot be traced/);
+    expect(existsSync(join(d, "note.json"))).toBe(false);
+  });
+  it("is off unless bin asked for it", () => {
+    expect(startReplayTrace(undefined)).toBeUndefined();
+  });
+});
+
+const python = cpython("3.11") ?? cpython("3.12");
+
+
+describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, ffi-min)", () => {
+  const d = freshDir("replay");
+  const crate = join(d, "crate");
+  cpSync(join(ROOT, "test/fixtures/ffi-min"), crate, { recursive: true });
+  dateBack(crate);
+  const log = join(d, "replay.log");
+  const out = join(d, "out");
+  const env = testEnv({ CARGO_TARGET_DIR: join(d, "target"), PYTS_BUILD_CACHE_DIR: join(d, "cache"), PYTS_BUILD_REPLAY_LOG: log });
+  const replays = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter((l) => l.startsWith("replayed")).length : 0);
+  const wheel = (extraEnv: Record<string, string> = {}, args: string[] = []) => {
+    const before = replays();
+    const r = spawnSync(process.execPath, [CLI, "wheel", "-i", python as string, "-o", out, ...args], { cwd: crate, env: { ...env, ...extraEnv }, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    return { replayed: replays() > before, stdout: r.stdout, stderr: r.stderr };
+  };
+  /**
+   * Builds until one is replayed: cargo runs, then a build records, then one replays. Nothing
+   * is recorded while an input is younger than 2 s (coarse file clocks), so edits are dated
+   * back and the notes the last run wrote are waited for.
+   */
+  const settle = (extraEnv: Record<string, string> = {}, args: string[] = []) => {
+    const runs = [];
+    for (let i = 0; i < 5; i++) {
+      const r = wheel(extraEnv, args);
+      runs.push(r);
+      if (r.replayed) return runs;
+      dateBack(crate);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    }
+    throw new Error(`never replayed:\n${readFileSync(log, "utf8")}`);
+  };
+  const answer = (wheel: string) => ffiMinAnswer(python as string, wheel, d);
+
+  const edit = (rel: string, from: string, to: string) => {
+    const f = join(crate, rel);
+    writeFileSync(f, readFileSync(f, "utf8").replace(from, to));
+  };
+
+  it("prints what the recorded run printed, in the same order", () => {
+    const runs = settle();
+    const [recorded, replayed] = runs.slice(-2);
+    expect(recorded!.replayed).toBe(false);
+    expect(replayed!.stdout).toBe(recorded!.stdout);
+    expect(replayed!.stderr).toBe(recorded!.stderr);
+    expect(replayed!.stdout.trim()).toMatch(/ffi_min-0\.2\.0-cp3\d+-cp3\d+-.*\.whl$/);
+    expect(answer(replayed!.stdout.trim())).toBe("42");
+    // --json and -q are other commands with their own notes
+    const json = settle({}, ["--json"]).pop()!;
+    expect(JSON.parse(json.stdout)[0].path).toBe(replayed!.stdout.trim());
+  }, 240_000);
+
+  it("does not replay after a source edit: the wheel has the new code", () => {
+    settle();
+    edit("src/lib.rs", "const ANSWER: c_long = 40", "const ANSWER: c_long = 60");
+    const r = wheel();
+    expect(r.replayed).toBe(false);
+    expect(answer(r.stdout.trim())).toBe("62");
+    edit("src/lib.rs", "const ANSWER: c_long = 60", "const ANSWER: c_long = 40");
+    expect(answer(wheel().stdout.trim())).toBe("42");
+  }, 240_000);
+
+  it("does not replay after a metadata edit, a removed wheel, or in another environment", () => {
+    settle();
+    edit("README.md", "", "A new first line.\n");
+    const meta = wheel();
+    expect(meta.replayed).toBe(false);
+    const whl = meta.stdout.trim();
+    const metadata = runPy(python as string, `import zipfile; z = zipfile.ZipFile(${JSON.stringify(whl)}); print(z.read("ffi_min-0.2.0.dist-info/METADATA").decode())`);
+    expect(metadata).toContain("A new first line.");
+
+    settle();
+    rmSync(whl);
+    const again = wheel();
+    expect(again.replayed).toBe(false);
+    expect(existsSync(whl)).toBe(true);
+
+    settle();
+    expect(wheel({ SOME_BUILD_SETTING: "1" }).replayed).toBe(false);
+  }, 240_000);
+
+  it("never records through the ES module bundle (not traced)", () => {
+    for (let i = 0; i < 3; i++) expect(wheel({ PYTS_BUILD_NO_CODE_CACHE: "1" }).replayed).toBe(false);
+  }, 240_000);
+});
