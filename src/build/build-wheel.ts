@@ -3,6 +3,7 @@
  * config -> interpreters -> cargo (once per interpreter, or once for abi3)
  * -> layout -> writeWheel -> optional after-write step (manylinux audit) -> out/.
  */
+import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { type Logger, silentLogger } from "../log.js";
@@ -185,10 +186,10 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   );
   // several Python environments: one target folder each, so a rebuild compiles nothing (target-dirs.ts); the container has its own
   const targetDirs = o.runCargo ? units.map(() => undefined) : planTargetDirs(units.map((u, i) => ({ cargoEnv: cargoEnvs[i] as CargoEnvPlan, ...(u.abi3Minor !== undefined ? { abi3Minor: u.abi3Minor } : {}), ...(o.target !== undefined ? { target: o.target } : {}) })), meta.targetDirectory);
-  const seeds = [meta.targetDirectory];
 
-  const built: BuiltWheel[] = [];
-  for (const [index, unit] of units.entries()) {
+  /** Seeds the unit's target folder (from `seeds`, first fitting) and runs cargo for it. */
+  const compile = async (index: number, seeds: string[]) => {
+    const unit = units[index] as BuildUnit;
     const interp = unit.interpreter;
     const what = unit.abi3Minor !== undefined ? `abi3 (Python >= 3.${unit.abi3Minor}) with ${interpreterLabel(interp)}` : interpreterLabel(interp);
     log.step(isBin ? `Building the binaries of ${config.cargo.package.name}` : `Building for ${what} (${interp.executable}) ...`);
@@ -198,7 +199,6 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     if (targetDir !== undefined) {
       const seeded = seedTargetDir(targetDir, seeds, buildSubdirs(cargoOpts));
       log.debug(`cargo target folder: ${targetDir}${seeded.from ? ` (seeded from ${seeded.from}, ${(seeded.bytes / 1e6).toFixed(1)} MB)` : ""}`);
-      seeds.unshift(targetDir); // the folder built last is the best seed: the same sources, just compiled
     }
     if (cargoEnv.withoutInterpreter) log.info(`no interpreter fits abi3 (Python >= 3.${unit.abi3Minor}) here: PyO3 configures the build from its abi3 feature alone (PYO3_NO_PYTHON=1)`);
     log.debug(`cargo environment: ${describeCargoEnv(cargoEnv)}`);
@@ -212,6 +212,13 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
           { args: cargoArgs, cwd, env: { ...applyCargoEnv(env, cargoEnv), ...(targetDir !== undefined ? { CARGO_TARGET_DIR: targetDir } : {}) }, manifestPath: config.cargo.path, workspaceRoot: meta.workspaceRoot, targetDir: targetDir ?? meta.targetDirectory, ...(cargoOpts.config ? { config: cargoOpts.config } : {}) },
           log,
         );
+    return { run, cffiModule };
+  };
+
+  /** The wheel of a compiled unit: layout, checks, write, after-write step. */
+  const pack = async (index: number, { run, cffiModule }: Awaited<ReturnType<typeof compile>>): Promise<BuiltWheel> => {
+    const unit = units[index] as BuildUnit;
+    const interp = unit.interpreter;
     const ours = run.artifacts.filter((a) => a.manifestPath === config.cargo.path);
     const stripDir = join(meta.targetDirectory, "pyts-build", "stripped");
     let files;
@@ -254,7 +261,57 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     if (o.afterWrite) wheel = await o.afterWrite(wheel, ctx);
     if (o.temporaryOut) log.step(`Built ${wheel.fileName}`);
     else log.info(`Built wheel ${wheel.path}`);
-    built.push(wheel);
+    return wheel;
+  };
+
+  const built: BuiltWheel[] = [];
+  const seeds = [meta.targetDirectory];
+  const concurrent = concurrentUnits(units.length, targetDirs);
+  for (let index = 0; index < units.length; index++) {
+    if (index === 1 && concurrent > 1) {
+      // every other folder is seeded from the first one built: its compiles run side by side
+      const rest = await inBatches(units.slice(1).map((_, i) => () => compile(i + 1, seeds)), concurrent);
+      for (const [i, r] of rest.entries()) built.push(await pack(i + 1, r));
+      break;
+    }
+    built.push(await pack(index, await compile(index, seeds)));
+    const dir = targetDirs[index];
+    if (dir !== undefined) seeds.unshift(dir); // the folder built last is the best seed: the same sources, just compiled
   }
   return built;
+}
+
+/**
+ * How many units after the first compile at once: one per core, when each has
+ * its own target folder (PyO3's chain of crates keeps about one core busy, so
+ * two interpreters side by side take little longer than one).
+ */
+export function concurrentUnits(count: number, targetDirs: (string | undefined)[], cores = availableParallelism()): number {
+  if (count < 3 || targetDirs.some((d) => d === undefined) || new Set(targetDirs).size !== targetDirs.length) return 1;
+  return Math.max(1, Math.min(cores, count - 1));
+}
+
+/**
+ * Run the tasks, at most `limit` at a time, and return their results in order.
+ * Every task started is waited for before a failure is thrown (no cargo left running).
+ */
+export async function inBatches<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results: PromiseSettledResult<T>[] = new Array(tasks.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < tasks.length && !failed) {
+      const i = next++;
+      try {
+        results[i] = { status: "fulfilled", value: await (tasks[i] as () => Promise<T>)() };
+      } catch (reason) {
+        results[i] = { status: "rejected", reason };
+        failed = true; // start nothing new
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  const failure = results.find((r): r is PromiseRejectedResult => r?.status === "rejected");
+  if (failure) throw failure.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }

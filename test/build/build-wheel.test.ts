@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildWheels, planBuilds } from "../../src/build/build-wheel.js";
+import { buildWheels, concurrentUnits, inBatches, planBuilds } from "../../src/build/build-wheel.js";
 import { writeTree } from "../helpers/tree.js";
 import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
 import { fakeInterpreter } from "../helpers/interpreter-info.js";
@@ -44,5 +44,45 @@ describe("buildWheels refusals before any work", () => {
     };
     await expect(buildWheels({ cwd: d, runCargo })).rejects.toThrow('bindings = "cffi" cannot be built in a container yet');
     expect(ran).toBe(false);
+  });
+});
+
+describe("concurrentUnits", () => {
+  it("compiles side by side only from three units with a folder each, one per core", () => {
+    expect(concurrentUnits(2, ["/a", "/b"], 8)).toBe(1);
+    expect(concurrentUnits(3, ["/a", "/b", "/c"], 2)).toBe(2);
+    expect(concurrentUnits(6, ["/a", "/b", "/c", "/d", "/e", "/f"], 2)).toBe(2);
+    expect(concurrentUnits(4, ["/a", "/b", "/c", "/d"], 16)).toBe(3);
+    expect(concurrentUnits(3, [undefined, undefined, undefined], 4)).toBe(1); // one shared folder: one at a time
+    expect(concurrentUnits(3, ["/a", "/b", "/a"], 4)).toBe(1);
+  });
+});
+
+describe("inBatches", () => {
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+  it("keeps the order of the results and at most `limit` tasks running", async () => {
+    let running = 0;
+    let most = 0;
+    const task = (v: number) => async () => {
+      most = Math.max(most, ++running);
+      await tick();
+      running--;
+      return v;
+    };
+    expect(await inBatches([1, 2, 3, 4, 5].map(task), 2)).toEqual([1, 2, 3, 4, 5]);
+    expect(most).toBe(2);
+  });
+  it("waits for the running tasks, starts no new one after a failure, then throws it", async () => {
+    const done: number[] = [];
+    const tasks = [
+      async () => (await tick(), done.push(1), 1),
+      async () => {
+        throw new Error("cargo failed");
+      },
+      async () => (await tick(), await tick(), done.push(3), 3),
+      async () => (done.push(4), 4),
+    ];
+    await expect(inBatches(tasks, 3)).rejects.toThrow("cargo failed");
+    expect(done.sort()).toEqual([1, 3]); // the running ones finished; the fourth never started
   });
 });
