@@ -9,6 +9,9 @@
  *   maturin build -r (its own target folder: it gives cargo another environment,
  *   which would make the two rebuild each other's crates).
  * Target 1: pyts-build <= 1.5x cargo's no-op; -q and --json no slower (<= 1.05x).
+ * The table says how many runs bin/ answered from a replay note (src/cli/replay.ts),
+ * and times two lower layers as information: the ES module bundle (never replayed,
+ * cargo still skipped by cargo-fresh.ts) and PYTS_BUILD_ALWAYS_RUN_CARGO=1.
  * The toolchain's cargo binary (no proxy) is timed afterwards in a block of its
  * own, as information: switching between it and the proxy makes cargo probe
  * rustc again (about a second here), so it must not be interleaved.
@@ -23,7 +26,7 @@
  * (bench/maturin-venv.mjs); without it the table says so.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -75,13 +78,27 @@ function noop() {
     runTimed("cargo", cargoArgs, { env }); // the same fingerprint as the wheel's build: nothing to do
     console.log("");
 
-    const t = { plain: [], quiet: [], json: [], cargo: [], maturin: [] };
+    // which runs bin/ answered from a replay note (src/cli/replay.ts): the log is not part of the replay key
+    const replayLog = join(work, "replay.log");
+    const replays = () => (existsSync(replayLog) ? readFileSync(replayLog, "utf8").split("\n").filter((l) => l.startsWith("replayed")).length : 0);
+    const replayed = { plain: 0, quiet: 0, json: 0, noReplay: 0, forced: 0 };
+    const timedCli = (key, args, extra = {}) => {
+      const before = replays();
+      const seconds = runCliTimed(args, { env: { ...env, PYTS_BUILD_REPLAY_LOG: replayLog, ...extra } }).seconds;
+      replayed[key] += replays() - before;
+      return seconds;
+    };
+    const t = { plain: [], quiet: [], json: [], cargo: [], maturin: [], noReplay: [], forced: [] };
     for (let i = 0; i < runs; i++) {
-      t.plain.push(runCliTimed(wheelArgs(out), { env }).seconds);
-      t.quiet.push(runCliTimed([...wheelArgs(out), "-q"], { env }).seconds);
-      t.json.push(runCliTimed([...wheelArgs(out), "--json"], { env }).seconds);
+      t.plain.push(timedCli("plain", wheelArgs(out)));
+      t.quiet.push(timedCli("quiet", [...wheelArgs(out), "-q"]));
+      t.json.push(timedCli("json", [...wheelArgs(out), "--json"]));
       t.cargo.push(runTimed("cargo", cargoArgs, { env }).seconds);
       if (m.maturin) t.maturin.push(runTimed(m.maturin, maturinArgs, { env: maturinEnv }).seconds);
+      // the layers below the replay, as information: the ES module bundle is never replayed (cargo still skipped);
+      // PYTS_BUILD_ALWAYS_RUN_CARGO=1 runs cargo every time (the path before issue 10's no-op work)
+      t.noReplay.push(timedCli("noReplay", wheelArgs(out), { PYTS_BUILD_NO_CODE_CACHE: "1" }));
+      t.forced.push(timedCli("forced", wheelArgs(out), { PYTS_BUILD_ALWAYS_RUN_CARGO: "1" }));
     }
     const direct = directCargo(env, runs);
 
@@ -93,7 +110,10 @@ function noop() {
       row("cargo build --lib -r (PATH)", s.cargo, s.cargo),
       ...(s.maturin ? [row(`maturin build -r (${m.version})`, s.maturin, s.cargo)] : []),
       ...(direct ? [row(`  info: ${direct.path}`, direct.s, s.cargo)] : []),
+      row("  info: wheel -r, ES module bundle (no replay)", s.noReplay, s.cargo),
+      row("  info: wheel -r, PYTS_BUILD_ALWAYS_RUN_CARGO=1", s.forced, s.cargo),
     ]);
+    console.log(`replayed by bin/ (the rest ran the build): plain ${replayed.plain}/${runs}, -q ${replayed.quiet}/${runs}, --json ${replayed.json}/${runs}, info rows ${replayed.noReplay + replayed.forced}/${2 * runs}`);
     if (!s.maturin) console.log(`maturin: not measured (${m.missing})`);
     console.log("");
     const r1 = s.plain.median / s.cargo.median;

@@ -61,8 +61,9 @@ function keyArgs(args: string[]): string[] {
   return args.filter((a) => a !== "--quiet" && a !== "--verbose");
 }
 
+/** One note per command line, folder and environment: switching between environments keeps each one's note. */
 function noteFile(c: FreshContext): string {
-  const name = createHash("sha256").update(JSON.stringify([c.cwd, keyArgs(c.args)])).digest("hex").slice(0, 32);
+  const name = createHash("sha256").update(JSON.stringify([c.cwd, keyArgs(c.args), environmentKey(c.env)])).digest("hex").slice(0, 32);
   return join(c.targetDir, "pyts-build", "cargo-runs", `${name}.json`);
 }
 

@@ -50,13 +50,14 @@ export function allOlderThan(paths: Iterable<string>, startedMs: number): boolea
 const SHELL_NOISE = new Set(["_", "OLDPWD", "SHLVL", "PWD"]);
 
 /**
- * A hash of the whole environment (minus shell bookkeeping): any variable may
- * reach a build script or rustc (`env!`), so a remembered build counts only in
- * the environment it ran in.
+ * A hash of the whole environment (minus shell bookkeeping and pyts-build's own
+ * PYTS_BUILD_* settings, which no build script reads): any variable may reach a
+ * build script or rustc (`env!`), so a remembered build counts only in the
+ * environment it ran in.
  */
 export function environmentKey(env: NodeJS.ProcessEnv): string {
   const h = createHash("sha256");
-  for (const k of Object.keys(env).sort()) if (!SHELL_NOISE.has(k) && env[k] !== undefined) h.update(`${k}=${env[k]}\0`);
+  for (const k of Object.keys(env).sort()) if (!SHELL_NOISE.has(k) && !k.startsWith("PYTS_BUILD_") && env[k] !== undefined) h.update(`${k}=${env[k]}\0`);
   return h.digest("hex");
 }
 

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildWheels } from "../../src/build/build-wheel.js";
@@ -80,7 +80,7 @@ describe.skipIf(!python)("buildWheels skips cargo when nothing changed (real car
     const flagged = await build({ ...baseEnv, RUSTFLAGS: "--cfg ffi_min_extra" });
     expect(flagged.skipped).toBe(false);
     expect(answer(flagged.wheel)).toBe("152");
-    // back: the note of the first environment was replaced, cargo runs and rebuilds
+    // back: the first environment's note is kept, but the library it names was rebuilt since: cargo runs and rebuilds
     const back = await build();
     expect(back.skipped).toBe(false);
     expect(answer(back.wheel)).toBe("52");
@@ -107,7 +107,8 @@ describe.skipIf(!python)("buildWheels skips cargo when nothing changed (real car
 
   it("never remembers a build with warnings (cargo repeats them) or a build script that watches its whole package", async () => {
     const notes = () => (existsSync(join(target, "pyts-build", "cargo-runs")) ? readdirSync(join(target, "pyts-build", "cargo-runs")).filter((f) => f.endsWith(".json")) : []);
-    // (dating files back hides an edit from cargo too: each edit is built once before `age`)
+    rmSync(join(target, "pyts-build", "cargo-runs"), { recursive: true, force: true }); // the notes of the other environments above
+    // (dating files back hides an edit from cargo too: each edit is built once before it is dated back)
     edit("src/lib.rs", "use std::ptr;", "use std::ptr;\nfn unused_helper() {}");
     await build(); // compiles, warns
     dateBack(crate);

@@ -39,11 +39,13 @@ describe("allOlderThan", () => {
 });
 
 describe("environmentKey", () => {
-  it("changes with any variable but not with the shell's bookkeeping", () => {
+  it("changes with any variable but not with the shell's bookkeeping or pyts-build's settings", () => {
     const base = { PATH: "/bin", RUSTFLAGS: "-Cx" };
     expect(environmentKey({ ...base, OLDPWD: "/a", _: "/usr/bin/x", SHLVL: "2" })).toBe(environmentKey(base));
     expect(environmentKey({ ...base, RUSTFLAGS: "-Cy" })).not.toBe(environmentKey(base));
     expect(environmentKey({ ...base, SOMETHING_A_BUILD_SCRIPT_READS: "1" })).not.toBe(environmentKey(base));
+    expect(environmentKey({ ...base, PYTS_BUILD_CACHE_DIR: "/c" })).toBe(environmentKey(base)); // pyts-build's own
+
   });
 });
 
