@@ -82,7 +82,9 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
     Object.defineProperties(wrapped, Object.getOwnPropertyDescriptors(orig)); // e.g. realpathSync.native, exec's promisify hook
     obj[name] = wrapped;
   };
+  // once the run has changed something it will not be recorded: nothing more to note or keep
   const note = (args: unknown[]) => {
+    if (impure) return;
     const p = pathOf(args[0]);
     if (p !== undefined) touched.add(p);
   };
@@ -115,7 +117,7 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
   const capture = (stream: NodeJS.WriteStream, fd: 1 | 2) => {
     const orig = stream.write.bind(stream) as (...a: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      printed.push([fd, typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8")]);
+      if (!impure) printed.push([fd, typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8")]);
       return orig(chunk, ...rest);
     }) as typeof stream.write;
   };
