@@ -165,8 +165,9 @@ export function inputsOfRun(c: FreshContext, run: CargoRun, startedMs: number): 
  * inputs can be listed; otherwise forget any earlier note. Returns why not, or undefined.
  */
 export function rememberRun(c: FreshContext, run: CargoRun, startedMs: number): string | undefined {
+  if (!freshSkipEnabled(c.env)) return "PYTS_BUILD_ALWAYS_RUN_CARGO=1"; // the notes are left as they are, for the builds without it
   const file = noteFile(c);
-  const r = freshSkipEnabled(c.env) ? inputsOfRun(c, run, startedMs) : { reason: "PYTS_BUILD_ALWAYS_RUN_CARGO=1" };
+  const r = inputsOfRun(c, run, startedMs);
   try {
     if ("reason" in r) {
       rmSync(file, { force: true });

@@ -92,6 +92,7 @@ describe.skipIf(!python)("buildWheels skips cargo when nothing changed (real car
     expect((await build()).skipped).toBe(false);
 
     expect((await build({ ...baseEnv, PYTS_BUILD_ALWAYS_RUN_CARGO: "1" })).skipped).toBe(false);
+    expect((await build()).skipped).toBe(true); // and the note of the builds without it is kept
   }, 240_000);
 
   it("a manifest edit runs cargo (a new feature default)", async () => {
