@@ -101,11 +101,16 @@ function replay(bundleFile) {
   let note;
   try {
     note = JSON.parse(readFileSync(file, "utf8"));
+    if (note.key !== key || !Array.isArray(note.printed)) return false;
+    for (const [path, stamp] of Object.entries(note.stamps)) if (stampOf(path) !== stamp) return false;
   } catch {
-    return false;
+    return false; // no note, or one this version cannot read: the build runs (and records a new one)
   }
-  if (note.key !== key) return false;
-  for (const [path, stamp] of Object.entries(note.stamps)) if (stampOf(path) !== stamp) return false;
+  return answer(note, file);
+}
+
+function answer(note, file) {
+  const env = process.env;
   globalThis.__pytsReplay = undefined;
   for (const [fd, text] of note.printed) (fd === 1 ? process.stdout : process.stderr).write(text);
   if (env.PYTS_BUILD_REPLAY_LOG) appendFileSync(env.PYTS_BUILD_REPLAY_LOG, `replayed ${file}\n`);

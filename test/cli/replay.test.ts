@@ -4,7 +4,7 @@
  * unchanged. Real CLI (the CommonJS bundle), real cargo, the ffi-min fixture.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startReplayTrace } from "../../src/cli/replay.js";
@@ -104,6 +104,15 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
 
     settle();
     expect(wheel({ SOME_BUILD_SETTING: "1" }).replayed).toBe(false);
+  }, 240_000);
+
+  it("a note it cannot read (cut short, an older format) means a normal build", () => {
+    settle();
+    const notes = join(d, "cache", "replay");
+    for (const f of readdirSync(notes)) writeFileSync(join(notes, f), '{"key": ');
+    const r = wheel();
+    expect(r.replayed).toBe(false);
+    expect(answer(r.stdout.trim())).toBe("42");
   }, 240_000);
 
   it("never records through the ES module bundle (not traced)", () => {
