@@ -12,7 +12,7 @@ import { freshDir, ROOT, testEnv } from "../helpers/env.js";
 function layout(): { root: string; bundle: string; run: () => string } {
   const root = freshDir("bin-select");
   mkdirSync(join(root, "bin"));
-  copyFileSync(join(ROOT, "bin/pyts-build.js"), join(root, "bin/pyts-build.js"));
+  for (const f of ["pyts-build.js", "package.json"]) copyFileSync(join(ROOT, "bin", f), join(root, "bin", f));
   copyFileSync(join(ROOT, "package.json"), join(root, "package.json"));
   symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"));
   mkdirSync(join(root, "dist/bundle"), { recursive: true });
@@ -69,6 +69,19 @@ describe("bin/pyts-build.js", () => {
       writeFileSync(join(cache, file as string), "not V8 code cache data");
       expect(run()).toBe("from the CommonJS bundle in bundle");
       expect(statSync(join(cache, file as string)).size).toBeGreaterThan(100);
+    });
+
+    it("a rebuilt bundle gets new data, which replaces the old bundle's", () => {
+      const { run, cache, cjs } = withCjs();
+      run();
+      const [old] = readdirSync(cache);
+      writeFileSync(cjs, 'process.stdout.write("rebuilt\\n");\n');
+      const later = new Date(Date.now() + 9000_000);
+      utimesSync(cjs, later, later);
+      expect(run()).toBe("rebuilt");
+      const files = readdirSync(cache);
+      expect(files).toHaveLength(1);
+      expect(files[0]).not.toBe(old);
     });
 
     it("PYTS_BUILD_NO_CODE_CACHE=1: the ES bundle instead", () => {
