@@ -14,12 +14,25 @@
  */
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), ".."); // python/ is one level below the package root
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const outfile = join(root, "dist/bundle/pyts-build.mjs");
+
+// commander requires node:child_process at load (~10 ms with net and stream) only to spawn
+// executable subcommands, which pyts-build has none of: it gets the module on first use instead.
+const lazyChildProcessForCommander = {
+  name: "lazy-child-process-for-commander",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (a) => (a.importer.includes(`${sep}commander${sep}`) ? { path: "child_process", namespace: "lazy-built-in" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "lazy-built-in" }, (a) => ({
+      contents: `let m;\nmodule.exports = new Proxy({}, { get: (_, key) => (m ??= require("node:${a.path}"))[key] });\n`,
+      loader: "js",
+    }));
+  },
+};
 
 const common = {
   stdin: {
@@ -39,6 +52,7 @@ main(process.argv).then(
   format: "esm",
   legalComments: "eof",
   logLevel: "warning",
+  plugins: [lazyChildProcessForCommander],
 };
 const defines = { __PYTS_BUILD_VERSION__: JSON.stringify(pkg.version), __PYTS_BUILD_BUNDLED__: "true" };
 
