@@ -25,7 +25,8 @@ export function loggerFor(cmd: Command): Logger {
   return createLogger(verbosityOf(cmd.optsWithGlobals() as GlobalOptions));
 }
 
-export function buildProgram(): Command {
+/** The program with the command `argv` names (all of them for --help and the like: commands.ts). */
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command("pyts-build")
     .description("Build Python wheels and sdists for Rust (PyO3) extensions, audited and repaired for manylinux.")
     .version(VERSION_TEXT, "-V, --version")
@@ -44,7 +45,7 @@ Examples:
   pyts-build check target/wheels/* && pyts-build upload
                                               check, then upload to PyPI`,
     );
-  registerCommands(program);
+  await registerCommands(program, argv.slice(2)); // commander's `from: "node"`: argv[0] node, argv[1] the script
   return program;
 }
 
@@ -65,7 +66,7 @@ function quietOnClosedPipes(): void {
 export async function main(argv: string[] = process.argv): Promise<number> {
   installInterruptHandlers();
   quietOnClosedPipes();
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   program.exitOverride();
   try {
     await program.parseAsync(argv);
