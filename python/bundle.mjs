@@ -14,25 +14,35 @@
  */
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
-import { dirname, join, sep } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), ".."); // python/ is one level below the package root
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const outfile = join(root, "dist/bundle/pyts-build.mjs");
 
-// commander requires node:child_process at load (~10 ms with net and stream) only to spawn
-// executable subcommands, which pyts-build has none of: it gets the module on first use instead.
-const lazyChildProcessForCommander = {
-  name: "lazy-child-process-for-commander",
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (a) => (a.importer.includes(`${sep}commander${sep}`) ? { path: "child_process", namespace: "lazy-built-in" } : undefined));
-    b.onLoad({ filter: /.*/, namespace: "lazy-built-in" }, (a) => ({
-      contents: `let m;\nmodule.exports = new Proxy({}, { get: (_, key) => (m ??= require("node:${a.path}"))[key] });\n`,
-      loader: "js",
-    }));
-  },
-};
+// Node's heavier built-ins are loaded when one of their properties is first used, not when a module
+// that imports them is initialised: a command pays only for what it uses (a no-op rebuild spawns
+// nothing and unpacks nothing; --version neither). Each is ~3-10 ms to load here (child_process
+// with net and stream, crypto, zlib). esbuild's CommonJS output calls require() for a built-in and
+// reads the property at each use (`(0, import_node_crypto.createHash)(...)`), so a Proxy that loads
+// the module on first access is enough; ownKeys/getOwnPropertyDescriptor (esbuild's __toESM copies
+// the keys) load it too. Node caches built-ins, so each proxy loads the same module.
+const LAZY_BUILT_INS = ["assert", "child_process", "crypto", "dns", "http", "https", "readline", "tls", "worker_threads", "zlib"];
+const lazyBuiltIns = `function __pytsLazyBuiltIns(load) {
+  const lazy = new Set(${JSON.stringify(LAZY_BUILT_INS)});
+  return Object.assign((id) => {
+    if (!lazy.has(id.replace(/^node:/, ""))) return load(id);
+    let m;
+    const real = () => (m ??= load(id));
+    return new Proxy({}, {
+      get: (_, k) => real()[k],
+      has: (_, k) => k in real(),
+      ownKeys: () => Reflect.ownKeys(real()),
+      getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(real(), k); return d && { ...d, configurable: true }; },
+    });
+  }, load);
+}`;
 
 const common = {
   stdin: {
@@ -52,7 +62,6 @@ main(process.argv).then(
   format: "esm",
   legalComments: "eof",
   logLevel: "warning",
-  plugins: [lazyChildProcessForCommander],
 };
 const defines = { __PYTS_BUILD_VERSION__: JSON.stringify(pkg.version), __PYTS_BUILD_BUNDLED__: "true" };
 
@@ -60,7 +69,7 @@ await build({
   ...common,
   outfile,
   // CommonJS dependencies inside an ES module still call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __pytsCreateRequire } from 'node:module';\nconst require = __pytsCreateRequire(import.meta.url);" },
+  banner: { js: `import { createRequire as __pytsCreateRequire } from 'node:module';\n${lazyBuiltIns}\nconst require = __pytsLazyBuiltIns(__pytsCreateRequire(import.meta.url));` },
   define: defines,
 });
 process.stderr.write(`bundled ${outfile}\n`);
@@ -71,7 +80,7 @@ await build({
   format: "cjs",
   outfile: seaFile,
   // CommonJS has no import.meta: inside the executable the nearest thing to "this module's file" is the executable itself.
-  banner: { js: "const __pytsSeaMetaUrl = require('node:url').pathToFileURL(process.execPath).href;" },
+  banner: { js: `${lazyBuiltIns}\nrequire = __pytsLazyBuiltIns(require);\nconst __pytsSeaMetaUrl = require('node:url').pathToFileURL(process.execPath).href;` },
   define: { ...defines, __PYTS_BUILD_STANDALONE__: "true", "import.meta.url": "__pytsSeaMetaUrl" },
 });
 process.stderr.write(`bundled ${seaFile}\n`);
@@ -84,7 +93,7 @@ await build({
   ...common,
   format: "cjs",
   outfile: cjsFile,
-  banner: { js: "const __pytsMetaUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'pyts-build.mjs')).href;" },
+  banner: { js: `${lazyBuiltIns}\nrequire = __pytsLazyBuiltIns(require);\nconst __pytsMetaUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'pyts-build.mjs')).href;` },
   define: { ...defines, "import.meta.url": "__pytsMetaUrl" },
 });
 process.stderr.write(`bundled ${cjsFile}\n`);
