@@ -39,12 +39,15 @@ function fnv64(text) {
 
 /**
  * Run the CommonJS bundle, compiled from V8's cached data when there is fitting data (V8 rejects any that does not fit).
- * The data lives in `<slot>-<size>-<mtime>.bin`: the slot names this bundle under this node and its flags, the rest
- * this build of it (V8 checks only the source's length). Writing a slot's new data removes its older ones.
+ * The data lives in `<slot>-<size>-<mtime>.bin`: the slot names this bundle under this node and its flags for one
+ * command (each command compiles other functions: a no-op `wheel` should not find only what `--version` compiled), the
+ * rest this build of the bundle (V8 checks only the source's length). Writing a slot's new data removes its older ones.
  */
 function runCommonJs(file, st) {
   const dir = codeCacheDir();
-  const slot = fnv64(JSON.stringify([file, process.version, process.arch, process.execArgv]));
+  // the command word: the program's own options are all flags, so the first argument not starting with "-"
+  const command = process.argv.slice(2).find((a) => !a.startsWith("-")) ?? "";
+  const slot = fnv64(JSON.stringify([file, process.version, process.arch, process.execArgv, command]));
   const name = `${slot}-${st.size}-${st.mtimeMs}.bin`;
   let cachedData;
   try {
@@ -54,8 +57,9 @@ function runCommonJs(file, st) {
   }
   const script = new Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, ...(cachedData ? { cachedData } : {}) });
   if (!cachedData || script.cachedDataRejected) {
-    // at exit, so the functions this run compiled are in the data too
-    process.once("exit", () => {
+    // at exit, so the functions this run compiled are in the data too; not for a failed run (a typo is no command)
+    process.once("exit", (code) => {
+      if (code !== 0) return;
       try {
         mkdirSync(dir, { recursive: true });
         const tmp = join(dir, `${name}.tmp-${process.pid}`);
