@@ -57,6 +57,10 @@ main(process.argv).then(
     loader: "ts",
   },
   bundle: true,
+  // Less for node to read and V8 to deserialize at every start (~875 -> ~630 KB; ~10 ms here). Names are kept, so a
+  // --verbose stack trace still names its functions (with columns of long lines).
+  minifyWhitespace: true,
+  minifySyntax: true,
   platform: "node",
   target: "node20",
   format: "esm",
