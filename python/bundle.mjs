@@ -27,8 +27,9 @@ const outfile = join(root, "dist/bundle/pyts-build.mjs");
 // with net and stream, crypto, zlib). esbuild's CommonJS output calls require() for a built-in and
 // reads the property at each use (`(0, import_node_crypto.createHash)(...)`), so a Proxy that loads
 // the module on first access is enough; ownKeys/getOwnPropertyDescriptor (esbuild's __toESM copies
-// the keys) load it too. Node caches built-ins, so each proxy loads the same module.
-const LAZY_BUILT_INS = ["assert", "child_process", "crypto", "dns", "http", "https", "readline", "tls", "worker_threads", "zlib"];
+// the keys) load it too. Node caches built-ins, so each proxy loads the same module. Only modules that
+// are plain objects: a proxy of {} cannot be called (assert is a function).
+const LAZY_BUILT_INS = ["child_process", "crypto", "dns", "http", "https", "readline", "tls", "worker_threads", "zlib"];
 const lazyBuiltIns = `function __pytsLazyBuiltIns(load) {
   const lazy = new Set(${JSON.stringify(LAZY_BUILT_INS)});
   return Object.assign((id) => {
