@@ -7,21 +7,18 @@
 // was run) the compiled tree is. The CommonJS one is compiled with V8's code
 // cache, kept in the user's cache folder: parsing the bundle is the largest
 // part of start-up, and Node 20 caches no ES module compilation.
-import { createHash } from "node:crypto";
-import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import Module, { createRequire } from "node:module";
-import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Script } from "node:vm";
+//
+// This file is CommonJS (bin/package.json says so) and requires only built-ins
+// Node has already loaded at start: an ES module entry costs Node's ES module
+// loader (~10 ms here), and node:crypto another ~10 ms, on every run.
+"use strict";
+const { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const Module = require("node:module");
+const { homedir } = require("node:os");
+const { join, resolve } = require("node:path");
+const { Script } = require("node:vm");
 
-function mtime(rel) {
-  try {
-    return statSync(new URL(rel, import.meta.url)).mtimeMs;
-  } catch {
-    return -1;
-  }
-}
+const stat = (rel) => statSync(join(__dirname, rel), { throwIfNoEntry: false });
 
 // user-cache.ts's folder (PYTS_BUILD_CACHE_DIR, else XDG_CACHE_HOME or the platform's), + v8/
 function codeCacheDir() {
@@ -33,51 +30,55 @@ function codeCacheDir() {
   return join(base, "pyts-build", "v8");
 }
 
-/** Run the CommonJS bundle, compiled from V8's cached data when there is fitting data (V8 rejects any that does not fit). */
-function runCommonJs(file) {
-  const st = statSync(file);
-  const key = createHash("sha256").update(JSON.stringify([file, st.size, st.mtimeMs, process.version, process.arch, process.execArgv])).digest("hex").slice(0, 32);
-  const cacheFile = join(codeCacheDir(), `${key}.bin`);
+// 64-bit FNV-1a of a string as hex: a file name, not a secret (V8 rejects data made by another V8 or flags anyway).
+function fnv64(text) {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) h = BigInt.asUintN(64, (h ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n);
+  return h.toString(16).padStart(16, "0");
+}
+
+/**
+ * Run the CommonJS bundle, compiled from V8's cached data when there is fitting data (V8 rejects any that does not fit).
+ * The data lives in `<slot>-<size>-<mtime>.bin`: the slot names this bundle under this node and its flags for one
+ * command (each command compiles other functions: a no-op `wheel` should not find only what `--version` compiled), the
+ * rest this build of the bundle (V8 checks only the source's length). Writing a slot's new data removes its older ones.
+ */
+function runCommonJs(file, st) {
+  const dir = codeCacheDir();
+  // the command word: the program's own options are all flags, so the first argument not starting with "-"
+  const command = process.argv.slice(2).find((a) => !a.startsWith("-")) ?? "";
+  const slot = fnv64(JSON.stringify([file, process.version, process.arch, process.execArgv, command]));
+  const name = `${slot}-${st.size}-${st.mtimeMs}.bin`;
   let cachedData;
   try {
-    cachedData = readFileSync(cacheFile);
+    cachedData = readFileSync(join(dir, name));
   } catch {
     // first run of this bundle with this node: made at exit
   }
   const script = new Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, ...(cachedData ? { cachedData } : {}) });
   if (!cachedData || script.cachedDataRejected) {
-    // at exit, so the functions this run compiled are in the data too
-    process.once("exit", () => {
+    // at exit, so the functions this run compiled are in the data too; not for a failed run (a typo is no command)
+    process.once("exit", (code) => {
+      if (code !== 0) return;
       try {
-        mkdirSync(dirname(cacheFile), { recursive: true });
-        const tmp = `${cacheFile}.tmp-${process.pid}`;
+        mkdirSync(dir, { recursive: true });
+        const tmp = join(dir, `${name}.tmp-${process.pid}`);
         writeFileSync(tmp, script.createCachedData());
-        renameSync(tmp, cacheFile);
+        renameSync(tmp, join(dir, name));
+        for (const old of readdirSync(dir)) if (old.startsWith(`${slot}-`) && old !== name && !old.includes(".tmp-")) rmSync(join(dir, old), { force: true });
       } catch {
         // no cache: the next start parses the bundle again
       }
     });
   }
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  script.runInThisContext()(module.exports, Module.createRequire(file), module, file, join(file, ".."));
 }
 
 // fileStamp (src/build/file-stamp.ts): inode, size, mtime and ctime in ns, or "-"
 function stampOf(path) {
   const s = statSync(path, { bigint: true, throwIfNoEntry: false });
   return s ? `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : "-";
-}
-
-/** Two 32-bit FNV-1a hashes of `text`, for a file name (the note holds the whole key). */
-function fnv(text) {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193 + 2);
-  }
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
 }
 
 /**
@@ -88,7 +89,8 @@ function fnv(text) {
  * sets the request the bundle records for.
  */
 function replay(bundleFile) {
-  if (process.argv[2] !== "wheel") return false;
+  // (help is not worth it: its tracing would load child_process, which help needs not)
+  if (process.argv[2] !== "wheel" || process.argv.includes("--help") || process.argv.includes("-h")) return false;
   const env = process.env;
   // as environmentKey (src/build/input-stamps.ts): every variable but the shell's bookkeeping; the test hook aside
   const vars = Object.keys(env)
@@ -96,7 +98,7 @@ function replay(bundleFile) {
     .sort()
     .map((k) => `${k}=${env[k]}`);
   const key = JSON.stringify([stampOf(bundleFile), process.version, process.argv.slice(2), process.cwd(), !!process.stdout.isTTY, !!process.stderr.isTTY, vars]);
-  const file = join(codeCacheDir(), "..", "replay", `${fnv(key)}.json`);
+  const file = join(codeCacheDir(), "..", "replay", `${fnv64(key)}.json`);
   globalThis.__pytsReplay = { key, file };
   let note;
   try {
@@ -106,35 +108,31 @@ function replay(bundleFile) {
   } catch {
     return false; // no note, or one this version cannot read: the build runs (and records a new one)
   }
-  return answer(note, file);
-}
-
-function answer(note, file) {
-  const env = process.env;
   globalThis.__pytsReplay = undefined;
   for (const [fd, text] of note.printed) (fd === 1 ? process.stdout : process.stderr).write(text);
   if (env.PYTS_BUILD_REPLAY_LOG) appendFileSync(env.PYTS_BUILD_REPLAY_LOG, `replayed ${file}\n`);
   return true;
 }
 
-const tree = mtime("../dist/src/cli/main.js");
-const cjs = mtime("../dist/bundle/pyts-build.cjs");
-const bundle = mtime("../dist/bundle/pyts-build.mjs");
-const cjsFile = fileURLToPath(new URL("../dist/bundle/pyts-build.cjs", import.meta.url));
-if (cjs > 0 && cjs >= tree && cjs >= bundle && process.env.PYTS_BUILD_NO_CODE_CACHE !== "1") {
+const tree = stat("../dist/src/cli/main.js")?.mtimeMs ?? -1;
+const cjs = stat("../dist/bundle/pyts-build.cjs");
+const bundle = stat("../dist/bundle/pyts-build.mjs")?.mtimeMs ?? -1;
+if (cjs && cjs.mtimeMs >= tree && cjs.mtimeMs >= bundle && process.env.PYTS_BUILD_NO_CODE_CACHE !== "1") {
+  const file = join(__dirname, "../dist/bundle/pyts-build.cjs");
   // only the CommonJS bundle is traced (replay.ts); the others never record
-  if (!replay(cjsFile)) runCommonJs(cjsFile);
+  if (!replay(file)) runCommonJs(file, cjs);
 } else if (bundle > 0 && bundle >= tree) {
-  await import("../dist/bundle/pyts-build.mjs"); // runs the CLI itself
+  import("../dist/bundle/pyts-build.mjs"); // runs the CLI itself
 } else {
-  const { main } = await import("../dist/src/cli/main.js");
-  main(process.argv).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`error: ${e?.stack ?? e}\n`);
-      process.exitCode = 1;
-    },
+  import("../dist/src/cli/main.js").then(({ main }) =>
+    main(process.argv).then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (e) => {
+        process.stderr.write(`error: ${e?.stack ?? e}\n`);
+        process.exitCode = 1;
+      },
+    ),
   );
 }

@@ -21,12 +21,12 @@
  * start. Registry, git and vendored crates are not listed by cargo: their
  * sources are fixed by Cargo.lock. PYTS_BUILD_ALWAYS_RUN_CARGO=1 turns this off.
  */
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join } from "node:path";
 import { VERSION } from "../version.js";
 import type { CargoRun } from "./cargo.js";
 import { isLocalPackage } from "./cargo-messages.js";
+import { keyHash } from "./key-hash.js";
 import { inputFiles } from "./cargo-target.js";
 import { allOlderThan, environmentKey, stampAll, stampsMatch, type Stamps, toolchainFiles } from "./input-stamps.js";
 
@@ -63,12 +63,13 @@ function keyArgs(args: string[]): string[] {
 
 /** One note per command line, folder and environment: switching between environments keeps each one's note. */
 function noteFile(c: FreshContext): string {
-  const name = createHash("sha256").update(JSON.stringify([c.cwd, keyArgs(c.args), environmentKey(c.env)])).digest("hex").slice(0, 32);
+  const name = keyHash(JSON.stringify([c.cwd, keyArgs(c.args), environmentKey(c.env)]));
   return join(c.targetDir, "pyts-build", "cargo-runs", `${name}.json`);
 }
 
+/** Compared whole (only the environment is hashed). */
 function keyOf(c: FreshContext): string {
-  return createHash("sha256").update(JSON.stringify([VERSION, keyArgs(c.args), c.cwd, c.targetDir, environmentKey(c.env)])).digest("hex");
+  return JSON.stringify([VERSION, keyArgs(c.args), c.cwd, c.targetDir, environmentKey(c.env)]);
 }
 
 /** The remembered run when nothing it depends on has changed, else undefined. */

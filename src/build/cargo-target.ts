@@ -8,12 +8,12 @@
  * those files (present or absent) and is used only while all stamps match.
  * The cache lives in the user's cache folder, never in the source tree.
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { cargoMetadataJson } from "./cargo-metadata.js";
 import { fileStamp } from "./file-stamp.js";
+import { keyHash } from "./key-hash.js";
 import { ancestors } from "./input-stamps.js";
 import { userCacheDir } from "./user-cache.js";
 
@@ -63,7 +63,7 @@ interface Remembered {
 function cacheFile(manifestPath: string, o: TargetOptions, env: NodeJS.ProcessEnv, cwd: string): string {
   const key = JSON.stringify([resolve(manifestPath), cwd, o.offline === true, o.config ?? [], KEY_VARS.map((k) => env[k] ?? null)]);
   const dir = o.cacheDir ?? join(userCacheDir(env), "cargo-target");
-  return join(dir, createHash("sha256").update(key).digest("hex").slice(0, 32) + ".json");
+  return join(dir, keyHash(key) + ".json");
 }
 
 function recall(file: string): CargoMetadata | undefined {

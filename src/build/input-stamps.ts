@@ -6,11 +6,11 @@
  * removed or renamed in it. Checking a few hundred stamps costs a few ms,
  * starting cargo through rustup's proxy about 150 ms.
  */
-import { createHash } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileStamp } from "./file-stamp.js";
+import { keyHash } from "./key-hash.js";
 
 export type Stamps = Record<string, string>;
 
@@ -56,9 +56,9 @@ const SHELL_NOISE = new Set(["_", "OLDPWD", "SHLVL", "PWD"]);
  * environment it ran in.
  */
 export function environmentKey(env: NodeJS.ProcessEnv): string {
-  const h = createHash("sha256");
-  for (const k of Object.keys(env).sort()) if (!SHELL_NOISE.has(k) && !k.startsWith("PYTS_BUILD_") && env[k] !== undefined) h.update(`${k}=${env[k]}\0`);
-  return h.digest("hex");
+  let text = "";
+  for (const k of Object.keys(env).sort()) if (!SHELL_NOISE.has(k) && !k.startsWith("PYTS_BUILD_") && env[k] !== undefined) text += `${k}=${env[k]}\0`;
+  return keyHash(text);
 }
 
 /** The folder and its ancestors, innermost first. */

@@ -4,11 +4,11 @@
  * size and mtime of the executable, so later builds skip the ~50 ms start-up.
  */
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, InterpreterError } from "../errors.js";
 import type { InterpreterInfo } from "./interpreter-info.js";
+import { keyHash } from "./key-hash.js";
 
 // Python 2 compatible syntax on purpose: an old interpreter must still answer,
 // so that we can say "Python 2.7 is not supported" instead of a SyntaxError.
@@ -32,7 +32,7 @@ print(json.dumps({
 }))
 `;
 
-const SCRIPT_ID = createHash("sha256").update(QUERY_SCRIPT).digest("hex").slice(0, 12);
+const SCRIPT_ID = keyHash(QUERY_SCRIPT);
 
 /** Validate the script's answer (a foreign or broken "python" must not get through as garbage). */
 export function parseQueryOutput(stdout: string, exe: string): InterpreterInfo {
@@ -171,7 +171,7 @@ export async function queryInterpreter(exe: string, opts: { cacheDir?: string; e
   if (opts.cacheDir) {
     try {
       key = cacheKey(realpathSync(exe));
-      file = join(opts.cacheDir, createHash("sha256").update(exe).digest("hex").slice(0, 24) + ".json");
+      file = join(opts.cacheDir, keyHash(exe) + ".json");
       const hit = JSON.parse(readFileSync(file, "utf8")) as CacheEntry;
       if (hit.key === key) return hit.info;
     } catch {

@@ -9,10 +9,10 @@
  * environment keeps cargo's own target folder. docs/configuration.md "Target
  * folders of multi-interpreter builds" is the user-facing description.
  */
-import { createHash } from "node:crypto";
 import { constants, cpSync, existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { releaseTemp, trackTemp } from "../cleanup.js";
+import { keyHash } from "./key-hash.js";
 import type { CargoEnvPlan } from "./cargo-env.js";
 
 /** What PyO3's build script sees of one build unit. */
@@ -33,7 +33,7 @@ export function targetDirKey(u: TargetDirUnit): string {
   const name = v.PYO3_NO_PYTHON ? "no-python" : (v.PYO3_ENVIRONMENT_SIGNATURE ?? "default");
   const abi3 = u.abi3Minor !== undefined ? `-abi3-py3${u.abi3Minor}` : "";
   const identity = JSON.stringify([Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), u.abi3Minor ?? null, u.target ?? null]);
-  const hash = createHash("sha256").update(identity).digest("hex").slice(0, 10);
+  const hash = keyHash(identity).slice(0, 10);
   return `${name}${abi3}-${hash}`;
 }
 

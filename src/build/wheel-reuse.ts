@@ -8,25 +8,34 @@
  * deterministic, so a rewrite would give the same bytes. The notes live under
  * cargo's target folder, never next to the wheels.
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { VERSION } from "../version.js";
 import { type WheelSpec, wheelFileName, writeWheel } from "../wheel/wheel.js";
 import { sourceDateEpoch } from "../wheel/zip.js";
 import { fileStamp } from "./file-stamp.js";
+import { keyHash } from "./key-hash.js";
 
-/** Everything the bytes of `spec`'s wheel depend on, hashed. Reads only file stamps, never file contents. */
+/**
+ * Everything the bytes of `spec`'s wheel depend on, hashed. Reads only file stamps, never file contents.
+ * A 64-bit hash is ample next to the stamps (size, mtime) that stand for the files themselves.
+ */
 export function wheelFingerprint(spec: WheelSpec, epoch: number): string {
-  const h = createHash("sha256");
-  const part = (v: unknown) => h.update(JSON.stringify(v) ?? "null").update("\n");
+  const parts: string[] = [];
+  const part = (v: unknown) => parts.push(JSON.stringify(v) ?? "null");
   part([VERSION, epoch, spec.metadata, spec.tags, spec.entryPoints ?? null, spec.rootIsPurelib ?? null, spec.buildTag ?? null, spec.generator ?? null]);
   for (const f of spec.files) {
     if ("file" in f.source) part([f.path, f.executable ?? null, "file", resolve(f.source.file), fileStamp(f.source.file)]);
-    else part([f.path, f.executable ?? null, "bytes", createHash("sha256").update(f.source.bytes).digest("hex")]);
+    else part([f.path, f.executable ?? null, "bytes", keyHash(bytesAsText(f.source.bytes))]);
   }
   for (const l of spec.licenseFiles ?? []) part([l.path, resolve(l.file), fileStamp(l.file)]);
-  return h.digest("hex");
+  return keyHash(parts.join("\n"));
+}
+
+/** Each byte as one character, so the hash covers the exact bytes (a string member: its UTF-8 bytes, as written). */
+function bytesAsText(bytes: Uint8Array | string): string {
+  const b = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return b.toString("latin1");
 }
 
 interface Note {
@@ -35,7 +44,7 @@ interface Note {
 }
 
 function noteFile(noteDir: string, wheelPath: string): string {
-  return join(noteDir, createHash("sha256").update(wheelPath).digest("hex").slice(0, 32) + ".json");
+  return join(noteDir, keyHash(wheelPath) + ".json");
 }
 
 /**

@@ -27,7 +27,8 @@ export function loggerFor(cmd: Command): Logger {
   return createLogger(verbosityOf(cmd.optsWithGlobals() as GlobalOptions));
 }
 
-export function buildProgram(): Command {
+/** The program with the command `argv` names (all of them for --help and the like: commands.ts). */
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command("pyts-build")
     .description("Build Python wheels and sdists for Rust (PyO3) extensions, audited and repaired for manylinux.")
     .version(VERSION_TEXT, "-V, --version")
@@ -46,7 +47,7 @@ Examples:
   pyts-build check target/wheels/* && pyts-build upload
                                               check, then upload to PyPI`,
     );
-  registerCommands(program);
+  await registerCommands(program, argv.slice(2)); // commander's `from: "node"`: argv[0] node, argv[1] the script
   return program;
 }
 
@@ -75,7 +76,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 async function run(argv: string[]): Promise<number> {
   installInterruptHandlers();
   quietOnClosedPipes();
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   program.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -16,10 +16,10 @@
  * sees them; where that does not reach the code (an ES module build, where
  * imports are bound at load), a canary read is not seen and nothing is recorded.
  */
-// the default exports: the module objects themselves, which the bundle's named imports read at each call
-import childProcess from "node:child_process";
-import fs from "node:fs";
-import { mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import type * as ChildProcessModule from "node:child_process";
+import type * as FsModule from "node:fs";
+import { constants, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fileStamp } from "../build/file-stamp.js";
@@ -54,7 +54,7 @@ function pathOf(p: unknown): string | undefined {
 /** An open flag that may write. */
 function writesFlag(flags: unknown): boolean {
   if (flags === undefined || flags === null) return false;
-  if (typeof flags === "number") return (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) !== 0;
+  if (typeof flags === "number") return (flags & (constants.O_WRONLY | constants.O_RDWR)) !== 0;
   return /[wa+]/.test(String(flags));
 }
 
@@ -66,6 +66,11 @@ export interface ReplayTrace {
 /** Start noting what this run reads, when bin asked for it. */
 export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__pytsReplay): ReplayTrace | undefined {
   if (!req) return undefined;
+  // The module objects themselves, which the bundle's imports read at each call. Not through the bundle's
+  // require: it hands out a lazy stand-in for child_process (python/bundle.mjs) that keeps no property set on it.
+  const load = createRequire(import.meta.url);
+  const fs = load("node:fs") as typeof FsModule;
+  const childProcess = load("node:child_process") as typeof ChildProcessModule;
   const started = Date.now();
   const touched = new Set<string>();
   let impure: string | undefined;
@@ -140,7 +145,7 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
       const ownFolders = new Set([...created].map((p) => dirname(p)));
       const limit = started - MTIME_MARGIN_MS;
       for (const p of touched) {
-        let s: fs.BigIntStats | undefined;
+        let s: FsModule.BigIntStats | undefined;
         try {
           s = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
         } catch {

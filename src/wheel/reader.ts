@@ -12,7 +12,7 @@ import { makeTempDir, removeTemp } from "../cleanup.js";
 import { basename, dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import yauzl from "yauzl";
+import type { Entry, ZipFile } from "yauzl";
 import { ArchiveError, OutputError, ValidationError } from "../errors.js";
 import { archivePathError } from "./archive-path.js";
 import { hashingPassThrough, parseRecord, type RecordEntry } from "./record.js";
@@ -51,7 +51,9 @@ const S_IFLNK = 0o120000;
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
+async function openZip(path: string): Promise<ZipFile> {
+  // loaded on first use: yauzl loads zlib at once, and most runs (a no-op rebuild) open no wheel
+  const { default: yauzl } = await import("yauzl");
   return new Promise((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true, strictFileNames: true }, (err, zf) => {
       if (err || !zf) reject(err ?? new Error("no zip file"));
@@ -60,10 +62,10 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
   });
 }
 
-function readAllEntries(zf: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+function readAllEntries(zf: ZipFile): Promise<Entry[]> {
   return new Promise((resolve, reject) => {
-    const out: yauzl.Entry[] = [];
-    zf.on("entry", (e: yauzl.Entry) => {
+    const out: Entry[] = [];
+    zf.on("entry", (e: Entry) => {
       out.push(e);
       zf.readEntry();
     });
@@ -75,13 +77,13 @@ function readAllEntries(zf: yauzl.ZipFile): Promise<yauzl.Entry[]> {
 
 /** An open wheel (or any zip) with validated entries. Call close() when done. */
 export class WheelReader {
-  private readonly byName = new Map<string, yauzl.Entry>();
+  private readonly byName = new Map<string, Entry>();
 
   private constructor(
     readonly path: string,
-    private readonly zf: yauzl.ZipFile,
+    private readonly zf: ZipFile,
     readonly entries: WheelEntryInfo[],
-    raw: yauzl.Entry[],
+    raw: Entry[],
   ) {
     raw.forEach((e) => this.byName.set(e.fileName, e));
   }
@@ -90,7 +92,7 @@ export class WheelReader {
     const lim = { ...DEFAULT_LIMITS, ...limits };
     const bad = (why: string, cause?: unknown): ArchiveError =>
       new ArchiveError(`${basename(path)} is not a usable wheel: ${why}`, "rebuild the wheel; it may be truncated, corrupt or crafted", { cause });
-    let zf: yauzl.ZipFile;
+    let zf: ZipFile;
     try {
       zf = await openZip(path);
     } catch (e) {
@@ -98,7 +100,7 @@ export class WheelReader {
     }
     try {
       if (zf.entryCount > lim.maxEntries) throw bad(`it has ${zf.entryCount} entries (limit ${lim.maxEntries})`);
-      let raw: yauzl.Entry[];
+      let raw: Entry[];
       try {
         raw = await readAllEntries(zf);
       } catch (e) {
@@ -149,7 +151,7 @@ export class WheelReader {
     return this.entries.filter((e) => !e.isDirectory).map((e) => e.name);
   }
 
-  private entry(name: string): yauzl.Entry {
+  private entry(name: string): Entry {
     const e = this.byName.get(name);
     if (!e) throw new ArchiveError(`${basename(this.path)} has no entry ${JSON.stringify(name)}`);
     return e;

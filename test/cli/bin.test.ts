@@ -12,7 +12,7 @@ import { freshDir, ROOT, testEnv } from "../helpers/env.js";
 function layout(): { root: string; bundle: string; run: () => string } {
   const root = freshDir("bin-select");
   mkdirSync(join(root, "bin"));
-  copyFileSync(join(ROOT, "bin/pyts-build.js"), join(root, "bin/pyts-build.js"));
+  for (const f of ["pyts-build.js", "package.json"]) copyFileSync(join(ROOT, "bin", f), join(root, "bin", f));
   copyFileSync(join(ROOT, "package.json"), join(root, "package.json"));
   symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"));
   mkdirSync(join(root, "dist/bundle"), { recursive: true });
@@ -47,8 +47,8 @@ describe("bin/pyts-build.js", () => {
       utimesSync(l.bundle, future, future);
       utimesSync(cjs, new Date(Date.now() + 7200_000), new Date(Date.now() + 7200_000));
       const cache = join(l.root, "cache");
-      const run = (extra: Record<string, string> = {}) =>
-        spawnSync(process.execPath, [join(l.root, "bin/pyts-build.js"), "--version"], { env: testEnv({ PYTS_BUILD_CACHE_DIR: cache, ...extra }), encoding: "utf8" }).stdout.trim();
+      const run = (extra: Record<string, string> = {}, args = ["--version"]) =>
+        spawnSync(process.execPath, [join(l.root, "bin/pyts-build.js"), ...args], { env: testEnv({ PYTS_BUILD_CACHE_DIR: cache, ...extra }), encoding: "utf8" }).stdout.trim();
       return { ...l, cjs, cache: join(cache, "v8"), run };
     }
 
@@ -69,6 +69,32 @@ describe("bin/pyts-build.js", () => {
       writeFileSync(join(cache, file as string), "not V8 code cache data");
       expect(run()).toBe("from the CommonJS bundle in bundle");
       expect(statSync(join(cache, file as string)).size).toBeGreaterThan(100);
+    });
+
+    it("a rebuilt bundle gets new data, which replaces the old bundle's", () => {
+      const { run, cache, cjs } = withCjs();
+      run();
+      const [old] = readdirSync(cache);
+      writeFileSync(cjs, 'process.stdout.write("rebuilt\\n");\n');
+      const later = new Date(Date.now() + 9000_000);
+      utimesSync(cjs, later, later);
+      expect(run()).toBe("rebuilt");
+      const files = readdirSync(cache);
+      expect(files).toHaveLength(1);
+      expect(files[0]).not.toBe(old);
+    });
+
+    it("each command word has its own data; a failed run writes none", () => {
+      const { run, cache, cjs } = withCjs();
+      run({}, ["--version"]);
+      run({}, ["-q", "wheel", "-r"]);
+      run({}, ["-v", "wheel", "-o", "x"]); // the same command: its data is used, nothing written
+      expect(readdirSync(cache)).toHaveLength(2);
+      writeFileSync(cjs, 'process.stdout.write("failed\\n");\nprocess.exitCode = 2;\n');
+      const later = new Date(Date.now() + 9000_000);
+      utimesSync(cjs, later, later);
+      expect(run({}, ["sdist"])).toBe("failed");
+      expect(readdirSync(cache)).toHaveLength(2);
     });
 
     it("PYTS_BUILD_NO_CODE_CACHE=1: the ES bundle instead", () => {
