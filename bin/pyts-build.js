@@ -75,9 +75,11 @@ function runCommonJs(file, st) {
   script.runInThisContext()(module.exports, Module.createRequire(file), module, file, join(file, ".."));
 }
 
-// fileStamp (src/build/file-stamp.ts): inode, size, mtime and ctime in ns, or "-"
-function stampOf(path) {
+// fileStamp (src/build/file-stamp.ts): inode, size, mtime and ctime in ns, or "-"; for a folder the replay
+// note only needs to be the same one (its write probe changes its times), `folder:<inode>`
+function stampOf(path, recorded) {
   const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+  if (recorded && recorded.startsWith("folder:")) return s && s.isDirectory() ? `folder:${s.ino}` : "-";
   return s ? `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : "-";
 }
 
@@ -104,7 +106,7 @@ function replay(bundleFile) {
   try {
     note = JSON.parse(readFileSync(file, "utf8"));
     if (note.key !== key || !Array.isArray(note.printed)) return false;
-    for (const [path, stamp] of Object.entries(note.stamps)) if (stampOf(path) !== stamp) return false;
+    for (const [path, stamp] of Object.entries(note.stamps)) if (stampOf(path, stamp) !== stamp) return false;
   } catch {
     return false; // no note, or one this version cannot read: the build runs (and records a new one)
   }

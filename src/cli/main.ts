@@ -69,7 +69,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   const trace = startReplayTrace(); // only when bin/pyts-build.js asked (replay.ts)
   const code = await run(argv);
   const why = trace?.finish(code);
-  if (why !== undefined && process.env.PYTS_BUILD_REPLAY_LOG) appendFileSync(process.env.PYTS_BUILD_REPLAY_LOG, `not recorded: ${why}\n`);
+  if (trace && process.env.PYTS_BUILD_REPLAY_LOG) appendFileSync(process.env.PYTS_BUILD_REPLAY_LOG, why === undefined ? "recorded\n" : `not recorded: ${why}\n`);
   return code;
 }
 

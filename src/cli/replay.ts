@@ -109,6 +109,14 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
   };
   for (const n of READS) wrap(fsObj, n, note);
   for (const n of PROMISE_READS) wrap(promises, n, note);
+  // folders whose entries the run looked at (wrapped again: noted, and listed)
+  const listed = new Set<string>();
+  const list = (args: unknown[]) => {
+    const p = pathOf(args[0]);
+    if (p !== undefined) listed.add(p);
+  };
+  for (const n of ["readdirSync", "readdir", "opendirSync", "opendir"]) wrap(fsObj, n, list);
+  for (const n of ["readdir", "opendir"]) wrap(promises, n, list);
   for (const n of WRITES) wrap(fsObj, n, (a) => change(`${n}(${String(a[0])})`));
   for (const n of PROMISE_WRITES) wrap(promises, n, (a) => change(`${n}(${String(a[0])})`));
   for (const n of ["writeFileSync", "writeFile", "createWriteStream"]) wrap(fsObj, n, (a) => create(n, a));
@@ -142,7 +150,10 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
       if (impure) return `the run changed something: ${impure}`;
       touched.delete(req.file);
       const stamps: Record<string, string> = {};
-      const ownFolders = new Set([...created].map((p) => dirname(p)));
+      // A folder where the run made and removed a file (the output folder's write probe) changed by that alone, and
+      // every other run with that output folder changes it again: unless its entries were listed, what counts is that
+      // it is still the same folder (`folder:<inode>`, which bin/ checks the same way).
+      const ownFolders = new Set([...created].map((p) => dirname(p)).filter((p) => !listed.has(p)));
       const limit = started - MTIME_MARGIN_MS;
       for (const p of touched) {
         let s: FsModule.BigIntStats | undefined;
@@ -153,7 +164,7 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
         }
         // (a folder where the run made and removed a file changed by that alone; its stamp is taken after)
         if (s && Number(s.mtimeMs) >= limit && !ownFolders.has(p)) return `${p} changed around the run`;
-        stamps[p] = fileStamp(p);
+        stamps[p] = ownFolders.has(p) && s?.isDirectory() ? `folder:${s.ino}` : fileStamp(p);
       }
       try {
         mkdirSync(dirname(req.file), { recursive: true });

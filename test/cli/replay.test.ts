@@ -74,9 +74,13 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
     expect(replayed!.stderr).toBe(recorded!.stderr);
     expect(replayed!.stdout.trim()).toMatch(/ffi_min-0\.2\.0-cp3\d+-cp3\d+-.*\.whl$/);
     expect(answer(replayed!.stdout.trim())).toBe("42");
-    // --json and -q are other commands with their own notes
+    // --json and -q are other commands with their own notes; each one's write probe of the output folder
+    // leaves the others' notes valid (the folder only has to be the same one)
     const json = settle({}, ["--json"]).pop()!;
     expect(JSON.parse(json.stdout)[0].path).toBe(replayed!.stdout.trim());
+    settle({}, ["-q"]);
+    expect(wheel().replayed).toBe(true);
+    expect(wheel({}, ["--json"]).replayed).toBe(true);
   }, 240_000);
 
   it("does not replay after a source edit: the wheel has the new code", () => {
