@@ -26,14 +26,14 @@
  * MTIME_MARGIN_MS of cargo's start. PYTS_BUILD_ALWAYS_RUN_CARGO=1 turns the
  * reuse off. The cache lives in the user's cache folder, never in the source tree.
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { VERSION } from "../version.js";
 import { cargoPackageList, collectCrates, type CrateSet } from "./cargo-files.js";
 import { inputFiles } from "./cargo-target.js";
-import { allOlderThan, ancestors, environmentKey, type Stamps, stampAll, stampsMatch, toolchainFiles } from "./input-stamps.js";
+import { allOlderThan, ancestors, environmentKey, stampAll, toolchainFiles } from "./input-stamps.js";
+import { recallAnswer, rememberAnswer, rememberedFile } from "./remembered.js";
 import { userCacheDir } from "./user-cache.js";
 
 /** What the sdist asks cargo: the crates, and `cargo package --list`'s lines for each (in `set.crates`' order). */
@@ -74,37 +74,8 @@ const QUESTIONS = "metadata --format-version 1 --no-deps | package --list --allo
 /** Variables that move the git files cargo reads elsewhere: no stamps would cover them. */
 const GIT_LOCATION_VARS = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY"];
 
-interface Remembered {
-  stamps: Stamps;
-  answer: CargoFileAnswers;
-}
-
 function cacheFile(manifestPath: string, o: CargoFilesOptions, env: NodeJS.ProcessEnv, cwd: string): string {
-  const key = JSON.stringify([VERSION, resolve(manifestPath), cwd, QUESTIONS, o.key ?? [], environmentKey(env)]);
-  const dir = o.cacheDir ?? join(userCacheDir(env), "sdist-cargo");
-  return join(dir, createHash("sha256").update(key).digest("hex").slice(0, 32) + ".json");
-}
-
-function recall(file: string): CargoFileAnswers | undefined {
-  let r: Remembered;
-  try {
-    r = JSON.parse(readFileSync(file, "utf8")) as Remembered;
-  } catch {
-    return undefined;
-  }
-  if (!r?.answer?.set || !Array.isArray(r.answer.lists) || !r.stamps) return undefined;
-  return stampsMatch(r.stamps) ? r.answer : undefined;
-}
-
-function remember(file: string, r: Remembered): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(r));
-    renameSync(tmp, file);
-  } catch {
-    // a cache that cannot be written only costs the next run the cargo calls
-  }
+  return rememberedFile(o.cacheDir ?? join(userCacheDir(env), "sdist-cargo"), [VERSION, resolve(manifestPath), cwd, QUESTIONS, o.key ?? [], environmentKey(env)]);
 }
 
 function isDir(p: string): boolean {
@@ -286,7 +257,7 @@ export async function cargoFileAnswers(manifestPath: string, o: CargoFilesOption
   const reuse = env.PYTS_BUILD_ALWAYS_RUN_CARGO !== "1";
   const file = cacheFile(main, o, env, cwd);
   if (reuse) {
-    const known = recall(file);
+    const known = recallAnswer<CargoFileAnswers>(file, (a) => typeof a.set === "object" && Array.isArray(a.lists));
     if (known) return known;
   }
   const started = Date.now();
@@ -296,7 +267,7 @@ export async function cargoFileAnswers(manifestPath: string, o: CargoFilesOption
     if (inputs) {
       const stamps = stampAll(inputs);
       // a file changed around cargo's run may not show in what cargo answered: no proof, no record
-      if (allOlderThan(inputs.filter((p) => stamps[p] !== "-"), started)) remember(file, { stamps, answer });
+      if (allOlderThan(inputs.filter((p) => stamps[p] !== "-"), started)) rememberAnswer(file, stamps, answer);
     }
   }
   return answer;
