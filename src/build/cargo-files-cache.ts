@@ -99,7 +99,7 @@ function gitDirOf(dotGit: string): string | undefined {
 
 /** `~/x` and relative paths (to `base`) of git configuration values made absolute. */
 function gitPath(value: string, base: string, home: string): string {
-  const v = value.replace(/^"(.*)"$/, "$1");
+  const v = /^".*"$/.test(value) ? value.slice(1, -1) : value.replace(/\s*[#;].*$/, "");
   if (v === "~" || v.startsWith("~/")) return join(home, v.slice(1));
   return isAbsolute(v) ? v : resolve(base, v);
 }
@@ -112,13 +112,15 @@ function gitPath(value: string, base: string, home: string): string {
 function gitConfigAndExcludes(env: NodeJS.ProcessEnv, repoConfigs: string[]): string[] {
   const home = env.HOME || homedir();
   const xdg = env.XDG_CONFIG_HOME || join(home, ".config");
+  // both XDG places whether or not XDG_CONFIG_HOME is set: a superset is safe
+  const xdgs = [xdg, join(home, ".config")];
   const configs = [
     env.GIT_CONFIG_SYSTEM || "/etc/gitconfig",
     env.GIT_CONFIG_GLOBAL || join(home, ".gitconfig"),
-    join(xdg, "git", "config"),
+    ...xdgs.map((x) => join(x, "git", "config")),
     ...repoConfigs,
   ];
-  const out = new Set<string>([join(xdg, "git", "ignore")]);
+  const out = new Set<string>(xdgs.map((x) => join(x, "git", "ignore")));
   const seen = new Set<string>();
   while (configs.length > 0) {
     const file = configs.pop() as string;

@@ -182,6 +182,21 @@ describe("sdist: cargo's answers in a git checkout", () => {
     expect(p.calls()).toBeGreaterThan(n);
   });
 
+  it("an edited global excludes file (core.excludesFile, set in an included git config) is seen", async () => {
+    const p = setup({ "secret.txt": "not for git\n" });
+    const xdg = join(p.base, "xdg");
+    writeTree(xdg, { "git/config": "[include]\n\tpath = more.inc\n", "git/more.inc": `[core]\n\texcludesFile = ${join(p.base, "my-ignore")} # ours\n` });
+    writeFileSync(join(p.base, "my-ignore"), "secret.txt\n");
+    p.env.XDG_CONFIG_HOME = xdg;
+    p.git("init", "-q", ".");
+    p.git("add", "Cargo.toml", "src");
+    p.git("commit", "-qm", "init");
+    const n = await recorded(p);
+    writeFileSync(join(p.base, "my-ignore"), "nothing.txt\n");
+    expect(await p.sdist()).toEqual([...BASE, "secret.txt"].sort());
+    expect(p.calls()).toBeGreaterThan(n);
+  });
+
   it("a nested checkout (its own index decides) is never remembered", async () => {
     const p = setup();
     mkdirSync(join(p.dir, "vendored"));
