@@ -62,7 +62,7 @@ export async function buildSdist(o: BuildSdistOptions = {}): Promise<SdistResult
   // Rendering validates the metadata: do it before any file is written.
   const pkgInfo = renderMetadata(cfg.metadata);
   const outArg = o.outDir === undefined ? undefined : resolve(cwd, o.outDir);
-  const sel = await selectSdistFiles(cfg, { distName, ...(outArg !== undefined ? { outDir: outArg } : {}), ...(o.env ? { env: o.env } : {}) });
+  const sel = await selectSdistFiles(cfg, { distName, cwd, ...(outArg !== undefined ? { outDir: outArg } : {}), ...(o.env ? { env: o.env } : {}) });
   for (const w of sel.warnings) log.warn(w);
   const outDir = outArg ?? join(sel.targetDirectory, "wheels");
 

@@ -127,15 +127,12 @@ export async function collectCrates(manifestPath: string, env?: NodeJS.ProcessEn
 let excludeLockfileUnknown = false;
 
 /**
- * The files of one crate as `cargo package --list` names them, as absolute
- * paths of files that exist (cargo also lists files it would generate:
- * Cargo.toml.orig, a normalized Cargo.toml, Cargo.lock, a readme copied from
- * outside the crate). `vcs` is true when cargo answered from git, which has
- * then already applied .gitignore. `--exclude-lockfile` spares cargo resolving
- * every dependency for a lock file the sdist takes from the workspace anyway
- * (about half of the command's time).
+ * `cargo package --list`'s lines for one crate, as cargo prints them.
+ * `--exclude-lockfile` spares cargo resolving every dependency for a lock
+ * file the sdist takes from the workspace anyway (about half of the
+ * command's time).
  */
-export async function cargoPackageFiles(crate: Pick<SdistCrate, "manifestPath" | "dir">, env?: NodeJS.ProcessEnv): Promise<{ files: string[]; vcs: boolean }> {
+export async function cargoPackageList(crate: Pick<SdistCrate, "manifestPath" | "dir">, env?: NodeJS.ProcessEnv): Promise<string[]> {
   const args = ["package", "--list", "--allow-dirty", "--manifest-path", crate.manifestPath];
   let out: string;
   try {
@@ -145,8 +142,23 @@ export async function cargoPackageFiles(crate: Pick<SdistCrate, "manifestPath" |
     excludeLockfileUnknown = true;
     out = await runCargo(args, crate.dir, env);
   }
-  const listed = out.split("\n").map((l) => l.trim()).filter(Boolean);
+  return out.split("\n").map((l) => l.trim()).filter(Boolean);
+}
+
+/**
+ * A crate's files from `cargo package --list`'s lines, as absolute paths of
+ * files that exist (cargo also lists files it would generate:
+ * Cargo.toml.orig, a normalized Cargo.toml, Cargo.lock, a readme copied from
+ * outside the crate). `vcs` is true when cargo answered from git, which has
+ * then already applied .gitignore.
+ */
+export function packageFiles(dir: string, listed: string[]): { files: string[]; vcs: boolean } {
   const generated = new Set(["Cargo.toml.orig", ".cargo_vcs_info.json", "Cargo.lock"]);
-  const files = listed.filter((rel) => !generated.has(rel)).map((rel) => join(crate.dir, rel)).filter((abs) => existsSync(abs));
+  const files = listed.filter((rel) => !generated.has(rel)).map((rel) => join(dir, rel)).filter((abs) => existsSync(abs));
   return { files, vcs: listed.includes(".cargo_vcs_info.json") };
+}
+
+/** The files of one crate as `cargo package --list` names them (see packageFiles). */
+export async function cargoPackageFiles(crate: Pick<SdistCrate, "manifestPath" | "dir">, env?: NodeJS.ProcessEnv): Promise<{ files: string[]; vcs: boolean }> {
+  return packageFiles(crate.dir, await cargoPackageList(crate, env));
 }

@@ -8,13 +8,12 @@
  * those files (present or absent) and is used only while all stamps match.
  * The cache lives in the user's cache folder, never in the source tree.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { cargoMetadataJson } from "./cargo-metadata.js";
 import { fileStamp } from "./file-stamp.js";
-import { keyHash } from "./key-hash.js";
 import { ancestors } from "./input-stamps.js";
+import { recallAnswer, rememberAnswer, rememberedFile } from "./remembered.js";
 import { userCacheDir } from "./user-cache.js";
 
 export interface CargoMetadata {
@@ -55,38 +54,9 @@ export function inputFiles(manifestPath: string, cwd: string, env: NodeJS.Proces
   return [...files];
 }
 
-interface Remembered {
-  stamps: Record<string, string>;
-  answer: CargoMetadata;
-}
-
 function cacheFile(manifestPath: string, o: TargetOptions, env: NodeJS.ProcessEnv, cwd: string): string {
-  const key = JSON.stringify([resolve(manifestPath), cwd, o.offline === true, o.config ?? [], KEY_VARS.map((k) => env[k] ?? null)]);
-  const dir = o.cacheDir ?? join(userCacheDir(env), "cargo-target");
-  return join(dir, keyHash(key) + ".json");
-}
-
-function recall(file: string): CargoMetadata | undefined {
-  let r: Remembered;
-  try {
-    r = JSON.parse(readFileSync(file, "utf8")) as Remembered;
-  } catch {
-    return undefined;
-  }
-  if (!r?.answer || !r.stamps) return undefined;
-  for (const [path, s] of Object.entries(r.stamps)) if (fileStamp(path) !== s) return undefined;
-  return r.answer;
-}
-
-function remember(file: string, stamps: Record<string, string>, answer: CargoMetadata): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify({ stamps, answer } satisfies Remembered));
-    renameSync(tmp, file);
-  } catch {
-    // a cache that cannot be written only costs the next run a cargo call
-  }
+  const key = [resolve(manifestPath), cwd, o.offline === true, o.config ?? [], KEY_VARS.map((k) => env[k] ?? null)];
+  return rememberedFile(o.cacheDir ?? join(userCacheDir(env), "cargo-target"), key);
 }
 
 /** `cargo metadata --no-deps`'s target folder and workspace root (honours CARGO_TARGET_DIR and config), remembered. */
@@ -94,13 +64,13 @@ export async function cargoMetadata(manifestPath: string, o: TargetOptions = {})
   const env = o.env ?? process.env;
   const cwd = resolve(o.cwd ?? process.cwd());
   const file = cacheFile(manifestPath, o, env, cwd);
-  const known = recall(file);
+  const known = recallAnswer<CargoMetadata>(file, (a) => typeof a.targetDirectory === "string" && typeof a.workspaceRoot === "string");
   if (known) return known;
   // stamped before the question: a file changed while cargo answers invalidates the answer
   const before = Object.fromEntries(inputFiles(manifestPath, cwd, env, o.config).map((f) => [f, fileStamp(f)]));
   const m = await cargoMetadataJson(manifestPath, { env, cwd, ...(o.offline ? { offline: true } : {}), ...(o.config ? { config: o.config } : {}) });
   const answer = { targetDirectory: m.target_directory, workspaceRoot: m.workspace_root };
   const ws = join(answer.workspaceRoot, "Cargo.toml");
-  remember(file, { ...before, [ws]: before[ws] ?? fileStamp(ws) }, answer);
+  rememberAnswer(file, { ...before, [ws]: before[ws] ?? fileStamp(ws) }, answer);
   return answer;
 }

@@ -39,18 +39,27 @@ export class Exclusions {
     this.outputDirs = o.outputDirs.filter((d) => isInside(d, o.root) && d !== o.root);
   }
 
-  /** Why the folder `dir` is build output (or a cache, or a virtualenv), else undefined. */
+  /**
+   * Why the folder `dir` itself (not through a parent) is build output, a cache
+   * or a virtualenv, else undefined. `byContent`: decided by a file in it
+   * (CACHEDIR.TAG, pyvenv.cfg) rather than by its path alone.
+   */
+  ownReason(dir: string): { why: string; byContent: boolean } | undefined {
+    if (!isInside(dir, this.o.root) || dir === this.o.root) return undefined;
+    const name = basename(dir);
+    if (NEVER_DIR_NAMES.has(name)) return { why: `${name} folder`, byContent: false };
+    if (this.outputDirs.some((o) => isInside(dir, o))) return { why: "build output folder", byContent: false };
+    if (name === "target" && this.crateDirs.has(dirname(dir))) return { why: "cargo target folder", byContent: false };
+    if (existsSync(join(dir, "CACHEDIR.TAG"))) return { why: "cache folder (CACHEDIR.TAG)", byContent: true };
+    if (existsSync(join(dir, "pyvenv.cfg"))) return { why: "virtualenv", byContent: true };
+    return undefined;
+  }
+
+  /** Why the folder `dir` is build output (or a cache, or a virtualenv), itself or through a parent, else undefined. */
   private dirReason(dir: string): string | undefined {
     if (this.dirs.has(dir)) return this.dirs.get(dir);
     if (!isInside(dir, this.o.root) || dir === this.o.root) return undefined;
-    let why: string | undefined;
-    const name = basename(dir);
-    if (NEVER_DIR_NAMES.has(name)) why = `${name} folder`;
-    else if (this.outputDirs.some((o) => isInside(dir, o))) why = "build output folder";
-    else if (name === "target" && this.crateDirs.has(dirname(dir))) why = "cargo target folder";
-    else if (existsSync(join(dir, "CACHEDIR.TAG"))) why = "cache folder (CACHEDIR.TAG)";
-    else if (existsSync(join(dir, "pyvenv.cfg"))) why = "virtualenv";
-    else why = this.dirReason(dirname(dir));
+    const why = this.ownReason(dir)?.why ?? this.dirReason(dirname(dir));
     this.dirs.set(dir, why);
     return why;
   }

@@ -13,7 +13,8 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { ProjectConfig } from "./config.js";
-import { cargoPackageFiles, collectCrates, type CrateSet } from "./cargo-files.js";
+import { type CrateSet, packageFiles } from "./cargo-files.js";
+import { cargoFileAnswers } from "./cargo-files-cache.js";
 import { isFile } from "./fs-util.js";
 import { IgnoreTree } from "./gitignore.js";
 import { expandGlob, matchesGlob } from "./glob.js";
@@ -46,6 +47,8 @@ export interface SelectOptions {
   /** The sdist's distribution name (`word_count`): earlier sdists of it are never included. */
   distName: string;
   env?: NodeJS.ProcessEnv;
+  /** The command's working folder (part of the key of cargo's remembered answers). */
+  cwd?: string;
 }
 
 /** The deepest folder that holds all of `paths` (absolute). */
@@ -120,13 +123,33 @@ function pythonTrees(cfg: ProjectConfig): string[] {
 /** Cargo config and toolchain files that change how the crate builds. */
 const BUILD_CONFIG_FILES = [".cargo/config.toml", ".cargo/config", "rust-toolchain.toml", "rust-toolchain"];
 
+/** Folders with a cargo `target/` child even without a CACHEDIR.TAG: the project, the crates, the workspaces. */
+function crateDirsOf(cfg: ProjectConfig, set: CrateSet): string[] {
+  return [cfg.projectDir, ...set.crates.map((c) => c.dir), ...set.workspaces.map((w) => w.root)];
+}
+
+/** The folder the sdist stands for: the smallest holding the project, its crates and their workspaces. */
+function sdistRoot(cfg: ProjectConfig, set: CrateSet): string {
+  return commonAncestor(crateDirsOf(cfg, set));
+}
+
 /** Select the sdist's files for a loaded project. */
 export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Promise<SdistSelection> {
   const warnings: string[] = [];
-  // The two cargo runs are independent: the crate's own file list is asked while cargo metadata answers.
-  const ownList = cargoPackageFiles({ manifestPath: resolve(cfg.cargo.path), dir: cfg.cargo.dir }, o.env);
-  ownList.catch(() => undefined); // awaited below; a metadata failure comes first and must not leave it unhandled
-  const set: CrateSet = await collectCrates(cfg.cargo.path, o.env);
+  const outDirs = (set: CrateSet) => [...(o.outDir !== undefined ? [resolve(o.outDir)] : []), ...set.workspaces.map((w) => w.targetDirectory)];
+  // The crates and their cargo file lists, remembered while nothing they come from changed (cargo-files-cache.ts):
+  // what the sdist drops whole (exclusions) need not be stamped.
+  const { set, lists } = await cargoFileAnswers(cfg.cargo.path, {
+    ...(o.env ? { env: o.env } : {}),
+    ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+    key: [resolve(cfg.projectDir), o.outDir !== undefined ? resolve(o.outDir) : null],
+    dropped: (s) => {
+      const r = sdistRoot(cfg, s);
+      if (dirname(r) === r) return () => undefined;
+      const ex = new Exclusions({ root: r, outputDirs: outDirs(s), crateDirs: crateDirsOf(cfg, s), sdistPrefix: o.distName });
+      return (dir) => ex.ownReason(dir);
+    },
+  });
   const mainWs = set.crates.find((c) => c.manifestPath === resolve(cfg.cargo.path))?.workspaceRoot ?? cfg.cargo.dir;
   const targetDirectory = set.workspaces.find((w) => w.root === mainWs)?.targetDirectory ?? join(mainWs, "target");
 
@@ -141,7 +164,7 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
   const named = [cfg.readmeFile, ...cfg.licenseFiles.map((l) => l.file)].filter((f): f is string => f !== undefined);
   const pyTrees = pythonTrees(cfg);
   // The root is what cargo needs (project, crates, workspaces); the Python side must fit inside it.
-  const root = commonAncestor([cfg.projectDir, ...set.crates.map((c) => c.dir), ...set.workspaces.map((w) => w.root)]);
+  const root = sdistRoot(cfg, set);
   if (dirname(root) === root) {
     throw new ConfigError(
       `the files of ${cfg.cargo.path} share no folder but the file-system root (a path dependency far outside the project?)`,
@@ -163,8 +186,8 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
   const ignore = new IgnoreTree(root);
   const exclusions = new Exclusions({
     root,
-    outputDirs: [...(o.outDir !== undefined ? [resolve(o.outDir)] : []), ...set.workspaces.map((w) => w.targetDirectory)],
-    crateDirs: [cfg.projectDir, ...set.crates.map((c) => c.dir), ...set.workspaces.map((w) => w.root)],
+    outputDirs: outDirs(set),
+    crateDirs: crateDirsOf(cfg, set),
     sdistPrefix: o.distName,
   });
 
@@ -183,13 +206,11 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
     addFile(abs);
   };
 
-  // Every crate's list at once (path dependencies), considered in the crates' order.
-  const lists = set.crates.map((c) => (c.manifestPath === resolve(cfg.cargo.path) ? ownList : cargoPackageFiles(c, o.env)));
-  for (const l of lists) l.catch(() => undefined);
-  for (const l of lists) {
-    const { files: listed, vcs } = await l;
+  // Every crate's list (path dependencies), considered in the crates' order.
+  set.crates.forEach((c, i) => {
+    const { files: listed, vcs } = packageFiles(c.dir, lists[i] ?? []);
     for (const f of listed) consider(f, vcs);
-  }
+  });
 
   // Workspace root manifests, narrowed to the members carried; the lock file of the crate's own workspace.
   const crateDirsByWs = new Map<string, string[]>();
