@@ -84,15 +84,15 @@ function stampOf(path, recorded) {
 }
 
 /**
- * The no-op replay (src/cli/replay.ts records the notes): a `wheel` command
- * that last time changed nothing is answered from its note while every path it
+ * The no-op replay (src/cli/replay.ts records the notes): a `wheel` or `sdist`
+ * command that last time changed nothing is answered from its note while every path it
  * looked at has the same stamp, with the same output and without loading
- * pyts-build. Returns true when it answered; otherwise (and only for `wheel`)
+ * pyts-build. Returns true when it answered; otherwise (only for those two)
  * sets the request the bundle records for.
  */
 function replay(bundleFile) {
   // (help is not worth it: its tracing would load child_process, which help needs not)
-  if (process.argv[2] !== "wheel" || process.argv.includes("--help") || process.argv.includes("-h")) return false;
+  if (!["wheel", "sdist"].includes(process.argv[2]) || process.argv.includes("--help") || process.argv.includes("-h")) return false;
   const env = process.env;
   // as environmentKey (src/build/input-stamps.ts): every variable but the shell's bookkeeping; the test hook aside
   const vars = Object.keys(env)

@@ -12,6 +12,8 @@ import { wheelDistName } from "../wheel/names.js";
 import { type TarEntry, writeTarGz } from "../wheel/tar.js";
 import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { selectSdistFiles } from "./sdist-files.js";
+import { tarFingerprint, writeUnlessCurrent } from "./wheel-reuse.js";
+import { sourceDateEpoch } from "../wheel/zip.js";
 
 export interface BuildSdistOptions {
   /** -m/--manifest-path: the crate's Cargo.toml (or its folder). */
@@ -75,7 +77,12 @@ export async function buildSdist(o: BuildSdistOptions = {}): Promise<SdistResult
   }
   for (const e of entries) log.debug(`  ${e.path}`);
   await checkOutputDir(outDir);
-  const path = await writeTarGz(join(outDir, `${base}.tar.gz`), entries, o.epoch !== undefined ? { epoch: o.epoch } : {});
+  // an unchanged sdist is kept (wheel-reuse.ts): the writer is deterministic, a rewrite gives the same bytes
+  const epoch = o.epoch ?? sourceDateEpoch();
+  const target = join(resolve(outDir), `${base}.tar.gz`);
+  const noteDir = join(sel.targetDirectory, "pyts-build", "sdist-notes");
+  const { path, reused } = await writeUnlessCurrent(target, tarFingerprint(entries, epoch), noteDir, () => writeTarGz(target, entries, { epoch }));
+  if (reused) log.debug(`${base}.tar.gz is unchanged since it was written: kept`);
   log.info(`Built sdist ${path}`);
   return { path, members: entries.map((e) => e.path).sort(), root: sel.root, projectRel: sel.projectRel };
 }

@@ -11,6 +11,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { VERSION } from "../version.js";
+import type { TarEntry } from "../wheel/tar.js";
 import { type WheelSpec, wheelFileName, writeWheel } from "../wheel/wheel.js";
 import { sourceDateEpoch } from "../wheel/zip.js";
 import { fileStamp } from "./file-stamp.js";
@@ -40,29 +41,28 @@ function bytesAsText(bytes: Uint8Array | string): string {
 
 interface Note {
   fingerprint: string;
+  /** the stamp of the output as written (named for the first user) */
   wheel: string;
 }
 
-function noteFile(noteDir: string, wheelPath: string): string {
-  return join(noteDir, keyHash(wheelPath) + ".json");
+function noteFile(noteDir: string, outputPath: string): string {
+  return join(noteDir, keyHash(outputPath) + ".json");
 }
 
 /**
- * `writeWheel`, unless the wheel it would write is already in `outDir`
- * unchanged since the last write with the same fingerprint. `noteDir` holds the notes.
+ * `write()` (which writes `path` and returns it), unless `path` is on disk
+ * unchanged since the last write with the same `fingerprint`. `noteDir` holds
+ * the notes. The wheel's and the sdist's writers share this.
  */
-export async function writeWheelUnlessCurrent(spec: WheelSpec, outDir: string, noteDir: string): Promise<{ path: string; reused: boolean }> {
-  const m = spec.metadata;
-  const path = join(resolve(outDir), wheelFileName(m.name, m.version, spec.tags, spec.buildTag));
+export async function writeUnlessCurrent(path: string, fingerprint: string, noteDir: string, write: () => Promise<string>): Promise<{ path: string; reused: boolean }> {
   const note = noteFile(noteDir, path);
-  const fingerprint = wheelFingerprint(spec, sourceDateEpoch());
   try {
     const n = JSON.parse(readFileSync(note, "utf8")) as Note;
     if (n.fingerprint === fingerprint && n.wheel !== "-" && n.wheel === fileStamp(path)) return { path, reused: true };
   } catch {
     // no note yet (or an unreadable one): write
   }
-  const written = await writeWheel(spec, outDir);
+  const written = await write();
   try {
     mkdirSync(dirname(note), { recursive: true });
     const tmp = `${note}.tmp-${process.pid}`;
@@ -72,4 +72,24 @@ export async function writeWheelUnlessCurrent(spec: WheelSpec, outDir: string, n
     // without a note the next build writes again
   }
   return { path: written, reused: false };
+}
+
+/**
+ * `writeWheel`, unless the wheel it would write is already in `outDir`
+ * unchanged since the last write with the same fingerprint. `noteDir` holds the notes.
+ */
+export function writeWheelUnlessCurrent(spec: WheelSpec, outDir: string, noteDir: string): Promise<{ path: string; reused: boolean }> {
+  const m = spec.metadata;
+  const path = join(resolve(outDir), wheelFileName(m.name, m.version, spec.tags, spec.buildTag));
+  return writeUnlessCurrent(path, wheelFingerprint(spec, sourceDateEpoch()), noteDir, () => writeWheel(spec, outDir));
+}
+
+/** Everything the bytes of an sdist's tar.gz depend on, hashed (file stamps, never contents). */
+export function tarFingerprint(entries: TarEntry[], epoch: number): string {
+  const parts = [JSON.stringify([VERSION, "sdist", epoch])];
+  for (const e of entries) {
+    const c = e.content;
+    parts.push(JSON.stringify(c.kind === "file" ? [e.path, e.executable ?? null, "file", resolve(c.path), fileStamp(c.path)] : [e.path, e.executable ?? null, "bytes", keyHash(bytesAsText(c.data))]));
+  }
+  return keyHash(parts.join("\n"));
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildSdist } from "../../src/build/build-sdist.js";
 import { loadProjectConfig, projectConfigLoads } from "../../src/build/config.js";
@@ -183,6 +183,34 @@ describe("sdist of a single crate with its project beside it", () => {
     const again = await buildSdist({ cwd: dir, outDir: join(dir, "dist"), env });
     expect(tarList(again.path)).toEqual(tarList(r.path));
     expect(await wheelFromSdist(r.path)).toContain("simple_ext/simple_ext.cpython-311-x86_64-linux-gnu.so");
+  });
+
+  it("keeps an unchanged sdist (same bytes as a rewrite) and writes it again after any change", async () => {
+    const dir = simpleProject(freshDir("sdist-simple"));
+    const out = freshDir("sdist-keep");
+    const ino = (p: string) => statSync(p, { bigint: true }).ino;
+    const first = await buildSdist({ cwd: dir, outDir: out, env, epoch: 1700000000 });
+    const kept = await buildSdist({ cwd: dir, outDir: out, env, epoch: 1700000000 });
+    expect(ino(kept.path)).toBe(ino(first.path)); // not rewritten
+    const fresh = await buildSdist({ cwd: dir, outDir: freshDir("sdist-fresh"), env, epoch: 1700000000 });
+    expect(readFileSync(kept.path).equals(readFileSync(fresh.path))).toBe(true);
+    // another epoch, an edited source, an edited readme (PKG-INFO), a removed archive: written again
+    const changes: Array<() => void> = [
+      () => writeFileSync(join(dir, "src/lib.rs"), readFileSync(join(dir, "src/lib.rs"), "utf8") + "// edited\n"),
+      () => writeFileSync(join(dir, "README.md"), "simple, edited\n"),
+      () => rmSync(first.path),
+    ];
+    let before = ino(first.path);
+    const again = await buildSdist({ cwd: dir, outDir: out, env, epoch: 1700000001 });
+    expect(ino(again.path)).not.toBe(before);
+    for (const change of changes) {
+      before = existsSync(first.path) ? ino(first.path) : -1n;
+      change();
+      const r = await buildSdist({ cwd: dir, outDir: out, env, epoch: 1700000001 });
+      expect(ino(r.path)).not.toBe(before);
+      const check = await buildSdist({ cwd: dir, outDir: freshDir("sdist-fresh"), env, epoch: 1700000001 });
+      expect(readFileSync(r.path).equals(readFileSync(check.path))).toBe(true);
+    }
   });
 
   it("loads the config once and keeps its bytes: same input and epoch, the archive pinned here", async () => {

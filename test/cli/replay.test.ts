@@ -121,6 +121,30 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
     expect(answer(r.stdout.trim())).toBe("42");
   }, 240_000);
 
+  it("replays an unchanged sdist too, and not after an edit", () => {
+    const sdist = (): { replayed: boolean; stdout: string } => {
+      const before = replays();
+      const r = spawnSync(process.execPath, [CLI, "sdist", "-o", join(d, "sdist")], { cwd: crate, env, encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      return { replayed: replays() > before, stdout: r.stdout };
+    };
+    let last = sdist();
+    for (let i = 0; i < 5 && !last.replayed; i++) {
+      dateBack(crate);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+      last = sdist();
+    }
+    expect(last.replayed).toBe(true);
+    const archive = last.stdout.trim();
+    expect(archive).toMatch(/ffi_min-0\.2\.0\.tar\.gz$/);
+    edit("src/lib.rs", "const ANSWER: c_long = 40", "const ANSWER: c_long = 41");
+    const edited = sdist();
+    expect(edited.replayed).toBe(false);
+    const lib = spawnSync("tar", ["-xzOf", archive, "ffi_min-0.2.0/src/lib.rs"], { encoding: "utf8" }).stdout;
+    expect(lib).toContain("const ANSWER: c_long = 41");
+    edit("src/lib.rs", "const ANSWER: c_long = 41", "const ANSWER: c_long = 40");
+  }, 240_000);
+
   it("never records through the ES module bundle (not traced)", () => {
     for (let i = 0; i < 3; i++) expect(wheel({ PYTS_BUILD_NO_CODE_CACHE: "1" }).replayed).toBe(false);
   }, 240_000);
