@@ -23,7 +23,7 @@
  * PYTS_BUILD_BASELINE=/other/checkout/bin/pyts-build.js adds that build's sdist
  * as a row (e.g. main's, to see a change's effect in the same run).
  */
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -77,8 +77,13 @@ if (maturin) {
 
 header(`sdist of examples/word-count: pyts-build vs ${peer?.name ?? "no peer"}, ${RUNS} interleaved rounds`);
 
+// which runs bin/ answered from a replay note (src/cli/replay.ts); the log is not part of the replay key
+const replayLog = join(work, "replay.log");
+rmSync(replayLog, { force: true });
 const commands = [
-  { name: "pyts-build sdist", cmd: process.execPath, args: [CLI, "sdist", "-q", "-o", join(work, "pyts-build/out")], cwd: ours },
+  { name: "pyts-build sdist", cmd: process.execPath, args: [CLI, "sdist", "-q", "-o", join(work, "pyts-build/out")], cwd: ours, env: { PYTS_BUILD_REPLAY_LOG: replayLog } },
+  // the same without the replay (the ES module bundle is never replayed; cargo is still not asked), as information
+  { name: "  info: pyts-build sdist, no replay", cmd: process.execPath, args: [CLI, "sdist", "-q", "-o", join(work, "pyts-build/out")], cwd: ours, env: { PYTS_BUILD_NO_CODE_CACHE: "1" } },
   ...(process.env.PYTS_BUILD_BASELINE ? [{ name: "baseline pyts-build sdist", cmd: process.execPath, args: [process.env.PYTS_BUILD_BASELINE, "sdist", "-q", "-o", join(work, "baseline-out")], cwd: ours }] : []),
   ...(peer ? [peer] : []),
   { name: "cargo package --list", cmd: "cargo", args: ["package", "--list", "--allow-dirty"], cwd: ours },
@@ -87,12 +92,12 @@ const commands = [
   { name: "node -e 0", cmd: process.execPath, args: ["-e", "0"], cwd: ours },
 ];
 // One untimed round: caches warm, and every command is shown to work.
-for (const c of commands) runTimed(c.cmd, c.args, { cwd: c.cwd, env });
+for (const c of commands) runTimed(c.cmd, c.args, { cwd: c.cwd, env: { ...env, ...c.env } });
 const times = new Map(commands.map((c) => [c.name, []]));
 for (let round = 0; round < RUNS; round++) {
   for (let i = 0; i < commands.length; i++) {
     const c = commands[(round + i) % commands.length];
-    times.get(c.name).push(runTimed(c.cmd, c.args, { cwd: c.cwd, env }).seconds);
+    times.get(c.name).push(runTimed(c.cmd, c.args, { cwd: c.cwd, env: { ...env, ...c.env } }).seconds);
   }
 }
 
@@ -104,6 +109,8 @@ printTable(
     return [c.name, fmtSeconds(s.median), fmtSeconds(s.min), fmtSeconds(s.max), (ourMedian / s.median).toFixed(2)];
   }),
 );
+const replayed = existsSync(replayLog) ? readFileSync(replayLog, "utf8").split("\n").filter((l) => l.startsWith("replayed")).length : 0;
+console.log(`\npyts-build sdist runs replayed by bin/: ${replayed} of ${RUNS + 1} (the first untimed)`);
 const members = readdirSync(join(work, "pyts-build/out"));
 console.log(`\npyts-build wrote ${members.join(", ")}`);
 if (peer) {
