@@ -1,11 +1,15 @@
 /** A file's identity and last change, to tell cheaply whether it may have changed since. */
-import { statSync } from "node:fs";
+import { type BigIntStats, statSync } from "node:fs";
+
+/** The stamp of stats already taken (bigint): inode, size, mtime and ctime in nanoseconds. */
+export function statsStamp(s: BigIntStats): string {
+  return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
 
 /** inode, size, mtime and ctime in nanoseconds (ctime also moves on chmod), or "-" when absent. */
 export function fileStamp(path: string): string {
   try {
-    const s = statSync(path, { bigint: true });
-    return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+    return statsStamp(statSync(path, { bigint: true }));
   } catch {
     return "-";
   }

@@ -8,8 +8,9 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileStamp } from "./file-stamp.js";
+import { which } from "./fs-util.js";
 import { keyHash } from "./key-hash.js";
 
 export type Stamps = Record<string, string>;
@@ -70,20 +71,6 @@ export function ancestors(dir: string): string[] {
   }
 }
 
-/** The first `name` on PATH (what a spawn of `name` runs), or undefined. */
-function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const d of (env.PATH ?? "").split(delimiter)) {
-    if (!d) continue;
-    const p = join(d, name);
-    try {
-      if (statSync(p).isFile()) return p;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 /**
  * Files whose change means another Rust toolchain may run: the cargo and rustc
  * a spawn would find (CARGO/RUSTC or PATH), rustup's settings, every installed
@@ -96,7 +83,7 @@ export function toolchainFiles(env: NodeJS.ProcessEnv, dirs: string[]): string[]
     ["cargo", env.CARGO],
     ["rustc", env.RUSTC],
   ] as const) {
-    const p = override ? resolve(override) : onPath(name, env);
+    const p = override ? resolve(override) : which(name, env);
     if (p) files.add(p);
   }
   const rustupHome = env.RUSTUP_HOME ? resolve(env.RUSTUP_HOME) : join(env.HOME || homedir(), ".rustup");

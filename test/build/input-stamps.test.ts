@@ -55,7 +55,7 @@ describe("toolchainFiles", () => {
     const rustup = join(dir, "rustup");
     mkdirSync(bin, { recursive: true });
     mkdirSync(join(rustup, "toolchains", "stable-x", "bin"), { recursive: true });
-    writeFileSync(join(bin, "cargo"), "");
+    writeFileSync(join(bin, "cargo"), "", { mode: 0o755 }); // what a spawn finds: executable
     const files = toolchainFiles({ PATH: `${join(dir, "empty")}:${bin}`, RUSTUP_HOME: rustup, RUSTC: "/opt/rustc" }, [join(dir, "crate")]);
     expect(files).toContain(join(bin, "cargo"));
     expect(files).toContain("/opt/rustc");
