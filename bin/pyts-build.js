@@ -104,14 +104,15 @@ function replay(bundleFile) {
   globalThis.__pytsReplay = { key, file };
   let note;
   try {
+    // src/build/remembered.ts's layout: {stamps, answer: {key, printed}}
     note = JSON.parse(readFileSync(file, "utf8"));
-    if (note.key !== key || !Array.isArray(note.printed)) return false;
+    if (note.answer.key !== key || !Array.isArray(note.answer.printed)) return false;
     for (const [path, stamp] of Object.entries(note.stamps)) if (stampOf(path, stamp) !== stamp) return false;
   } catch {
     return false; // no note, or one this version cannot read: the build runs (and records a new one)
   }
   globalThis.__pytsReplay = undefined;
-  for (const [fd, text] of note.printed) (fd === 1 ? process.stdout : process.stderr).write(text);
+  for (const [fd, text] of note.answer.printed) (fd === 1 ? process.stdout : process.stderr).write(text);
   if (env.PYTS_BUILD_REPLAY_LOG) appendFileSync(env.PYTS_BUILD_REPLAY_LOG, `replayed ${file}\n`);
   return true;
 }

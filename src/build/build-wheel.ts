@@ -11,7 +11,7 @@ import { readElfFile, startsWithElfMagic } from "../manylinux/elf.js";
 import { supportsAbi3, tagsToString, withPlatforms } from "../wheel/tags.js";
 import { writeWheel } from "../wheel/wheel.js";
 import { applyCargoEnv, type CargoEnvPlan, describeCargoEnv, planCargoEnv } from "./cargo-env.js";
-import { runCargoJson, cargoBuildArgs, cargoMetadata, type CargoMetadata, type CargoOptions, type CargoRun } from "./cargo.js";
+import { cargoBuildArgs, cargoMetadata, type CargoMetadata, type CargoOptions, type CargoRun } from "./cargo.js";
 import { sharedLibraryOf } from "./cargo-messages.js";
 import { abi3FromFeatures, enabledPyo3Features } from "./cargo-manifest.js";
 import { loadProjectConfig, type ProjectConfig } from "./config.js";
@@ -26,7 +26,7 @@ import { buildSubdirs, planTargetDirs, seedTargetDir } from "./target-dirs.js";
 import type { WheelFile } from "../wheel/wheel.js";
 import { checkOutputDir } from "../output-dir.js";
 import { writeWheelUnlessCurrent } from "./wheel-reuse.js";
-import { type FreshContext, rememberedRun, rememberRun } from "./cargo-fresh.js";
+import { runCargoUnlessFresh } from "./cargo-fresh.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -121,20 +121,6 @@ function warnLayout(config: ProjectConfig, log: Logger): void {
   if (config.tool.bindings === "cffi" && !config.metadata.requiresDist.some((r) => /^cffi\b/i.test(r))) {
     log.warn('bindings = "cffi": the installed package imports cffi, but the project does not depend on it; add "cffi" to [project] dependencies');
   }
-}
-
-/** cargo's run, or the remembered one when none of its inputs changed (cargo-fresh.ts). */
-async function runCargoUnlessFresh(c: FreshContext, log: Logger): Promise<CargoRun> {
-  const known = rememberedRun(c);
-  if (known) {
-    log.info("cargo: nothing changed since the last build, cargo not run");
-    return known;
-  }
-  const started = Date.now();
-  const run = await runCargoJson(c.args, { env: c.env, cwd: c.cwd, log });
-  const why = rememberRun(c, run, started);
-  if (why) log.debug(`the next build runs cargo again: ${why}`);
-  return run;
 }
 
 function describe(i: InterpreterInfo): BuiltWheel["interpreter"] {

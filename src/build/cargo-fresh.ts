@@ -21,18 +21,19 @@
  * start. Registry, git and vendored crates are not listed by cargo: their
  * sources are fixed by Cargo.lock. PYTS_BUILD_ALWAYS_RUN_CARGO=1 turns this off.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join } from "node:path";
+import type { Logger } from "../log.js";
 import { VERSION } from "../version.js";
-import type { CargoRun } from "./cargo.js";
+import { type CargoRun, runCargoJson } from "./cargo.js";
 import { isLocalPackage } from "./cargo-messages.js";
-import { keyHash } from "./key-hash.js";
 import { inputFiles } from "./cargo-target.js";
-import { allOlderThan, environmentKey, stampAll, stampsMatch, type Stamps, toolchainFiles } from "./input-stamps.js";
+import { allOlderThan, environmentKey, stampAll, type Stamps, toolchainFiles } from "./input-stamps.js";
+import { recallAnswer, rememberAnswer, rememberedFile } from "./remembered.js";
 
+/** The remembered answer (remembered.ts): the run, with the whole key it was made under. */
 interface Note {
   key: string;
-  stamps: Stamps;
   run: CargoRun;
 }
 
@@ -63,8 +64,7 @@ function keyArgs(args: string[]): string[] {
 
 /** One note per command line, folder and environment: switching between environments keeps each one's note. */
 function noteFile(c: FreshContext): string {
-  const name = keyHash(JSON.stringify([c.cwd, keyArgs(c.args), environmentKey(c.env)]));
-  return join(c.targetDir, "pyts-build", "cargo-runs", `${name}.json`);
+  return rememberedFile(join(c.targetDir, "pyts-build", "cargo-runs"), [c.cwd, keyArgs(c.args), environmentKey(c.env)]);
 }
 
 /** Compared whole (only the environment is hashed). */
@@ -75,20 +75,11 @@ function keyOf(c: FreshContext): string {
 /** The remembered run when nothing it depends on has changed, else undefined. */
 export function rememberedRun(c: FreshContext): CargoRun | undefined {
   if (!freshSkipEnabled(c.env)) return undefined;
-  let note: Note;
-  try {
-    note = JSON.parse(readFileSync(noteFile(c), "utf8")) as Note;
-  } catch {
-    return undefined;
-  }
-  if (note?.key !== keyOf(c) || !note.stamps || !note.run) return undefined;
-  return stampsMatch(note.stamps) ? note.run : undefined;
+  const key = keyOf(c);
+  return recallAnswer<Note>(noteFile(c), (n) => n.key === key && typeof n.run === "object" && n.run !== null)?.run;
 }
 
-/**
- * The paths of a Makefile-style dep-info file (`out: a.rs b\ c.rs`), or
- * undefined when it cannot be read. Pure apart from the read.
- */
+/** The paths of a Makefile-style dep-info file (`out: a.rs b\ c.rs`). Pure. */
 export function parseDepInfo(text: string): string[] {
   const out = new Set<string>();
   for (const line of text.split("\n")) {
@@ -169,17 +160,23 @@ export function rememberRun(c: FreshContext, run: CargoRun, startedMs: number): 
   if (!freshSkipEnabled(c.env)) return "PYTS_BUILD_ALWAYS_RUN_CARGO=1"; // the notes are left as they are, for the builds without it
   const file = noteFile(c);
   const r = inputsOfRun(c, run, startedMs);
-  try {
-    if ("reason" in r) {
-      rmSync(file, { force: true });
-      return r.reason;
-    }
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify({ key: keyOf(c), stamps: r.stamps, run } satisfies Note));
-    renameSync(tmp, file);
-    return undefined;
-  } catch (e) {
-    return `cannot write ${file}: ${(e as Error).message}`; // the next build runs cargo
+  if ("reason" in r) {
+    rmSync(file, { force: true });
+    return r.reason;
   }
+  return rememberAnswer(file, r.stamps, { key: keyOf(c), run } satisfies Note) ? undefined : `cannot write ${file}`; // the next build runs cargo
+}
+
+/** cargo's run, or the remembered one when none of its inputs changed; a successful run is remembered when it can be. */
+export async function runCargoUnlessFresh(c: FreshContext, log: Logger): Promise<CargoRun> {
+  const known = rememberedRun(c);
+  if (known) {
+    log.info("cargo: nothing changed since the last build, cargo not run");
+    return known;
+  }
+  const started = Date.now();
+  const run = await runCargoJson(c.args, { env: c.env, cwd: c.cwd, log });
+  const why = rememberRun(c, run, started);
+  if (why) log.debug(`the next build runs cargo again: ${why}`);
+  return run;
 }

@@ -31,14 +31,15 @@ export function recallAnswer<T>(file: string, valid: (answer: T) => boolean): T 
   return stampsMatch(r.stamps) ? r.answer : undefined;
 }
 
-/** Keep `answer` with the stamps it stands on. */
-export function rememberAnswer<T>(file: string, stamps: Stamps, answer: T): void {
+/** Keep `answer` with the stamps it stands on; false when the file cannot be written. */
+export function rememberAnswer<T>(file: string, stamps: Stamps, answer: T): boolean {
   try {
     mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.tmp-${process.pid}`;
     writeFileSync(tmp, JSON.stringify({ stamps, answer } satisfies Remembered<T>));
     renameSync(tmp, file);
+    return true;
   } catch {
-    // a cache that cannot be written only costs the next run a recomputation
+    return false; // a cache that cannot be written only costs the next run a recomputation
   }
 }

@@ -8,14 +8,14 @@
  * deterministic, so a rewrite would give the same bytes. The notes live under
  * cargo's target folder, never next to the wheels.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { VERSION } from "../version.js";
 import type { TarEntry } from "../wheel/tar.js";
 import { type WheelSpec, wheelFileName, writeWheel } from "../wheel/wheel.js";
 import { sourceDateEpoch } from "../wheel/zip.js";
 import { fileStamp } from "./file-stamp.js";
 import { keyHash } from "./key-hash.js";
+import { recallAnswer, rememberAnswer, rememberedFile } from "./remembered.js";
 
 /**
  * Everything the bytes of `spec`'s wheel depend on, hashed. Reads only file stamps, never file contents.
@@ -39,38 +39,19 @@ function bytesAsText(bytes: Uint8Array | string): string {
   return b.toString("latin1");
 }
 
-interface Note {
-  fingerprint: string;
-  /** the stamp of the output as written (named for the first user) */
-  wheel: string;
-}
-
-function noteFile(noteDir: string, outputPath: string): string {
-  return join(noteDir, keyHash(outputPath) + ".json");
-}
-
 /**
  * `write()` (which writes `path` and returns it), unless `path` is on disk
  * unchanged since the last write with the same `fingerprint`. `noteDir` holds
- * the notes. The wheel's and the sdist's writers share this.
+ * the notes (remembered.ts: the fingerprint, stamped with the output as written,
+ * so a touched or removed output is written again). The wheel's and the sdist's
+ * writers share this.
  */
 export async function writeUnlessCurrent(path: string, fingerprint: string, noteDir: string, write: () => Promise<string>): Promise<{ path: string; reused: boolean }> {
-  const note = noteFile(noteDir, path);
-  try {
-    const n = JSON.parse(readFileSync(note, "utf8")) as Note;
-    if (n.fingerprint === fingerprint && n.wheel !== "-" && n.wheel === fileStamp(path)) return { path, reused: true };
-  } catch {
-    // no note yet (or an unreadable one): write
-  }
+  const note = rememberedFile(noteDir, path);
+  if (recallAnswer<string>(note, (f) => f === fingerprint) !== undefined) return { path, reused: true };
   const written = await write();
-  try {
-    mkdirSync(dirname(note), { recursive: true });
-    const tmp = `${note}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify({ fingerprint, wheel: fileStamp(written) } satisfies Note));
-    renameSync(tmp, note);
-  } catch {
-    // without a note the next build writes again
-  }
+  const stamp = fileStamp(written);
+  if (stamp !== "-") rememberAnswer(note, { [written]: stamp }, fingerprint); // without a note the next build writes again
   return { path: written, reused: false };
 }
 

@@ -18,12 +18,13 @@
  */
 import type * as ChildProcessModule from "node:child_process";
 import type * as FsModule from "node:fs";
-import { constants, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { constants, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fileStamp } from "../build/file-stamp.js";
+import { statsStamp } from "../build/file-stamp.js";
 import { MTIME_MARGIN_MS } from "../build/input-stamps.js";
+import { rememberAnswer } from "../build/remembered.js";
 
 /** What bin/pyts-build.js hands over: the key of this command and where its note goes. */
 export interface ReplayRequest {
@@ -107,16 +108,16 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
     const p = pathOf(a[0]);
     if (p === undefined || !created.has(p)) change(`${n}(${String(a[0])})`);
   };
-  for (const n of READS) wrap(fsObj, n, note);
-  for (const n of PROMISE_READS) wrap(promises, n, note);
-  // folders whose entries the run looked at (wrapped again: noted, and listed)
+  // folders whose entries the run looked at, besides being noted
   const listed = new Set<string>();
-  const list = (args: unknown[]) => {
-    const p = pathOf(args[0]);
+  const noteList = (a: unknown[]) => {
+    note(a);
+    const p = pathOf(a[0]);
     if (p !== undefined) listed.add(p);
   };
-  for (const n of ["readdirSync", "readdir", "opendirSync", "opendir"]) wrap(fsObj, n, list);
-  for (const n of ["readdir", "opendir"]) wrap(promises, n, list);
+  const noteRead = (n: string) => (/^(readdir|opendir)/.test(n) ? noteList : note);
+  for (const n of READS) wrap(fsObj, n, noteRead(n));
+  for (const n of PROMISE_READS) wrap(promises, n, noteRead(n));
   for (const n of WRITES) wrap(fsObj, n, (a) => change(`${n}(${String(a[0])})`));
   for (const n of PROMISE_WRITES) wrap(promises, n, (a) => change(`${n}(${String(a[0])})`));
   for (const n of ["writeFileSync", "writeFile", "createWriteStream"]) wrap(fsObj, n, (a) => create(n, a));
@@ -126,7 +127,7 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
   for (const n of ["openSync", "open"]) wrap(fsObj, n, (a) => (writesFlag(a[1]) ? create(n, a) : note(a)));
   wrap(promises, "open", (a) => (writesFlag(a[1]) ? create("open", a) : note(a)));
   const cp = childProcess as unknown as Record<string, unknown>;
-  for (const n of SPAWNS) wrap(cp, n, (a) => (impure ??= `${n}(${String(a[0])})`));
+  for (const n of SPAWNS) wrap(cp, n, (a) => change(`${n}(${String(a[0])})`));
   const capture = (stream: NodeJS.WriteStream, fd: 1 | 2) => {
     const orig = stream.write.bind(stream) as (...a: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
@@ -162,19 +163,11 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
         } catch {
           s = undefined; // e.g. a path below a file: as absent
         }
-        // (a folder where the run made and removed a file changed by that alone; its stamp is taken after)
         if (s && Number(s.mtimeMs) >= limit && !ownFolders.has(p)) return `${p} changed around the run`;
-        stamps[p] = ownFolders.has(p) && s?.isDirectory() ? `folder:${s.ino}` : fileStamp(p);
+        stamps[p] = !s ? "-" : ownFolders.has(p) && s.isDirectory() ? `folder:${s.ino}` : statsStamp(s);
       }
-      try {
-        mkdirSync(dirname(req.file), { recursive: true });
-        const tmp = `${req.file}.tmp-${process.pid}`;
-        writeFileSync(tmp, JSON.stringify({ key: req.key, stamps, printed }));
-        renameSync(tmp, req.file);
-      } catch (e) {
-        return `cannot write ${req.file}: ${(e as Error).message}`;
-      }
-      return undefined;
+      // the remembered-answer layout (remembered.ts), which bin/ reads: {stamps, answer: {key, printed}}
+      return rememberAnswer(req.file, stamps, { key: req.key, printed }) ? undefined : `cannot write ${req.file}`;
     },
   };
 }
