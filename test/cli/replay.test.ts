@@ -35,21 +35,23 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
   const out = join(d, "out");
   const env = testEnv({ CARGO_TARGET_DIR: join(d, "target"), PYTS_BUILD_CACHE_DIR: join(d, "cache"), PYTS_BUILD_REPLAY_LOG: log });
   const replays = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter((l) => l.startsWith("replayed")).length : 0);
-  const wheel = (extraEnv: Record<string, string> = {}, args: string[] = []) => {
+  type Run = { replayed: boolean; stdout: string; stderr: string };
+  const cli = (args: string[], extraEnv: Record<string, string> = {}): Run => {
     const before = replays();
-    const r = spawnSync(process.execPath, [CLI, "wheel", "-i", python as string, "-o", out, ...args], { cwd: crate, env: { ...env, ...extraEnv }, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: crate, env: { ...env, ...extraEnv }, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     return { replayed: replays() > before, stdout: r.stdout, stderr: r.stderr };
   };
+  const wheel = (extraEnv: Record<string, string> = {}, args: string[] = []) => cli(["wheel", "-i", python as string, "-o", out, ...args], extraEnv);
   /**
    * Builds until one is replayed: cargo runs, then a build records, then one replays. Nothing
    * is recorded while an input is younger than 2 s (coarse file clocks), so edits are dated
    * back and the notes the last run wrote are waited for.
    */
-  const settle = (extraEnv: Record<string, string> = {}, args: string[] = []) => {
+  const settleWith = (run: () => Run) => {
     const runs = [];
     for (let i = 0; i < 5; i++) {
-      const r = wheel(extraEnv, args);
+      const r = run();
       runs.push(r);
       if (r.replayed) return runs;
       dateBack(crate);
@@ -57,6 +59,7 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
     }
     throw new Error(`never replayed:\n${readFileSync(log, "utf8")}`);
   };
+  const settle = (extraEnv: Record<string, string> = {}, args: string[] = []) => settleWith(() => wheel(extraEnv, args));
   const answer = (wheel: string) => ffiMinAnswer(python as string, wheel, d);
 
   const edit = (rel: string, from: string, to: string) => {
@@ -122,18 +125,8 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
   }, 240_000);
 
   it("replays an unchanged sdist too, and not after an edit", () => {
-    const sdist = (): { replayed: boolean; stdout: string } => {
-      const before = replays();
-      const r = spawnSync(process.execPath, [CLI, "sdist", "-o", join(d, "sdist")], { cwd: crate, env, encoding: "utf8" });
-      expect(r.status, r.stderr).toBe(0);
-      return { replayed: replays() > before, stdout: r.stdout };
-    };
-    let last = sdist();
-    for (let i = 0; i < 5 && !last.replayed; i++) {
-      dateBack(crate);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
-      last = sdist();
-    }
+    const sdist = () => cli(["sdist", "-o", join(d, "sdist")]);
+    const last = settleWith(sdist).pop()!;
     expect(last.replayed).toBe(true);
     const archive = last.stdout.trim();
     expect(archive).toMatch(/ffi_min-0\.2\.0\.tar\.gz$/);
