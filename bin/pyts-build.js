@@ -112,6 +112,14 @@ function replay(bundleFile) {
     return false; // no note, or one this version cannot read: the build runs (and records a new one)
   }
   globalThis.__pytsReplay = undefined;
+  // as src/cli/main.ts does: a reader of stdout that went away (`| head`) ends the run quietly with status 0
+  process.stdout.on("error", (e) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(0);
+  });
+  process.stderr.on("error", (e) => {
+    if (e.code !== "EPIPE") throw e;
+  });
   for (const [fd, text] of note.answer.printed) (fd === 1 ? process.stdout : process.stderr).write(text);
   if (env.PYTS_BUILD_REPLAY_LOG) appendFileSync(env.PYTS_BUILD_REPLAY_LOG, `replayed ${file}\n`);
   return true;

@@ -115,6 +115,16 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
     expect(wheel({ SOME_BUILD_SETTING: "1" }).replayed).toBe(false);
   }, 240_000);
 
+  it("a replay into a reader that went away (`| true`) ends with status 0 and no stack", () => {
+    settle();
+    const before = replays();
+    const cmd = [process.execPath, CLI, "wheel", "-i", python as string, "-o", out].map((a) => `'${a}'`).join(" ");
+    const r = spawnSync("bash", ["-c", `set -o pipefail; ${cmd} | true`], { cwd: crate, env, encoding: "utf8" });
+    expect(replays()).toBe(before + 1);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\bat /);
+  }, 240_000);
+
   it("a note it cannot read (cut short, an older format) means a normal build", () => {
     settle();
     const notes = join(d, "cache", "replay");
