@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { benchEnv, BENCH_WORK, CLI, findPython, fmtSeconds, header, hyperfine, makePlainWheel, mkdtempWork, printTable, ROOT, summarize, timeRuns } from "./lib.mjs";
 
-const dist = (p) => join(ROOT, "dist/src/manylinux", p);
+const dist = (p) => join(ROOT, "dist/src/manylinux/audit", p);
 const { auditElfFiles } = await import(dist("audit.js"));
 const { auditWheel } = await import(dist("wheel-audit.js"));
 const { parseElf } = await import(dist("elf.js"));

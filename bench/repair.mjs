@@ -84,11 +84,16 @@ async function counting(fn, WheelReader) {
   return counts;
 }
 
+/** A compiled audit-layer module of a tree: src/manylinux/audit/ since the rooms, src/manylinux/ in older baselines. */
+function auditModule(root, name) {
+  const now = join(root, "dist/src/manylinux/audit", name);
+  return existsSync(now) ? now : join(root, "dist/src/manylinux", name);
+}
+
 async function countsOf(root) {
-  const d = (p) => join(root, "dist/src", p);
-  const { WheelReader } = await import(d("wheel/reader.js"));
-  const { repairWheel } = await import(d("manylinux/repair.js"));
-  const { finalizeWheel } = await import(d("manylinux/finalize.js"));
+  const { WheelReader } = await import(join(root, "dist/src/wheel/reader.js"));
+  const { repairWheel } = await import(auditModule(root, "repair.js"));
+  const { finalizeWheel } = await import(auditModule(root, "finalize.js"));
   const out = mkdtempWork("repair-count");
   try {
     const repair = await counting(() => repairWheel(wheel, { outDir: out, env, epoch: 1_700_000_000 }), WheelReader);
@@ -122,11 +127,11 @@ if (counted.length === 2) {
 }
 const mine = counted[0][1];
 const met = mine.repair.extractions === 1 && mine.fin.extractions === 1;
-console.log(`target 5: the wheel extracted once (measured: repair ${mine.repair.extractions}, wheel ${mine.fin.extractions}: ${met ? "met" : "NOT met"}); each library looked up once (test/manylinux/repair.test.ts counts that through the trace hook)\n`);
+console.log(`target 5: the wheel extracted once (measured: repair ${mine.repair.extractions}, wheel ${mine.fin.extractions}: ${met ? "met" : "NOT met"}); each library looked up once (test/manylinux/audit/repair.test.ts counts that through the trace hook)\n`);
 
 // ---- (2a) repairWheel in process (no Node start-up in the numbers), interleaved with the baseline's
 const repairers = [];
-for (const [label, root] of trees) repairers.push([label, (await import(join(root, "dist/src/manylinux/repair.js"))).repairWheel]);
+for (const [label, root] of trees) repairers.push([label, (await import(auditModule(root, "repair.js"))).repairWheel]);
 const inproc = repairers.map(() => []);
 for (let i = 0; i < runs; i++) {
   for (const [k, [, repairWheel]] of repairers.entries()) {

@@ -75,7 +75,7 @@ function runCommonJs(file, st) {
   script.runInThisContext()(module.exports, Module.createRequire(file), module, file, join(file, ".."));
 }
 
-// fileStamp (src/build/file-stamp.ts): inode, size, mtime and ctime in ns, or "-"; for a folder the replay
+// fileStamp (src/build/cache/file-stamp.ts): inode, size, mtime and ctime in ns, or "-"; for a folder the replay
 // note only needs to be the same one (its write probe changes its times), `folder:<inode>`
 function stampOf(path, recorded) {
   const s = statSync(path, { bigint: true, throwIfNoEntry: false });
@@ -94,7 +94,7 @@ function replay(bundleFile) {
   // (help is not worth it: its tracing would load child_process, which help needs not)
   if (!["wheel", "sdist"].includes(process.argv[2]) || process.argv.includes("--help") || process.argv.includes("-h")) return false;
   const env = process.env;
-  // as environmentKey (src/build/input-stamps.ts): every variable but the shell's bookkeeping; the test hook aside
+  // as environmentKey (src/build/cache/input-stamps.ts): every variable but the shell's bookkeeping; the test hook aside
   const vars = Object.keys(env)
     .filter((k) => !["_", "OLDPWD", "SHLVL", "PWD", "PYTS_BUILD_REPLAY_LOG"].includes(k))
     .sort()
@@ -104,7 +104,7 @@ function replay(bundleFile) {
   globalThis.__pytsReplay = { key, file };
   let note;
   try {
-    // src/build/remembered.ts's layout: {stamps, answer: {key, printed}}
+    // src/build/cache/remembered.ts's layout: {stamps, answer: {key, printed}}
     note = JSON.parse(readFileSync(file, "utf8"));
     if (note.answer.key !== key || !Array.isArray(note.answer.printed)) return false;
     for (const [path, stamp] of Object.entries(note.stamps)) if (stampOf(path, stamp) !== stamp) return false;

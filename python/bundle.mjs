@@ -8,7 +8,7 @@
  *
  * It also writes dist/bundle/pyts-build-sea.cjs, the same CLI as ONE CommonJS
  * script: Node 20's single-executable applications run only a CommonJS main
- * script whose require() sees nothing but Node's built-ins (src/build/standalone.ts
+ * script whose require() sees nothing but Node's built-ins (src/build/backend/standalone.ts
  * injects it into a copy of node), and dist/bundle/pyts-build.cjs, the same
  * again for bin/pyts-build.js to compile with V8's code cache.
  */

@@ -18,8 +18,8 @@ export * from "./wheel/wheel.js";
 export * from "./wheel/reader.js";
 // src/build: project configuration, interpreters, cargo, wheel builds
 export { buildWheels, type BuildWheelsOptions, type BuiltWheel, type AfterWriteContext } from "./build/build-wheel.js";
-export { loadProjectConfig, type ProjectConfig, type LoadConfigOptions } from "./build/config.js";
-export { findInterpreters, discoverInterpreters, type FindInterpretersOptions } from "./build/interpreter.js";
-export { queryInterpreter } from "./build/interpreter-query.js";
-export type { InterpreterInfo } from "./build/interpreter-info.js";
+export { loadProjectConfig, type ProjectConfig, type LoadConfigOptions } from "./build/project/config.js";
+export { findInterpreters, discoverInterpreters, type FindInterpretersOptions } from "./build/python/interpreter.js";
+export { queryInterpreter } from "./build/python/interpreter-query.js";
+export type { InterpreterInfo } from "./build/python/interpreter-info.js";
 export { layoutWheel, wheelTags, type LayoutInput } from "./build/layout.js";

@@ -18,7 +18,7 @@ declare const __PYTS_BUILD_VERSION__: string | undefined;
 
 export const VERSION: string = typeof __PYTS_BUILD_VERSION__ === "string" ? __PYTS_BUILD_VERSION__ : readVersion();
 
-// The CommonJS bundle injected into the standalone executable (src/build/standalone.ts) sets this.
+// The CommonJS bundle injected into the standalone executable (src/build/backend/standalone.ts) sets this.
 declare const __PYTS_BUILD_STANDALONE__: boolean | undefined;
 
 /** True inside the standalone executable (Node's single-executable application), which needs no Node.js installed. */

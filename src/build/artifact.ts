@@ -4,9 +4,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync }
 import { basename, join } from "node:path";
 import { releaseTemp, trackTemp } from "../cleanup.js";
 import { CargoError, ConfigError, ToolMissingError } from "../errors.js";
-import { type ElfFile, readElfFile, startsWithElfMagic } from "../manylinux/elf.js";
-import { isLibpython } from "../manylinux/policy.js";
-import { parseToml, type TomlTable } from "./toml.js";
+import { type ElfFile, readElfFile, startsWithElfMagic } from "../manylinux/audit/elf.js";
+import { isLibpython } from "../manylinux/audit/policy.js";
+import { parseToml, type TomlTable } from "./project/toml.js";
 
 /** PyO3 from this version on reads PYO3_BUILD_EXTENSION_MODULE (which pyts-build sets) instead of needing a feature. */
 export const PYO3_ENV_EXTENSION_MODULE = [0, 26] as const;

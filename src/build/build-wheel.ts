@@ -7,26 +7,26 @@ import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { type Logger, silentLogger } from "../log.js";
-import { readElfFile, startsWithElfMagic } from "../manylinux/elf.js";
+import { readElfFile, startsWithElfMagic } from "../manylinux/audit/elf.js";
 import { supportsAbi3, tagsToString, withPlatforms } from "../wheel/tags.js";
 import { writeWheel } from "../wheel/wheel.js";
-import { applyCargoEnv, type CargoEnvPlan, describeCargoEnv, planCargoEnv } from "./cargo-env.js";
-import { cargoBuildArgs, cargoMetadata, type CargoMetadata, type CargoOptions, type CargoRun } from "./cargo.js";
-import { sharedLibraryOf } from "./cargo-messages.js";
-import { abi3FromFeatures, enabledPyo3Features } from "./cargo-manifest.js";
-import { loadProjectConfig, type ProjectConfig } from "./config.js";
-import { cargoOptionsOf } from "./tool-config.js";
+import { applyCargoEnv, type CargoEnvPlan, describeCargoEnv, planCargoEnv } from "./cargo/cargo-env.js";
+import { cargoBuildArgs, cargoMetadata, type CargoMetadata, type CargoRun } from "./cargo/cargo.js";
+import { type CargoOptions, cargoOptionsOf } from "./cargo/cargo-options.js";
+import { sharedLibraryOf } from "./cargo/cargo-messages.js";
+import { abi3FromFeatures, enabledPyo3Features } from "./project/cargo-manifest.js";
+import { loadProjectConfig, type ProjectConfig } from "./project/config.js";
 import { checkNotLinkedToLibpython, stripCopy } from "./artifact.js";
-import type { InterpreterInfo } from "./interpreter-info.js";
-import { findInterpreters, interpreterLabel } from "./interpreter.js";
+import type { InterpreterInfo } from "./python/interpreter-info.js";
+import { findInterpreters, interpreterLabel } from "./python/interpreter.js";
 import { type LayoutInput, isVersionIndependent, layoutWheel, wheelTags } from "./layout.js";
 import { checkImportable, checkShippedExtensions } from "./import-check.js";
 import { generateCffiModule } from "./cffi.js";
-import { buildSubdirs, planTargetDirs, seedTargetDir } from "./target-dirs.js";
+import { buildSubdirs, planTargetDirs, seedTargetDir } from "./cargo/target-dirs.js";
 import type { WheelFile } from "../wheel/wheel.js";
 import { checkOutputDir } from "../output-dir.js";
-import { writeWheelUnlessCurrent } from "./wheel-reuse.js";
-import { runCargoUnlessFresh } from "./cargo-fresh.js";
+import { writeWheelUnlessCurrent } from "./cache/wheel-reuse.js";
+import { runCargoUnlessFresh } from "./cargo/cargo-fresh.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */

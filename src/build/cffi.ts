@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "smol-toml";
 import { CargoError, ConfigError, ToolMissingError } from "../errors.js";
-import { readToml } from "./toml.js";
+import { readToml } from "./project/toml.js";
 
 /** The cbindgen settings cffi needs, over whatever the crate's cbindgen.toml says. */
 export function cbindgenConfig(own: Record<string, unknown> = {}): Record<string, unknown> {

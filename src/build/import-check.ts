@@ -3,14 +3,14 @@
  * Python looks for (`PyInit_<last part of the module name>`) builds and installs
  * fine, then fails at `import` with "dynamic module does not define module export
  * function". This refuses such a build before any wheel is written. ELF files are
- * read with src/manylinux/elf.ts; Mach-O and PE files are held to the name rules
+ * read with src/manylinux/audit/elf.ts; Mach-O and PE files are held to the name rules
  * only (moduleFileName refuses a leaf that is no C identifier).
  */
 import { basename } from "node:path";
 import { ConfigError } from "../errors.js";
-import { type ElfFile, readElfFile, startsWithElfMagic } from "../manylinux/elf.js";
+import { type ElfFile, readElfFile, startsWithElfMagic } from "../manylinux/audit/elf.js";
 import type { WheelFile } from "../wheel/wheel.js";
-import type { Bindings } from "./tool-config.js";
+import type { Bindings } from "./project/tool-config.js";
 
 /** PEP 489's init function, and PEP 793's export hook (Python 3.15+), either of which makes a module importable. */
 const EXPORT_PREFIXES = ["PyInit_", "PyModExport_"];

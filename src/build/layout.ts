@@ -18,11 +18,11 @@ import { ConfigError } from "../errors.js";
 import { cargoArtifactFileName, moduleFileFromArtifact } from "../wheel/module-name.js";
 import { platformTag, pythonAbiTag, supportsAbi3, noAbiTag, type WheelTag } from "../wheel/tags.js";
 import { DATA_CATEGORIES, dataDirName, type WheelFile } from "../wheel/wheel.js";
-import type { ProjectConfig } from "./config.js";
-import { isDir } from "./fs-util.js";
-import type { Bindings } from "./tool-config.js";
-import { expandGlob, listFiles, matchesGlob } from "./glob.js";
-import type { InterpreterInfo } from "./interpreter-info.js";
+import type { ProjectConfig } from "./project/config.js";
+import { isDir } from "../fs-util.js";
+import type { Bindings } from "./project/tool-config.js";
+import { expandGlob, listFiles, matchesGlob } from "./project/glob.js";
+import type { InterpreterInfo } from "./python/interpreter-info.js";
 
 export interface LayoutInput {
   config: ProjectConfig;

@@ -4,8 +4,8 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { abi3FromFeatures, enabledPyo3Features } from "../build/cargo-manifest.js";
-import { loadProjectConfig } from "../build/config.js";
+import { abi3FromFeatures, enabledPyo3Features } from "../build/project/cargo-manifest.js";
+import { loadProjectConfig } from "../build/project/config.js";
 import { ConfigError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { CI_PLATFORMS, type CiPlatform, type CiProject, planCi, renderGithubWorkflow } from "./github.js";

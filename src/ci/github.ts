@@ -5,7 +5,7 @@
  * and pyts-build and runs pyts-build itself; the release job uploads with
  * `pyts-build upload` through trusted publishing.
  */
-import { pythonVersionAllowed } from "../build/interpreter.js";
+import { pythonVersionAllowed } from "../build/python/interpreter.js";
 import { CI_PLATFORMS, type CiPlatform } from "./platforms.js";
 
 export { CI_PLATFORMS, type CiPlatform } from "./platforms.js";

@@ -1,7 +1,7 @@
 /** `pyts-build audit WHEEL...`: which manylinux policy each wheel meets, and why not a better one. */
 import type { Command } from "commander";
 import { AuditError, ValidationError } from "../errors.js";
-import type { WheelAuditReport } from "../manylinux/wheel-audit.js";
+import type { WheelAuditReport } from "../manylinux/audit/wheel-audit.js";
 
 interface AuditFlags {
   json?: boolean;
@@ -26,11 +26,11 @@ Examples:
     .action(async (wheels: string[], flags: AuditFlags) => {
       // loaded on use, so other commands start fast
       const [{ evaluationFor }, { hintFor, summarizeReasons }, { policyLabel }, { formatReport, reportToJson }, { auditWheel }] = await Promise.all([
-        import("../manylinux/audit.js"),
-        import("../manylinux/explain.js"),
-        import("../manylinux/policy.js"),
-        import("../manylinux/report-format.js"),
-        import("../manylinux/wheel-audit.js"),
+        import("../manylinux/audit/audit.js"),
+        import("../manylinux/audit/explain.js"),
+        import("../manylinux/audit/policy.js"),
+        import("../manylinux/audit/report-format.js"),
+        import("../manylinux/audit/wheel-audit.js"),
       ]);
       const reports: WheelAuditReport[] = [];
       for (const w of wheels) reports.push(await auditWheel(w));

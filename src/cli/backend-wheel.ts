@@ -24,14 +24,14 @@ Examples:
     .action(async (flags: { out: string; standalone?: boolean; executable?: string }, cmd: Command) => {
       let path: string;
       if (flags.standalone) {
-        const { buildStandaloneWheel } = await import("../build/standalone-wheel.js");
+        const { buildStandaloneWheel } = await import("../build/backend/standalone-wheel.js");
         path = await buildStandaloneWheel(flags.out, flags.executable ? { executable: flags.executable } : {});
       } else {
         if (flags.executable) {
           const { ValidationError } = await import("../errors.js");
           throw new ValidationError("--executable is only for --standalone wheels", "add --standalone, or leave out --executable");
         }
-        const { buildBackendWheel } = await import("../build/backend-wheel.js");
+        const { buildBackendWheel } = await import("../build/backend/backend-wheel.js");
         path = await buildBackendWheel(flags.out);
       }
       loggerFor(cmd).info(`Built backend wheel ${path}`);
@@ -52,7 +52,7 @@ Needs postject (npm install postject). Example:
   pyts-build standalone -o pyts-build-linux-x86_64 && ./pyts-build-linux-x86_64 --version`,
     )
     .action(async (flags: { out: string; node?: string; codeCache?: boolean }, cmd: Command) => {
-      const { buildStandaloneExecutable } = await import("../build/standalone.js");
+      const { buildStandaloneExecutable } = await import("../build/backend/standalone.js");
       const path = buildStandaloneExecutable({ out: flags.out, ...(flags.node ? { node: flags.node } : {}), ...(flags.codeCache !== undefined ? { useCodeCache: flags.codeCache } : {}) });
       loggerFor(cmd).info(`Built standalone executable ${path}`);
       process.stdout.write(path + "\n");

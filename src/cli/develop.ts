@@ -27,7 +27,7 @@ Examples:
         throw new ConfigError("develop builds for the virtualenv's own interpreter; -i/--find-interpreter do not apply", "drop them, or use --venv to pick the virtualenv");
       }
       const opts = compileOptionsFrom(flags, rustcArgs);
-      const { develop } = await import("../build/develop.js");
+      const { develop } = await import("../build/backend/develop.js");
       const r = await develop({ ...opts, log: loggerFor(c), ...(flags.venv !== undefined ? { venv: flags.venv } : {}) });
       process.stdout.write(r.wheel.fileName + "\n");
     });

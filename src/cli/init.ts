@@ -14,7 +14,7 @@ Examples:
   pyts-build init my-crate --bindings bin   a crate with src/main.rs, shipped as a command`,
     )
     .action(async (path: string | undefined, flags: Parameters<typeof projectOptionsFrom>[0], cmd: Command) => {
-      const { initProject } = await import("../build/new-project.js"); // loaded on use: fast start-up
+      const { initProject } = await import("../build/scaffold/new-project.js"); // loaded on use: fast start-up
       reportProject(cmd, await initProject({ ...projectOptionsFrom(flags), ...(path !== undefined ? { path } : {}), log: loggerFor(cmd) }), "set up");
     });
 }

@@ -16,7 +16,7 @@ Examples:
   pyts-build list-python --json`,
     )
     .action(async (flags: { json?: boolean }, cmd: Command) => {
-      const { formatPythonList, listPythons } = await import("../build/list-python.js"); // loaded on use: fast start-up
+      const { formatPythonList, listPythons } = await import("../build/python/list-python.js"); // loaded on use: fast start-up
       const list = await listPythons({ log: loggerFor(cmd) });
       if (flags.json) {
         process.stdout.write(JSON.stringify(list, null, 2) + "\n");

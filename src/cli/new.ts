@@ -1,7 +1,7 @@
 /** `pyts-build new PATH` and `pyts-build init [PATH]`: start a project that builds with pyts-build. */
 import { type Command, Option } from "commander";
-import type { NewProjectOptions, NewProjectResult } from "../build/new-project.js";
-import { NEW_BINDINGS, type NewBindings } from "../build/templates.js";
+import type { NewProjectOptions, NewProjectResult } from "../build/scaffold/new-project.js";
+import { NEW_BINDINGS, type NewBindings } from "../build/scaffold/templates.js";
 import { loggerFor } from "./main.js";
 
 interface NewFlags {
@@ -49,7 +49,7 @@ Examples:
   pyts-build new pkg --mixed                     python/pkg/__init__.py around the extension pkg._pkg`,
     )
     .action(async (path: string, flags: NewFlags, cmd: Command) => {
-      const { newProject } = await import("../build/new-project.js"); // loaded on use: fast start-up
+      const { newProject } = await import("../build/scaffold/new-project.js"); // loaded on use: fast start-up
       reportProject(cmd, await newProject({ ...projectOptionsFrom(flags), path, log: loggerFor(cmd) }), "created");
     });
 }

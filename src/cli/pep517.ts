@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { ConfigError } from "../errors.js";
-import { type Hook, HOOKS } from "../build/pep517-hooks.js";
+import { type Hook, HOOKS } from "../build/backend/pep517-hooks.js";
 import { loggerFor } from "./main.js";
 
 interface Pep517Flags {
@@ -38,7 +38,7 @@ export function registerPep517(program: Command): void {
     .action(async (hook: string, flags: Pep517Flags, cmd: Command) => {
       if (!(HOOKS as readonly string[]).includes(hook)) throw new ConfigError(`unknown hook "${hook}"`, `one of: ${HOOKS.join(", ")}`);
       const settings = parseSettings(flags.configSettings);
-      const { runHook } = await import("../build/pep517.js"); // loaded on use: every command starts faster
+      const { runHook } = await import("../build/backend/pep517.js"); // loaded on use: every command starts faster
       const name = await runHook(hook as Hook, {
         out: flags.out,
         log: loggerFor(cmd),

@@ -1,6 +1,6 @@
 /** `pyts-build publish`: build the sdist and the wheels, then upload them. */
 import { type Command, Option } from "commander";
-import { AUDITWHEEL_MODES, type AuditwheelMode } from "../manylinux/auditwheel-mode.js";
+import { AUDITWHEEL_MODES, type AuditwheelMode } from "../manylinux/audit/auditwheel-mode.js";
 import { loggerFor } from "./main.js";
 import { addCompileOptions, type CompileFlags, compileOptionsFrom } from "./options.js";
 import { addUploadOptions, type UploadFlags, uploadOptionsFrom } from "./upload.js";
@@ -35,7 +35,7 @@ Credentials as for \`pyts-build upload\` (see its --help).`,
   cmd.action(async (rustcArgs: string[], flags: PublishFlags, c: Command) => {
     const log = loggerFor(c);
     const [{ manylinuxSteps }, { publish }, { terminalPrompt, terminalProgress }] = await Promise.all([
-      import("../manylinux/finalize.js"),
+      import("../manylinux/audit/finalize.js"),
       import("../publish/publish.js"),
       import("../publish/prompt.js"),
     ]);

@@ -25,7 +25,7 @@ Examples:
     )
     .action(async (wheels: string[], flags: RepairFlags, cmd: Command) => {
       const log = loggerFor(cmd);
-      const [{ policyLabel }, { repairWheel }] = await Promise.all([import("../manylinux/policy.js"), import("../manylinux/repair.js")]);
+      const [{ policyLabel }, { repairWheel }] = await Promise.all([import("../manylinux/audit/policy.js"), import("../manylinux/audit/repair.js")]);
       for (const w of wheels) {
         const r = await repairWheel(w, { outDir: flags.wheelDir, ...(flags.plat !== undefined ? { plat: flags.plat } : {}), ...(flags.strip ? { strip: true } : {}) });
         for (const g of r.grafted) log.info(`bundled ${g.name} (${g.from}) as ${g.wheelPath}`);

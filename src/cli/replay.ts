@@ -22,9 +22,9 @@ import { constants, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { statsStamp } from "../build/file-stamp.js";
-import { MTIME_MARGIN_MS } from "../build/input-stamps.js";
-import { rememberAnswer } from "../build/remembered.js";
+import { statsStamp } from "../build/cache/file-stamp.js";
+import { MTIME_MARGIN_MS } from "../build/cache/input-stamps.js";
+import { rememberAnswer } from "../build/cache/remembered.js";
 
 /** What bin/pyts-build.js hands over: the key of this command and where its note goes. */
 export interface ReplayRequest {

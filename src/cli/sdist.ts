@@ -24,7 +24,7 @@ Examples:
   pyts-build wheel --sdist             the sdist, then the wheel built from it (proves it is complete)`,
     )
     .action(async (flags: SdistFlags, cmd: Command) => {
-      const { buildSdist } = await import("../build/build-sdist.js"); // loaded on use: fast start-up
+      const { buildSdist } = await import("../build/sdist/build-sdist.js"); // loaded on use: fast start-up
       const r = await buildSdist({
         logger: loggerFor(cmd),
         ...(flags.manifestPath !== undefined ? { manifestPath: flags.manifestPath } : {}),

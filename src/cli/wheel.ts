@@ -1,6 +1,6 @@
 /** `pyts-build wheel` (alias `build`): build wheels for one or more interpreters. */
 import { type Command, Option } from "commander";
-import { AUDITWHEEL_MODES, type AuditwheelMode } from "../manylinux/auditwheel-mode.js";
+import { AUDITWHEEL_MODES, type AuditwheelMode } from "../manylinux/audit/auditwheel-mode.js";
 import { loggerFor } from "./main.js";
 import { addCompileOptions, type CompileFlags, compileOptionsFrom } from "./options.js";
 
@@ -46,14 +46,14 @@ array of {path, fileName, tags, abi3, interpreter}.`,
     .action(async (rustcArgs: string[], flags: WheelFlags, c: Command) => {
       const log = loggerFor(c);
       // loaded here, not at start-up: a no-op rebuild should cost little more than cargo's own check
-      const { manylinuxSteps } = await import("../manylinux/finalize.js");
+      const { manylinuxSteps } = await import("../manylinux/audit/finalize.js");
       const steps = manylinuxSteps({
         ...(flags.compatibility !== undefined ? { compatibility: flags.compatibility } : {}),
         ...(flags.auditwheel !== undefined ? { auditwheel: flags.auditwheel } : {}),
       });
       const opts = { ...compileOptionsFrom(flags, rustcArgs), ...(flags.out !== undefined ? { out: flags.out } : {}), log, ...steps };
       if (flags.sdist) {
-        const { buildSdistThenWheels } = await import("../build/wheel-from-sdist.js");
+        const { buildSdistThenWheels } = await import("../build/backend/wheel-from-sdist.js");
         const r = await buildSdistThenWheels(opts);
         process.stdout.write(flags.json ? JSON.stringify({ sdist: r.sdist.path, wheels: r.wheels }, null, 2) + "\n" : [r.sdist.path, ...r.wheels.map((w) => w.path)].map((p) => p + "\n").join(""));
         return;

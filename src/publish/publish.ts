@@ -23,7 +23,7 @@ export async function publish(o: PublishOptions): Promise<PublishResult> {
     const { buildWheels } = await import("../build/build-wheel.js");
     built = (await buildWheels(o.build)).map((w) => w.path);
   } else {
-    const { buildSdistThenWheels } = await import("../build/wheel-from-sdist.js");
+    const { buildSdistThenWheels } = await import("../build/backend/wheel-from-sdist.js");
     const r = await buildSdistThenWheels(o.build);
     built = [r.sdist.path, ...r.wheels.map((w) => w.path)];
   }

@@ -1,6 +1,30 @@
 /** Wheel compatibility tags (PEP 425 and the platform tag spec). */
-import type { InterpreterInfo } from "../build/interpreter-info.js";
 import { ValidationError } from "../errors.js";
+
+/**
+ * The facts about an interpreter that decide its tags. Declared here, in the pure
+ * formats layer; the build's InterpreterInfo (src/build/python) extends it.
+ */
+export interface TagInterpreter {
+  /** how it was run, named in errors */
+  executable: string;
+  /** sys.implementation.name: "cpython", "pypy", "graalpy", ... */
+  implementation: string;
+  major: number;
+  minor: number;
+  /** sys.abiflags ("" on 3.8+, "m" on 3.7 and older CPython) */
+  abiflags: string;
+  /** sysconfig EXT_SUFFIX */
+  extSuffix: string;
+  /** sysconfig SOABI, or null */
+  soabi: string | null;
+  /** sysconfig.get_platform(), e.g. "linux-x86_64" */
+  platform: string;
+  /** 32 or 64 */
+  pointerWidth: number;
+  /** free-threaded build (Py_GIL_DISABLED) */
+  gilDisabled: boolean;
+}
 
 export interface WheelTag {
   python: string;
@@ -46,7 +70,7 @@ export function wheelTagLines(tags: WheelTag[]): string[] {
 }
 
 /** Whether pyo3's abi3 applies: CPython with the GIL (PyPy and free-threaded builds are version-specific). */
-export function supportsAbi3(interp: InterpreterInfo): boolean {
+export function supportsAbi3(interp: TagInterpreter): boolean {
   return interp.implementation === "cpython" && !interp.gilDisabled && interp.major >= 3;
 }
 
@@ -57,11 +81,11 @@ const norm = (s: string): string => s.replace(/[-.]/g, "_");
  * `abi3Minor` (e.g. 7 for abi3-py37) asks for the stable ABI; it is ignored where
  * abi3 does not apply (see supportsAbi3), because the build is version-specific there.
  */
-export function pythonAbiTag(interp: InterpreterInfo, abi3Minor?: number): { python: string; abi: string } {
+export function pythonAbiTag(interp: TagInterpreter, abi3Minor?: number): { python: string; abi: string } {
   const ver = `${interp.major}${interp.minor}`;
   if (abi3Minor !== undefined && supportsAbi3(interp)) {
     // an interpreter older than the minimum only lends its platform: the build
-    // itself runs without it (PYO3_NO_PYTHON, src/build/cargo-env.ts)
+    // itself runs without it (PYO3_NO_PYTHON, src/build/cargo/cargo-env.ts)
     return { python: `cp${interp.major}${abi3Minor}`, abi: "abi3" };
   }
   switch (interp.implementation) {
@@ -111,7 +135,7 @@ export function platformTagFromSysconfig(platform: string, pointerWidth?: number
   return tag;
 }
 
-export function platformTag(interp: InterpreterInfo): string {
+export function platformTag(interp: TagInterpreter): string {
   return platformTagFromSysconfig(interp.platform, interp.pointerWidth);
 }
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkNotLinkedToLibpython, libpythonHint, lockedPyo3Version, pyo3ReadsExtensionModuleEnv } from "../../src/build/artifact.js";
 import { ConfigError } from "../../src/errors.js";
-import { EM_X86_64 } from "../../src/manylinux/elf.js";
+import { EM_X86_64 } from "../../src/manylinux/audit/elf.js";
 import { freshDir } from "../helpers/env.js";
 import { buildElf } from "../manylinux/helpers/elf-builder.js";
 

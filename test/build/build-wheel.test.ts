@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildWheels, concurrentUnits, inBatches, planBuilds } from "../../src/build/build-wheel.js";
 import { writeTree } from "../helpers/tree.js";
-import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
+import type { InterpreterInfo } from "../../src/build/python/interpreter-info.js";
 import { fakeInterpreter } from "../helpers/interpreter-info.js";
 
 const cp = fakeInterpreter;

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadProjectConfig } from "../../src/build/config.js";
-import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
+import { loadProjectConfig } from "../../src/build/project/config.js";
+import type { InterpreterInfo } from "../../src/build/python/interpreter-info.js";
 import { cffiInit, layoutWheel, reexportInit, wheelTags } from "../../src/build/layout.js";
 import { addWheelContents } from "../../src/wheel/wheel.js";
 import { MemoryWriter } from "../../src/wheel/writer.js";

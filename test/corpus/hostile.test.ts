@@ -14,7 +14,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { extensionSource, writeTree } from "../build/sdist-fixtures.js";
+import { extensionSource, writeTree } from "../build/sdist/sdist-fixtures.js";
 import { runCli } from "../helpers/cli.js";
 import { cpython, freshDir, SYSTEM_PYTHON } from "../helpers/env.js";
 import { buildElf, patchU32 } from "../manylinux/helpers/elf-builder.js";

@@ -1,5 +1,5 @@
 /**
- * The README and docs/ name repository files (`src/build/cargo.ts`,
+ * The README and docs/ name repository files (`src/build/cargo/cargo.ts`,
  * `python/bundle.mjs`, `.ci/run` ...): each must exist, so a newcomer
  * following them never looks for a file that was moved or never was
  * (docs/pep517.md once named a `scripts/bundle.mjs`).
@@ -49,7 +49,7 @@ describe("repository paths named in the docs exist", () => {
   });
 
   it("finds the paths it is meant to", () => {
-    expect(repositoryPaths("made by `scripts/bundle.mjs` (esbuild); see src/build/cargo.ts, and .ci/run.")).toEqual(["scripts/bundle.mjs", "src/build/cargo.ts", ".ci/run"]);
+    expect(repositoryPaths("made by `scripts/bundle.mjs` (esbuild); see src/build/cargo/cargo.ts, and .ci/run.")).toEqual(["scripts/bundle.mjs", "src/build/cargo/cargo.ts", ".ci/run"]);
     expect(repositoryPaths("`<name>.data/scripts/` and word-count/src/lib.rs")).toEqual([]);
     expect(exists("scripts/bundle.mjs")).toBe(false);
     expect(exists("python/bundle.mjs")).toBe(true);

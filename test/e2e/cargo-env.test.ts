@@ -5,8 +5,8 @@
  * test reads it back from the built wheel (Python's zipfile) and, where the
  * wheel can run, from the installed module or script. Per build kind:
  * extension, abi3 with and without a fitting interpreter, bin, the PEP 517
- * hook, develop. (The container build: test/manylinux/container-cargo-env.test.ts;
- * the planning itself, macOS included: test/build/cargo-env.test.ts.)
+ * hook, develop. (The container build: test/manylinux/container/cargo-env.test.ts;
+ * the planning itself, macOS included: test/build/cargo/cargo-env.test.ts.)
  */
 import { cpSync, readdirSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";

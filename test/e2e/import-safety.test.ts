@@ -10,8 +10,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildWheels } from "../../src/build/build-wheel.js";
-import { editableLayout } from "../../src/build/editable.js";
-import { runHook } from "../../src/build/pep517.js";
+import { editableLayout } from "../../src/build/backend/editable.js";
+import { runHook } from "../../src/build/backend/pep517.js";
 import { runCli } from "../helpers/cli.js";
 import { cpython, freshDir, makeVenv, SYSTEM_PYTHON, testEnv, WORK } from "../helpers/env.js";
 import { expectUserError, fixture } from "./wheel-helpers.js";

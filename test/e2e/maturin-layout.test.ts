@@ -12,7 +12,7 @@ import { cpSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type BuiltWheel, buildWheels } from "../../src/build/build-wheel.js";
-import { editableLayout } from "../../src/build/editable.js";
+import { editableLayout } from "../../src/build/backend/editable.js";
 import { runCliOk } from "../helpers/cli.js";
 import { cpython, freshDir, installWheel, makeVenv, py, SYSTEM_PYTHON, testEnv, twineCheck, WORK } from "../helpers/env.js";
 import { fixture, wheelNames, wheelText } from "./wheel-helpers.js";

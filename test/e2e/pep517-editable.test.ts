@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../helpers/cli.js";
 import { cpython, freshDir, makeVenv, py } from "../helpers/env.js";
-import { workspaceFixture } from "../build/sdist-fixtures.js";
+import { workspaceFixture } from "../build/sdist/sdist-fixtures.js";
 import { pipInstall, venvWithPip } from "./pep517-helpers.js";
 
 const PY311 = cpython("3.11");

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { runCliOk } from "../helpers/cli.js";
 import { cpython, freshDir, installWheel, makeVenv, py, ROOT, SYSTEM_PYTHON, testEnv, twineCheck, WORK } from "../helpers/env.js";
-import { workspaceFixture } from "../build/sdist-fixtures.js";
+import { workspaceFixture } from "../build/sdist/sdist-fixtures.js";
 import { backendWheel, backendWheelDir, pipInstall, run, runOk, venvWithPip } from "./pep517-helpers.js";
 
 const PY311 = cpython("3.11");

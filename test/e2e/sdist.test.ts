@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli, runCliOk } from "../helpers/cli.js";
 import { cpython, freshDir, installWheel, makeVenv, py, twineCheck } from "../helpers/env.js";
-import { extensionSource, workspaceFixture, writeTree } from "../build/sdist-fixtures.js";
+import { extensionSource, workspaceFixture, writeTree } from "../build/sdist/sdist-fixtures.js";
 
 const PY311 = cpython("3.11");
 const sha256 = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");

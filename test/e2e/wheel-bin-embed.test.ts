@@ -11,7 +11,7 @@ import { cpSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BuiltWheel } from "../../src/build/build-wheel.js";
-import { readElfFile } from "../../src/manylinux/elf.js";
+import { readElfFile } from "../../src/manylinux/audit/elf.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { freshDir, installWheel, makeVenv, SYSTEM_PYTHON } from "../helpers/env.js";
 import { fixture, PYO3_TARGET, wheelNames } from "./wheel-helpers.js";

@@ -1,5 +1,5 @@
 /**
- * A build for several interpreters (src/build/target-dirs.ts), with real cargo
+ * A build for several interpreters (src/build/cargo/target-dirs.ts), with real cargo
  * and pyo3 (the point is pyo3's build script, which reruns whenever the
  * interpreter changes): each environment keeps its own target folder, seeded
  * from a built one, so a repeated build compiles nothing and gives the same

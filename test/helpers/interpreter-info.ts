@@ -3,7 +3,7 @@
  * unless `extra` says otherwise). Shared so each test file need not spell out
  * every field.
  */
-import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
+import type { InterpreterInfo } from "../../src/build/python/interpreter-info.js";
 
 export function fakeInterpreter(minor: number, extra: Partial<InterpreterInfo> = {}): InterpreterInfo {
   return {

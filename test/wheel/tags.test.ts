@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { InterpreterInfo } from "../../src/build/interpreter-info.js";
+import type { InterpreterInfo } from "../../src/build/python/interpreter-info.js";
 import { ValidationError } from "../../src/errors.js";
 import {
   compressedTagSet,

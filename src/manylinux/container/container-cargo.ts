@@ -1,19 +1,19 @@
 /**
  * cargo inside the build container: the same command line the host build
- * uses (src/build/cargo.ts builds it), run with `exec`, its diagnostics and
+ * uses (src/build/cargo/cargo.ts builds it), run with `exec`, its diagnostics and
  * progress streamed to the user, its JSON messages read for the artifacts.
  * Paths are the same inside and out (the project and the cache are mounted at
  * their host paths), so artifact paths need no translation.
  */
 import { CargoError } from "../../errors.js";
-import type { CargoRun } from "../../build/cargo.js";
-import { type CargoArtifact, parseCargoLine } from "../../build/cargo-messages.js";
+import type { CargoRun } from "../../build/cargo/cargo.js";
+import { type CargoArtifact, parseCargoLine } from "../../build/cargo/cargo-messages.js";
 import type { ContainerSession } from "./session.js";
 
 export interface ContainerCargoOptions {
   /** `cargo --config FILE` from vendoring: crates come from the vendor folder. */
   vendorConfig: string;
-  /** The planned cargo environment (src/build/cargo-env.ts), CARGO_TARGET_DIR ... for this build: nothing else of the host's. */
+  /** The planned cargo environment (src/build/cargo/cargo-env.ts), CARGO_TARGET_DIR ... for this build: nothing else of the host's. */
   env: Record<string, string>;
   workdir: string;
   /** Where cargo's human output goes (default: this process's stderr). */

@@ -8,7 +8,7 @@
 import { rmSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ContainerError } from "../../errors.js";
-import { elfIdentity, type SearchContext, systemSearchContext } from "../ld-paths.js";
+import { elfIdentity, type SearchContext, systemSearchContext } from "../audit/ld-paths.js";
 import type { ContainerSession } from "./session.js";
 
 /** Paths from `ldd` output (glibc or musl); "not found" entries and the vDSO are left out. */

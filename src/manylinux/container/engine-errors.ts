@@ -1,7 +1,7 @@
 /**
  * The container engine's own error text -> one ContainerError with the fix.
  * Pure: the messages matched here were captured from docker 28 and podman 4.3
- * (test/manylinux/container-engine-errors.test.ts holds them verbatim).
+ * (test/manylinux/container/engine-errors.test.ts holds them verbatim).
  */
 import { ContainerError } from "../../errors.js";
 

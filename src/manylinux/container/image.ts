@@ -5,7 +5,7 @@
  */
 import { ContainerError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import { withoutArchSuffix } from "../policy.js";
+import { withoutArchSuffix } from "../audit/policy.js";
 import { engineError } from "./engine-errors.js";
 import { type Engine, runEngine } from "./engine.js";
 

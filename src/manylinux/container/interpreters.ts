@@ -6,8 +6,8 @@
  * script the host build uses.
  */
 import { InterpreterError } from "../../errors.js";
-import type { InterpreterInfo } from "../../build/interpreter-info.js";
-import { parseQueryOutput, QUERY_SCRIPT } from "../../build/interpreter-query.js";
+import type { InterpreterInfo } from "../../build/python/interpreter-info.js";
+import { parseQueryOutput, QUERY_SCRIPT } from "../../build/python/interpreter-query.js";
 
 /**
  * POSIX sh (busybox too): each candidate as `@@<path>` followed by the query

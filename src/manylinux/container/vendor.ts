@@ -12,8 +12,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { dirname, join } from "node:path";
 import { CargoError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import { cargoMetadataJson } from "../../build/cargo-metadata.js";
-import { captureCargo } from "../../build/cargo-process.js";
+import { cargoMetadataJson } from "../../build/cargo/cargo-metadata.js";
+import { captureCargo } from "../../build/cargo/cargo-process.js";
 
 export interface VendorOptions {
   manifestPath: string;

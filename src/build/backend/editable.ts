@@ -1,0 +1,60 @@
+/**
+ * Editable wheels (PEP 660, `pip install -e`, `pyts-build develop`). For a
+ * mixed project the freshly built extension goes INTO the Python source tree,
+ * next to the package's .py files, and the wheel holds only a `.pth` naming
+ * the python-source folder: Python then imports the sources in place, and a
+ * rebuild is seen at the next import. The extension is written to a temporary
+ * name and renamed over the old one, so a process that has the old library
+ * loaded keeps its (unchanged) mapping instead of crashing on a file rewritten
+ * under it. A project without Python sources gets an ordinary wheel.
+ */
+import { copyFileSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { wheelDistName } from "../../wheel/names.js";
+import { dataDirName, type WheelFile } from "../../wheel/wheel.js";
+import { type LayoutInput, layoutWheel } from "../layout.js";
+
+/** Copy `from` (a file, or the bytes to write) to `to` through a temporary name in the same folder, then rename (atomic replace). */
+export function replaceFile(from: string | { bytes: string | Uint8Array }, to: string): void {
+  const tmp = join(dirname(to), `.${Date.now().toString(36)}-${process.pid}.tmp`);
+  try {
+    if (typeof from === "string") copyFileSync(from, tmp);
+    else writeFileSync(tmp, from.bytes);
+    renameSync(tmp, to);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+    throw e;
+  }
+}
+
+/** The `.pth` line: one absolute folder, put on sys.path by site.py at start-up. */
+export function pthContent(folder: string): string {
+  return folder + "\n";
+}
+
+/**
+ * A LayoutInput -> editable wheel files. Uses the regular layout to learn where
+ * the extension belongs, installs it there in the source tree, and keeps only
+ * what cannot be served from the sources (the `.data` folder).
+ */
+export function editableLayout(input: LayoutInput): WheelFile[] {
+  const regular = layoutWheel(input);
+  const ps = input.config.pythonSource;
+  if (ps === undefined || input.artifact === undefined) return regular;
+  const ext = regular.find((f) => "file" in f.source && f.source.file === input.artifact);
+  if (!ext) throw new Error("internal: the layout has no place for the extension");
+  // cffi: the library's whole generated package (loader __init__.py and ffi.py beside it)
+  const dir = ext.path.slice(0, ext.path.lastIndexOf("/") + 1);
+  const generated = input.config.tool.bindings === "cffi" ? regular.filter((f) => f === ext || (f.path.startsWith(dir) && "bytes" in f.source)) : [ext];
+  mkdirSync(join(ps, ...dir.split("/")), { recursive: true });
+  for (const f of generated) replaceFile("file" in f.source ? f.source.file : f.source, join(ps, ...f.path.split("/")));
+  const meta = input.config.metadata;
+  const data = dataDirName(meta.name, meta.version) + "/";
+  const kept = regular.filter((f) => f.path.startsWith(data));
+  kept.push({ path: `${wheelDistName(meta.name)}_editable.pth`, source: { bytes: pthContent(ps) } });
+  return kept;
+}

@@ -1,0 +1,200 @@
+/**
+ * The build options of this tool: `[tool.pyts-build]` in pyproject.toml, or
+ * maturin's `[tool.maturin]` read with maturin 1.x's meaning (maturin-config.ts
+ * picks the table; this file reads either).
+ */
+import type { AuditwheelMode } from "../../manylinux/audit/auditwheel-mode.js";
+import { AUDITWHEEL_MODES } from "../../manylinux/audit/auditwheel-mode.js";
+import { ConfigError } from "../../errors.js";
+import { validateModuleName } from "../../wheel/names.js";
+import { Fields, isTable } from "./fields.js";
+
+export type DistFormat = "sdist" | "wheel";
+
+/** One include/exclude rule: a glob relative to the project root, for some formats. */
+export interface GlobRule {
+  path: string;
+  formats: DistFormat[];
+}
+
+/**
+ * What the library is: a PyO3 extension, an extension on pyo3-ffi alone (built
+ * like pyo3), a cffi library, or Rust programs shipped as scripts.
+ */
+export type Bindings = "pyo3" | "pyo3-ffi" | "cffi" | "bin";
+export const BINDINGS: readonly Bindings[] = ["pyo3", "pyo3-ffi", "cffi", "bin"];
+
+/** Which table the options came from (for messages). */
+export type ToolTableName = "pyts-build" | "maturin";
+
+export interface ToolConfig {
+  moduleName?: string;
+  /** Folder (relative to pyproject.toml) holding the Python package of a mixed project. */
+  pythonSource?: string;
+  /** Extra top-level Python packages (names) to ship from python-source. */
+  pythonPackages: string[];
+  include: GlobRule[];
+  exclude: GlobRule[];
+  /** The configured bindings, else the ones detected from Cargo.toml (config.ts). */
+  bindings: Bindings;
+  features: string[];
+  allFeatures?: boolean;
+  noDefaultFeatures?: boolean;
+  profile?: string;
+  strip: boolean;
+  locked?: boolean;
+  frozen?: boolean;
+  /** cargo `--config` values (KEY=VALUE or a file). */
+  cargoConfig: string[];
+  /** cargo `-Z` flags (nightly cargo only). */
+  unstableFlags: string[];
+  /** Trailing rustc arguments (after `--`). */
+  rustcArgs: string[];
+  /** Rust target triple (cargo `--target`). */
+  target?: string;
+  /** Platform policy (manylinux...): consumed by the audit step. */
+  compatibility?: string;
+  /** What the audit step does (maturin's `auditwheel`, `skip-auditwheel = true` is "skip"). */
+  auditwheel?: AuditwheelMode;
+  /** Folder whose sub-folders (scripts, data, headers, purelib, platlib) become `<name>.data/`. */
+  data?: string;
+  /** Cargo.toml location relative to pyproject.toml. */
+  manifestPath?: string;
+}
+
+/** A table as read: bindings only when it names them (else config.ts detects them). */
+export type ToolTable = Omit<ToolConfig, "bindings"> & { bindings?: Bindings };
+
+export const TOOL_KEYS = [
+  "module-name",
+  "python-source",
+  "python-packages",
+  "include",
+  "exclude",
+  "bindings",
+  "features",
+  "all-features",
+  "no-default-features",
+  "profile",
+  "strip",
+  "locked",
+  "frozen",
+  "config",
+  "unstable-flags",
+  "rustc-args",
+  "target",
+  "compatibility",
+  "auditwheel",
+  "data",
+  "manifest-path",
+] as const;
+
+/** maturin 1.x's `[tool.maturin]` keys that pyts-build reads (others get a warning). */
+export const MATURIN_KEYS = [...TOOL_KEYS, "skip-auditwheel", "sdist-generator"] as const;
+
+const FORMATS: readonly DistFormat[] = ["sdist", "wheel"];
+
+function globRules(f: Fields, k: string): GlobRule[] {
+  const raw = f.raw[k];
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) f.fail(k, "must be an array of globs or {path, format} tables");
+  return raw.map((item, i) => {
+    if (typeof item === "string") return { path: item, formats: [...FORMATS] };
+    if (!isTable(item)) f.fail(`${k}[${i}]`, "must be a glob string or a {path, format} table");
+    const t: Fields = new Fields(f.file, `${f.key(k)}[${i}]`, item);
+    t.onlyKeys(["path", "format"]);
+    const path = t.string("path");
+    if (path === undefined) t.fail("path", "is missing");
+    const formats = (t.strings("format", true) ?? [...FORMATS]) as DistFormat[];
+    for (const fm of formats) if (!FORMATS.includes(fm)) t.fail("format", `"${fm}" is not one of sdist, wheel`);
+    return { path, formats };
+  });
+}
+
+function relativePath(f: Fields, k: string): string | undefined {
+  const v = f.string(k);
+  if (v !== undefined && (v === "" || v.startsWith("/") || /^[A-Za-z]:[\\/]/.test(v))) {
+    f.fail(k, `"${v}" must be a relative path`, `paths in [${f.prefix}] are relative to pyproject.toml`);
+  }
+  return v;
+}
+
+function readBindings(f: Fields, table: ToolTableName): Bindings | undefined {
+  const b = f.string("bindings");
+  if (b === undefined) return undefined;
+  if (b === "uniffi") {
+    throw new ConfigError(`${f.file}: ${f.key("bindings")} "uniffi" is not supported yet by pyts-build`, "build this project with maturin, or use pyo3 bindings");
+  }
+  if (!(BINDINGS as readonly string[]).includes(b)) {
+    f.fail("bindings", `"${b}" is not supported`, `use one of ${BINDINGS.join(", ")}${table === "maturin" ? "" : ' ("bin": a Rust program shipped as a script)'}`);
+  }
+  return b as Bindings;
+}
+
+function optionalBool(f: Fields, k: string, out: ToolTable, key: "allFeatures" | "noDefaultFeatures" | "locked" | "frozen"): void {
+  const v = f.bool(k);
+  if (v !== undefined) out[key] = v;
+}
+
+/**
+ * Read and validate `[tool.pyts-build]` or `[tool.maturin]` (an absent table
+ * gives the defaults). Unknown keys are an error in pyts-build's own table; in
+ * maturin's they are pushed to `warnings` (maturin has keys pyts-build lacks).
+ */
+export function readToolConfig(f: Fields | undefined, table: ToolTableName = "pyts-build", warnings: string[] = []): ToolTable {
+  const cfg: ToolTable = { pythonPackages: [], include: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [] };
+  if (!f) return cfg;
+  if (table === "pyts-build") f.onlyKeys(TOOL_KEYS);
+  else {
+    const unknown = f.keys().filter((k) => !(MATURIN_KEYS as readonly string[]).includes(k));
+    if (unknown.length > 0) warnings.push(`${f.file}: [${f.prefix}] keys ignored by pyts-build: ${unknown.join(", ")}`);
+  }
+  const mod = f.string("module-name");
+  if (mod !== undefined) {
+    validateModuleName(mod, `${f.file}: ${f.key("module-name")}`);
+    cfg.moduleName = mod;
+  }
+  const ps = relativePath(f, "python-source");
+  if (ps !== undefined) cfg.pythonSource = ps;
+  cfg.pythonPackages = f.strings("python-packages") ?? [];
+  for (const p of cfg.pythonPackages) validateModuleName(p, `${f.file}: ${f.key("python-packages")}`);
+  cfg.include = globRules(f, "include");
+  cfg.exclude = globRules(f, "exclude");
+  const b = readBindings(f, table);
+  if (b !== undefined) cfg.bindings = b;
+  cfg.features = (f.strings("features") ?? []).flatMap((x) => x.split(/[\s,]+/)).filter(Boolean);
+  optionalBool(f, "all-features", cfg, "allFeatures");
+  optionalBool(f, "no-default-features", cfg, "noDefaultFeatures");
+  optionalBool(f, "locked", cfg, "locked");
+  optionalBool(f, "frozen", cfg, "frozen");
+  cfg.cargoConfig = f.strings("config") ?? [];
+  cfg.unstableFlags = f.strings("unstable-flags") ?? [];
+  cfg.rustcArgs = f.strings("rustc-args") ?? [];
+  const target = f.string("target");
+  if (target !== undefined) cfg.target = target;
+  const profile = f.string("profile");
+  if (profile !== undefined) cfg.profile = profile;
+  cfg.strip = f.bool("strip") ?? false;
+  const compat = f.string("compatibility");
+  if (compat !== undefined) cfg.compatibility = compat;
+  const aw = f.string("auditwheel");
+  if (aw !== undefined) {
+    if (!(AUDITWHEEL_MODES as readonly string[]).includes(aw)) f.fail("auditwheel", `"${aw}" is not one of ${AUDITWHEEL_MODES.join(", ")}`);
+    cfg.auditwheel = aw as AuditwheelMode;
+  }
+  if (table === "maturin") readMaturinOnly(f, cfg, warnings);
+  const data = relativePath(f, "data");
+  if (data !== undefined) cfg.data = data;
+  const mp = relativePath(f, "manifest-path");
+  if (mp !== undefined) cfg.manifestPath = mp;
+  return cfg;
+}
+
+/** Keys only maturin's table has. */
+function readMaturinOnly(f: Fields, cfg: ToolTable, warnings: string[]): void {
+  if (f.bool("skip-auditwheel") === true && cfg.auditwheel === undefined) cfg.auditwheel = "skip";
+  const gen = f.string("sdist-generator");
+  if (gen !== undefined && gen !== "cargo" && gen !== "git") f.fail("sdist-generator", `"${gen}" is not one of cargo, git`);
+  // pyts-build always selects sdist files from cargo's package list (plus include/exclude): see docs/configuration.md
+  if (gen === "git") warnings.push(`${f.file}: ${f.key("sdist-generator")} = "git" is not supported: the sdist holds cargo's package files plus include/exclude, as with "cargo"`);
+}
