@@ -18,6 +18,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { materializeFixtures } from "../test/helpers/fixture-modules.mjs";
 import { benchEnv, CLI, header, mkdtempWork, printTable, ROOT } from "./lib.mjs";
 
 const iArg = process.argv.indexOf("-i");
@@ -52,9 +53,11 @@ function onlyWheel(dir) {
 
 header(`pyts-build vs ${maturin}: wheel file lists (${python})`);
 const work = mkdtempWork("maturin-layout");
-cpSync(FIXTURES, join(work, "pyts"), { recursive: true });
-cpSync(FIXTURES, join(work, "maturin"), { recursive: true });
-cpSync(join(ROOT, "test/fixtures/ffi-min"), join(work, "ffi-min"), { recursive: true }); // the pure-Rust fixture's source
+// the fixtures with their pyo3-ffi modules written, and ffi-min beside them (the pure-Rust fixture's source)
+const ready = materializeFixtures(join(ROOT, "test/fixtures"), ["maturin", "ffi-min"], work);
+cpSync(join(ready, "maturin"), join(work, "pyts"), { recursive: true });
+cpSync(join(ready, "maturin"), join(work, "maturin"), { recursive: true });
+cpSync(join(ready, "ffi-min"), join(work, "ffi-min"), { recursive: true });
 const env = benchEnv({ CARGO_TARGET_DIR: join(work, "target") });
 const rows = [];
 for (const name of readdirSync(FIXTURES).sort()) {

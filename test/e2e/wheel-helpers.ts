@@ -11,11 +11,16 @@ import { join } from "node:path";
 import type { BuiltWheel } from "../../src/build/build-wheel.js";
 import { runCliOk } from "../helpers/cli.js";
 import { ROOT, testEnv, WORK } from "../helpers/env.js";
+import { materializeFixtures } from "../helpers/fixture-modules.mjs";
 
 export const FIXTURES = join(ROOT, "test/fixtures");
 export const PYO3_TARGET = join(WORK, "cargo-target-pyo3");
 
+/** Fixture folders used as a copy with their pyo3-ffi modules written (fixture-modules.mjs); ffi-min is beside them for pure-rust. */
+const MATERIALIZED = ["maturin", "ffi-min"];
+
 export function fixture(name: string): string {
+  if (name.split("/")[0] === "maturin") return join(materializeFixtures(FIXTURES, MATERIALIZED, WORK), name);
   return join(FIXTURES, name);
 }
 
