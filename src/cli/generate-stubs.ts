@@ -22,7 +22,7 @@ One stub file is written as <module>.pyi, several (submodules) into a folder <mo
 Stdout carries only the paths written, one per line.
 
 Examples:
-  pyts-build generate-stubs                 a mixed project: python/pkg/_native.pyi beside the extension
+  pyts-build generate-stubs                 a mixed project: <python-source>/pkg/_native.pyi beside the extension
   pyts-build generate-stubs -i python3.12 -o typings`,
     )
     .action(async (rustcArgs: string[], flags: GenerateStubsFlags, c: Command) => {
