@@ -154,12 +154,12 @@ describe("--generate-stubs", () => {
     expect(wheelText(SYSTEM_PYTHON, wheelOf([], dir).wheel, "stubs_demo/__init__.pyi")).toBe("# hand-written\n");
   });
 
-  it("python-source sub-folder, module-name pkg._native: pkg/_native.pyi beside the extension (one file)", () => {
+  it("python-source sub-folder, module-name pkg._native, --strip: pkg/_native.pyi beside the extension (one file); develop writes it into the sources", () => {
     const dir = project("src", {
       "pyproject.toml": PYPROJECT("stubs-src", '\n[tool.pyts-build]\nmodule-name = "pkg._native"\npython-source = "python"\nfeatures = ["native", "flat"]\n'),
       "python/pkg/__init__.py": "from ._native import add\n",
     });
-    const { wheel } = wheelOf(["--generate-stubs"], dir);
+    const { wheel } = wheelOf(["--generate-stubs", "--strip"], dir); // the stubs are read before the strip
     expect(wheelNames(SYSTEM_PYTHON, wheel)).toEqual([
       "pkg/__init__.py",
       `pkg/_native${EXT}`,
