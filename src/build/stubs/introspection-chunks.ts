@@ -248,6 +248,20 @@ interface Index {
   byParent: Map<string, Chunk[]>;
   /** introspection id of each class -> the type hint that names it (`module.Class`, `module.Outer.Inner`) */
   hints: Map<string, Expr>;
+  /** the modules and classes being converted, outermost first: data that nests one in itself is refused, not followed forever */
+  open: Set<string>;
+  where: string;
+}
+
+/** `convert()` inside the module or class `id`. */
+function within<T>(index: Index, id: string, convert: () => T): T {
+  if (index.open.has(id)) bad(index.where, `nests the chunk "${id}" inside itself`);
+  index.open.add(id);
+  try {
+    return convert();
+  } finally {
+    index.open.delete(id);
+  }
 }
 
 /**
@@ -277,13 +291,17 @@ export function moduleFromChunks(chunks: Chunk[], mainModule: string, where: str
       "the #[pymodule]'s name must be the last part of module-name",
     );
   }
-  const index: Index = { byId, byParent, hints: new Map() };
+  const index: Index = { byId, byParent, hints: new Map(), open: new Set(), where };
   classHints(index, root.id, root.name, root.members);
   return convertModule(index, root, where);
 }
 
 /** Each class's type hint, found from the root module down (pyo3's `introspection_id_to_type_hint_for_root_module`). */
 function classHints(index: Index, moduleId: string, moduleName: string, members: string[]): void {
+  within(index, moduleId, () => moduleClassHints(index, moduleId, moduleName, members));
+}
+
+function moduleClassHints(index: Index, moduleId: string, moduleName: string, members: string[]): void {
   const listed = members.map((id) => index.byId.get(id)).filter((c): c is Chunk => c !== undefined);
   for (const c of [...(index.byParent.get(moduleId) ?? []), ...listed]) {
     if (c.type === "module") classHints(index, c.id, `${moduleName}.${c.name}`, c.members);
@@ -295,15 +313,21 @@ function classHints(index: Index, moduleId: string, moduleName: string, members:
 }
 
 function innerClassHints(index: Index, classId: string, className: string, moduleName: string): void {
-  for (const c of index.byParent.get(classId) ?? []) {
-    if (c.type !== "class") continue;
-    const name = `${className}.${c.name}`;
-    innerClassHints(index, c.id, name, moduleName);
-    index.hints.set(c.id, attributeExpr(nameExpr(moduleName), name));
-  }
+  within(index, classId, () => {
+    for (const c of index.byParent.get(classId) ?? []) {
+      if (c.type !== "class") continue;
+      const name = `${className}.${c.name}`;
+      innerClassHints(index, c.id, name, moduleName);
+      index.hints.set(c.id, attributeExpr(nameExpr(moduleName), name));
+    }
+  });
 }
 
 function convertModule(index: Index, m: Extract<Chunk, { type: "module" }>, where: string): StubModule {
+  return within(index, m.id, () => moduleOf(index, m, where));
+}
+
+function moduleOf(index: Index, m: Extract<Chunk, { type: "module" }>, where: string): StubModule {
   let incomplete = m.incomplete;
   const members = [...(index.byParent.get(m.id) ?? [])];
   for (const id of m.members) {
@@ -370,7 +394,7 @@ function compareDecorators(a: Expr[], b: Expr[]): number {
 }
 
 function convertClass(index: Index, c: Extract<Chunk, { type: "class" }>, where: string): StubClass {
-  const m = convertMembers(index, index.byParent.get(c.id) ?? [], where);
+  const m = within(index, c.id, () => convertMembers(index, index.byParent.get(c.id) ?? [], where));
   if (m.modules.length > 0) bad(where, `puts a module inside the class ${c.name}`);
   return present({
     name: c.name,

@@ -102,6 +102,13 @@ describe("moduleFromChunks", () => {
     expect(c?.decorators).toEqual([{ kind: "attribute", value: { kind: "name", id: "typing" }, attr: "final" }]);
   });
 
+  it("data that nests a module or class inside itself is refused, not followed forever", () => {
+    const loop = chunks({ type: "module", id: "m", name: "m", members: ["m"], incomplete: false });
+    expect(() => moduleFromChunks(loop, "m", "lib.so")).toThrow(/lib\.so: pyo3 introspection data nests the chunk "m" inside itself/);
+    const classes = chunks({ type: "module", id: "m", name: "m", members: ["a"], incomplete: false }, { type: "class", id: "a", name: "A", parent: "b" }, { type: "class", id: "b", name: "B", parent: "a" });
+    expect(() => moduleFromChunks(classes, "m", "lib.so")).toThrow(/nests the chunk "a" inside itself/);
+  });
+
   it("no module of that name: a one-line error naming the modules there are", () => {
     expect(() => moduleFromChunks(data, "other", "lib.so")).toThrow(/lib\.so: the pyo3 introspection data has no module named other \(it has demo, sub\)/);
   });

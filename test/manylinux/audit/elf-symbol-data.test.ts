@@ -6,9 +6,11 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ElfError } from "../../../src/errors.js";
-import { readSymbolData } from "../../../src/manylinux/audit/elf-symbol-data.js";
+import { ElfError, isPytsError } from "../../../src/errors.js";
+import { bufferSource } from "../../../src/manylinux/audit/byte-source.js";
+import { readSymbolData, symbolData } from "../../../src/manylinux/audit/elf-symbol-data.js";
 import { freshDir } from "../../helpers/env.js";
+import { fuzzCount, fuzzSeed, mutate, rng } from "../../helpers/fuzz.js";
 import { buildCLib } from "../helpers/build.js";
 
 const chunkOf = (n: number) => `struct chunk${n} { unsigned int length; char data[${n}]; }`;
@@ -57,5 +59,28 @@ describe("readSymbolData", () => {
     const cut = join(dir, "libcut.so");
     writeFileSync(cut, readFileSync(lib).subarray(0, 2000));
     expect(() => readSymbolData(cut, wanted)).toThrow(ElfError);
+  });
+
+  it("mutants of the library give symbols or a typed error, never another exception", () => {
+    const seed = fuzzSeed(2112);
+    const bytes = readFileSync(lib);
+    // where the reader trusts the file: the header, the section headers, the symbol and string tables
+    const shoff = Number(bytes.readBigUInt64LE(0x28));
+    const shnum = bytes.readUInt16LE(0x3c);
+    const hot: Array<[number, number]> = [[0, 64], [shoff, shoff + shnum * 64]];
+    for (let i = 0; i < shnum; i++) {
+      const h = shoff + i * 64;
+      const off = Number(bytes.readBigUInt64LE(h + 0x18));
+      if ([2, 3, 11].includes(bytes.readUInt32LE(h + 4))) hot.push([off, off + Math.min(Number(bytes.readBigUInt64LE(h + 0x20)), 4096)]);
+    }
+    const r = rng(seed);
+    for (let i = 0; i < fuzzCount(600); i++) {
+      const mutant = mutate(r, bytes, hot);
+      try {
+        symbolData(bufferSource(mutant, `mutant ${i}`), wanted);
+      } catch (e) {
+        if (!isPytsError(e)) throw new Error(`seed ${seed} input ${i}: ${(e as Error).stack}`);
+      }
+    }
   });
 });
