@@ -9,7 +9,8 @@ import { basename } from "node:path";
 import { ConfigError } from "../../errors.js";
 import { startsWithElfMagic } from "../../manylinux/audit/elf.js";
 import { readSymbolData } from "../../manylinux/audit/elf-symbol-data.js";
-import { chunkText, INTROSPECTION_FORMAT, introspectionSymbolVersion, moduleFromChunks, parseChunk } from "./introspection-chunks.js";
+import { chunkText, INTROSPECTION_FORMAT, introspectionSymbolVersion, parseChunk } from "./introspection-chunks.js";
+import { moduleFromChunks } from "./introspection-tree.js";
 import type { StubModule } from "./introspection-model.js";
 import { moduleStubFiles } from "./stub-render.js";
 
