@@ -27,6 +27,7 @@ import type { WheelFile } from "../wheel/wheel.js";
 import { checkOutputDir } from "../output-dir.js";
 import { writeWheelUnlessCurrent } from "./cache/wheel-reuse.js";
 import { runCargoUnlessFresh } from "./cargo/cargo-fresh.js";
+import { checkStubBindings, stubsForWheel } from "./stubs/wheel-stubs.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -38,6 +39,8 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   interpreters?: string[];
   findInterpreter?: boolean;
   strip?: boolean;
+  /** --generate-stubs: ship the stubs pyo3's introspection data describes (default: [tool.pyts-build] generate-stubs). */
+  generateStubs?: boolean;
   /** -o/--out; default `<cargo target dir>/wheels` */
   out?: string;
   log?: Logger;
@@ -140,6 +143,8 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   // ffi.py is made by the build interpreter, which a container build only has inside the container
   if (config.tool.bindings === "cffi" && o.runCargo) throw new ConfigError('bindings = "cffi" cannot be built in a container yet', "build it with `pyts-build wheel` on the target machine");
   const strip = o.strip ?? config.tool.strip;
+  const generateStubs = o.generateStubs ?? config.tool.generateStubs ?? false;
+  if (generateStubs) checkStubBindings(config);
 
   const meta = await cargoMetadata(config.cargo.path, { env, cwd, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}), ...(cargoOpts.config ? { config: cargoOpts.config } : {}) });
   const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
@@ -223,8 +228,10 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       const elf = startsWithElfMagic(lib) ? readElfFile(lib) : undefined;
       checkNotLinkedToLibpython(lib, { usesPyo3: config.cargo.pyo3 !== undefined || config.cargo.pyo3Ffi !== undefined, lockFile: join(meta.workspaceRoot, "Cargo.lock"), ...(elf ? { elf } : {}) });
       checkImportable(lib, config.moduleName, bindings, elf); // before the layout: an editable one installs the library at once
+      // read from cargo's library: a stripped copy may have lost the symbols
+      const stubs = generateStubs ? stubsForWheel(lib, config, join(meta.targetDirectory, "pyts-build", "stubs"), log) : undefined;
       const artifact = strip ? await stripCopy(lib, stripDir, interp.system, env) : lib;
-      const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined, ...(cffiModule !== undefined ? { cffiModule } : {}) };
+      const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined, ...(cffiModule !== undefined ? { cffiModule } : {}), ...(stubs ? { stubs } : {}) };
       files = o.layout ? await o.layout(input) : layoutWheel(input);
       checkShippedExtensions(files, artifact);
     }

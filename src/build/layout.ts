@@ -6,8 +6,10 @@
  *
  * - pure Rust: always a package named after the module's last part,
  *   `<leaf>/__init__.py` (re-export) + `<leaf>/<leaf><EXT_SUFFIX>`; a `<leaf>.pyi`
- *   stub becomes `<leaf>/__init__.pyi` + `<leaf>/py.typed`
+ *   stub becomes `<leaf>/__init__.pyi` + `<leaf>/py.typed`, or generated stubs
+ *   take its place (src/build/stubs/stub-layout.ts)
  * - mixed (python-source): the Python package as it is, the extension inside it
+ *   (generated stubs beside it)
  * - cffi: the library, `ffi.py` and a loader `__init__.py` in a package folder
  *   (`<leaf>/` when pure, `<parent>/<leaf>/` when mixed)
  * - bin: the programs in `.data/scripts`, plus the Python package if there is one
@@ -23,6 +25,7 @@ import { isDir } from "../fs-util.js";
 import type { Bindings } from "./project/tool-config.js";
 import { expandGlob, listFiles, matchesGlob } from "./project/glob.js";
 import type { InterpreterInfo } from "./python/interpreter-info.js";
+import { type PlacedStub, stubsBesideModule, stubsInPackage } from "./stubs/stub-layout.js";
 
 export interface LayoutInput {
   config: ProjectConfig;
@@ -35,6 +38,8 @@ export interface LayoutInput {
   binaries?: Array<{ name: string; path: string }>;
   /** Stable-ABI build (pyo3's abi3 feature); ignored where abi3 does not apply (PyPy). */
   abi3?: boolean;
+  /** --generate-stubs: the stub files read from the library (path relative to the module's folder -> text). */
+  stubs?: Map<string, string>;
 }
 
 const toPosix = (p: string) => p.split(sep).join("/");
@@ -137,6 +142,9 @@ function layoutExtension(
   const cffi = c.tool.bindings === "cffi";
   // pyo3: the module file itself; cffi: a package folder holding the library and ffi.py
   const moduleFile = cffi ? leaf : moduleFileFromArtifact(artifact, { module: leaf, system: interp.system, extSuffix: interp.extSuffix, abi3: input.abi3 === true && supportsAbi3(interp) });
+  const addStubs = (stubs: PlacedStub[]) => {
+    for (const s of stubs) files.add({ path: s.path, source: { bytes: s.text } });
+  };
   const addModule = (dir: string) => {
     if (!cffi) {
       files.add({ path: `${dir}/${moduleFile}`, source: { file: artifact }, executable: true });
@@ -153,6 +161,7 @@ function layoutExtension(
     // The module first: a copy a develop build left at the same path in the sources is then not taken.
     const extDir = extensionDir(c, c.pythonSource);
     addModule(cffi ? `${extDir}/${leaf}` : extDir);
+    if (input.stubs) addStubs(stubsBesideModule(input.stubs, leaf, extDir));
     layoutPythonPackages(c, c.pythonSource, true, addFromDisk);
     return;
   }
@@ -161,7 +170,8 @@ function layoutExtension(
   const stub = [c.projectDir, c.cargo.dir].map((d) => join(d, `${leaf}.pyi`)).find((p) => existsSync(p));
   if (!cffi) files.add({ path: `${leaf}/__init__.py`, source: { bytes: reexportInit(leaf) } });
   addModule(leaf);
-  if (stub) {
+  if (input.stubs) addStubs(stubsInPackage(input.stubs, leaf));
+  else if (stub) {
     files.add({ path: `${leaf}/__init__.pyi`, source: { file: stub } });
     files.add({ path: `${leaf}/py.typed`, source: { bytes: "" } });
   }

@@ -20,6 +20,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { names: ["sdist"], load: async () => (await import("./sdist.js")).registerSdist },
   { names: ["backend-wheel", "standalone"], load: async () => (await import("./backend-wheel.js")).registerBackendWheel },
   { names: ["develop"], load: async () => (await import("./develop.js")).registerDevelop },
+  { names: ["generate-stubs"], load: async () => (await import("./generate-stubs.js")).registerGenerateStubs },
   { names: ["pep517"], load: async () => (await import("./pep517.js")).registerPep517 },
   { names: ["manylinux"], load: async () => (await import("./manylinux.js")).registerManylinux },
   { names: ["audit"], load: async () => (await import("./audit.js")).registerAudit },

@@ -119,6 +119,28 @@ describe("layoutWheel", () => {
     expect(paths(layoutWheel({ config, interpreter: CP311, artifact }))).toEqual(["demo/__init__.py", "demo/demo.cpython-311-x86_64-linux-gnu.so"]);
   });
 
+  it("generated stubs: in the package with py.typed when pure (a hand-written stub set aside), beside the extension when mixed", () => {
+    const stubs = new Map([
+      ["__init__.pyi", "ROOT"],
+      ["sub.pyi", "SUB"],
+    ]);
+    const pure = project({ "demo.pyi": "hand-written" });
+    const files = layoutWheel({ config: pure.config, interpreter: CP311, artifact: pure.artifact, stubs });
+    expect(paths(files)).toEqual(["demo/__init__.py", "demo/__init__.pyi", "demo/demo.cpython-311-x86_64-linux-gnu.so", "demo/py.typed", "demo/sub.pyi"]);
+    expect(files.find((f) => f.path === "demo/__init__.pyi")?.source).toEqual({ bytes: "ROOT" });
+    const mixed = project({ "pyproject.toml": '[tool.pyts-build]\nmodule-name = "pkg._native"\npython-source = "python"\n', "python/pkg/__init__.py": "", "python/pkg/_native.pyi": "old" });
+    const one = layoutWheel({ config: mixed.config, interpreter: CP311, artifact: mixed.artifact, stubs: new Map([["__init__.pyi", "ROOT"]]) });
+    expect(paths(one)).toEqual(["pkg/__init__.py", "pkg/_native.cpython-311-x86_64-linux-gnu.so", "pkg/_native.pyi"]);
+    expect(one.find((f) => f.path === "pkg/_native.pyi")?.source).toEqual({ bytes: "ROOT" }); // generated, not the copy in the sources
+    expect(paths(layoutWheel({ config: mixed.config, interpreter: CP311, artifact: mixed.artifact, stubs }))).toEqual([
+      "pkg/__init__.py",
+      "pkg/_native.cpython-311-x86_64-linux-gnu.so",
+      "pkg/_native.pyi",
+      "pkg/_native/__init__.pyi",
+      "pkg/_native/sub.pyi",
+    ]);
+  });
+
   it("a missing package folder in python-source is a ConfigError", () => {
     const { config, artifact } = project({ "pyproject.toml": '[tool.pyts-build]\nmodule-name = "pkg._native"\npython-source = "python"\n', "python/README": "" });
     expect(() => layoutWheel({ config, interpreter: CP311, artifact })).toThrow(/has no package folder "pkg" for the module pkg._native/);

@@ -47,11 +47,14 @@ export function editableLayout(input: LayoutInput): WheelFile[] {
   if (ps === undefined || input.artifact === undefined) return regular;
   const ext = regular.find((f) => "file" in f.source && f.source.file === input.artifact);
   if (!ext) throw new Error("internal: the layout has no place for the extension");
-  // cffi: the library's whole generated package (loader __init__.py and ffi.py beside it)
+  // with it what the build made beside it: cffi's loader __init__.py and ffi.py, generated stubs (--generate-stubs)
   const dir = ext.path.slice(0, ext.path.lastIndexOf("/") + 1);
-  const generated = input.config.tool.bindings === "cffi" ? regular.filter((f) => f === ext || (f.path.startsWith(dir) && "bytes" in f.source)) : [ext];
-  mkdirSync(join(ps, ...dir.split("/")), { recursive: true });
-  for (const f of generated) replaceFile("file" in f.source ? f.source.file : f.source, join(ps, ...f.path.split("/")));
+  const generated = regular.filter((f) => f === ext || (f.path.startsWith(dir) && "bytes" in f.source));
+  for (const f of generated) {
+    const to = join(ps, ...f.path.split("/"));
+    mkdirSync(dirname(to), { recursive: true });
+    replaceFile("file" in f.source ? f.source.file : f.source, to);
+  }
   const meta = input.config.metadata;
   const data = dataDirName(meta.name, meta.version) + "/";
   const kept = regular.filter((f) => f.path.startsWith(data));

@@ -43,14 +43,16 @@ export interface HookOptions {
   log?: Logger;
 }
 
-/** config_settings this backend understands: `profile` (cargo profile), `features` (comma separated). */
+/** config_settings this backend understands: `profile` (cargo profile), `features` (comma separated), `generate-stubs` (true/false). */
 export function buildOptionsFromSettings(settings: Record<string, unknown> = {}): Partial<BuildWheelsOptions> {
   const o: Partial<BuildWheelsOptions> = { release: true };
   for (const [key, value] of Object.entries(settings)) {
     if (typeof value !== "string") throw new ConfigError(`config setting "${key}" must be a string`, 'pass it as -C key=value');
     if (key === "profile") o.profile = value;
     else if (key === "features") o.features = value.split(/[\s,]+/).filter(Boolean);
-    else throw new ConfigError(`unknown config setting "${key}"`, 'pyts-build understands "profile" and "features"');
+    else if (key === "generate-stubs" && (value === "true" || value === "false")) o.generateStubs = value === "true";
+    else if (key === "generate-stubs") throw new ConfigError(`config setting "generate-stubs" must be true or false, not "${value}"`, "pass -C generate-stubs=true");
+    else throw new ConfigError(`unknown config setting "${key}"`, 'pyts-build understands "profile", "features" and "generate-stubs"');
   }
   return o;
 }

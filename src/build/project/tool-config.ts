@@ -60,6 +60,8 @@ export interface ToolConfig {
   data?: string;
   /** Cargo.toml location relative to pyproject.toml. */
   manifestPath?: string;
+  /** Ship the stubs pyo3's introspection data describes (`generate-stubs`, pyts-build's table only: maturin has only the flag). */
+  generateStubs?: boolean;
 }
 
 /** A table as read: bindings only when it names them (else config.ts detects them). */
@@ -88,6 +90,9 @@ export const TOOL_KEYS = [
   "data",
   "manifest-path",
 ] as const;
+
+/** Keys of `[tool.pyts-build]` that maturin's table does not have (there, maturin has command-line flags). */
+export const PYTS_BUILD_ONLY_KEYS = ["generate-stubs"] as const;
 
 /** maturin 1.x's `[tool.maturin]` keys that pyts-build reads (others get a warning). */
 export const MATURIN_KEYS = [...TOOL_KEYS, "skip-auditwheel", "sdist-generator"] as const;
@@ -144,7 +149,7 @@ function optionalBool(f: Fields, k: string, out: ToolTable, key: "allFeatures" |
 export function readToolConfig(f: Fields | undefined, table: ToolTableName = "pyts-build", warnings: string[] = []): ToolTable {
   const cfg: ToolTable = { pythonPackages: [], include: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [] };
   if (!f) return cfg;
-  if (table === "pyts-build") f.onlyKeys(TOOL_KEYS);
+  if (table === "pyts-build") f.onlyKeys([...TOOL_KEYS, ...PYTS_BUILD_ONLY_KEYS]);
   else {
     const unknown = f.keys().filter((k) => !(MATURIN_KEYS as readonly string[]).includes(k));
     if (unknown.length > 0) warnings.push(`${f.file}: [${f.prefix}] keys ignored by pyts-build: ${unknown.join(", ")}`);
@@ -183,6 +188,8 @@ export function readToolConfig(f: Fields | undefined, table: ToolTableName = "py
     cfg.auditwheel = aw as AuditwheelMode;
   }
   if (table === "maturin") readMaturinOnly(f, cfg, warnings);
+  const stubs = table === "pyts-build" ? f.bool("generate-stubs") : undefined;
+  if (stubs !== undefined) cfg.generateStubs = stubs;
   const data = relativePath(f, "data");
   if (data !== undefined) cfg.data = data;
   const mp = relativePath(f, "manifest-path");

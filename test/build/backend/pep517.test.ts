@@ -34,13 +34,16 @@ describe("persistent target folder for sdist builds", () => {
 });
 
 describe("config_settings", () => {
-  it("builds release by default and understands profile and features", () => {
+  it("builds release by default and understands profile, features and generate-stubs", () => {
     expect(buildOptionsFromSettings()).toEqual({ release: true });
     expect(buildOptionsFromSettings({ profile: "dist", features: "a, b" })).toEqual({ release: true, profile: "dist", features: ["a", "b"] });
+    expect(buildOptionsFromSettings({ "generate-stubs": "true" })).toEqual({ release: true, generateStubs: true });
+    expect(buildOptionsFromSettings({ "generate-stubs": "false" })).toEqual({ release: true, generateStubs: false });
   });
   it("refuses what it does not know", () => {
     expect(() => buildOptionsFromSettings({ "build-args": "--foo" })).toThrow(ConfigError);
     expect(() => buildOptionsFromSettings({ features: ["a"] })).toThrow(/must be a string/);
+    expect(() => buildOptionsFromSettings({ "generate-stubs": "yes" })).toThrow(/"generate-stubs" must be true or false, not "yes"/);
   });
 });
 

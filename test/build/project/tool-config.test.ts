@@ -118,4 +118,14 @@ describe("[tool.maturin] read with maturin's meaning", () => {
   it("[tool.pyts-build] still rejects maturin-only keys", () => {
     expect(() => read("skip-auditwheel = true")).toThrow('unknown key "skip-auditwheel" in [tool.pyts-build]');
   });
+
+  it("generate-stubs is pyts-build's own key (maturin has only the flag): read there, ignored with a warning in [tool.maturin]", () => {
+    expect(read("generate-stubs = true").generateStubs).toBe(true);
+    expect(read("generate-stubs = false").generateStubs).toBe(false);
+    expect(read("").generateStubs).toBeUndefined();
+    expect(() => read('generate-stubs = "yes"')).toThrow(/generate-stubs/);
+    const warnings: string[] = [];
+    expect(readMaturin("generate-stubs = true", warnings).generateStubs).toBeUndefined();
+    expect(warnings).toEqual([`${FILE}: [tool.maturin] keys ignored by pyts-build: generate-stubs`]);
+  });
 });

@@ -1,0 +1,43 @@
+/**
+ * The stubs of a built library: pyo3's introspection chunks read from the ELF
+ * file (src/manylinux/audit/elf-symbol-data.ts), the module tree built from them
+ * and rendered (introspection-chunks.ts, stub-render.ts). A library without
+ * chunks was built without pyo3's `experimental-inspect` feature: a one-line
+ * error says to turn it on.
+ */
+import { basename } from "node:path";
+import { ConfigError } from "../../errors.js";
+import { startsWithElfMagic } from "../../manylinux/audit/elf.js";
+import { readSymbolData } from "../../manylinux/audit/elf-symbol-data.js";
+import { chunkText, INTROSPECTION_FORMAT, introspectionSymbolVersion, parseChunk } from "./introspection-chunks.js";
+import { moduleFromChunks } from "./introspection-tree.js";
+import type { StubModule } from "./introspection-model.js";
+import { moduleStubFiles } from "./stub-render.js";
+
+/** The module `moduleName` (the extension's own name, the last part of module-name) as the library describes it. */
+export function introspectLibrary(lib: string, moduleName: string): StubModule {
+  if (!startsWithElfMagic(lib)) {
+    throw new ConfigError(`${lib}: stubs are read from ELF libraries (Linux) only`, "generate them on Linux, or build without --generate-stubs");
+  }
+  const found = readSymbolData(lib, (name) => introspectionSymbolVersion(name) !== undefined);
+  if (found.symbols.length === 0) {
+    throw new ConfigError(
+      `${basename(lib)} has no pyo3 introspection data to generate stubs from: turn on pyo3's "experimental-inspect" feature`,
+      'add it to the pyo3 dependency in Cargo.toml (pyo3 = { version = "0.29", features = ["experimental-inspect"] }), or build with -F pyo3/experimental-inspect',
+    );
+  }
+  const chunks = found.symbols.map(({ name, data }) => {
+    const where = `${basename(lib)} ${name}`;
+    const version = introspectionSymbolVersion(name);
+    if (version !== INTROSPECTION_FORMAT) {
+      throw new ConfigError(`${where}: pyo3 introspection format "${version}" is not the one pyts-build reads (${INTROSPECTION_FORMAT})`, "build with pyo3 0.29, or without --generate-stubs");
+    }
+    return parseChunk(chunkText(data, found.littleEndian, where), where);
+  });
+  return moduleFromChunks(chunks, moduleName, basename(lib));
+}
+
+/** The stub files (path relative to the module's folder -> text) of the module `moduleName` in `lib`. */
+export function libraryStubFiles(lib: string, moduleName: string): Map<string, string> {
+  return moduleStubFiles(introspectLibrary(lib, moduleName));
+}
