@@ -38,6 +38,8 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   interpreters?: string[];
   findInterpreter?: boolean;
   strip?: boolean;
+  /** `--strict`: PEP 621 without maturin's leniency (config.ts). */
+  strictMetadata?: boolean;
   /** -o/--out; default `<cargo target dir>/wheels` */
   out?: string;
   log?: Logger;
@@ -131,7 +133,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const log = o.log ?? silentLogger;
   const env = o.env ?? process.env;
   const cwd = resolve(o.cwd ?? process.cwd());
-  const config = o.project ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
+  const config = o.project ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}), ...(o.strictMetadata ? { strictMetadata: true } : {}) });
   for (const w of config.warnings) log.warn(w);
   // [tool.pyts-build] / [tool.maturin] cargo keys plus the command line's (tool-config.ts)
   const cargoOpts: CargoOptions = cargoOptionsOf(config.tool, o, config.cargo.path);

@@ -175,7 +175,7 @@ function extensionDir(c: ProjectConfig, ps: string): string {
   if (!isDir(join(ps, top)) || !isDir(join(ps, extDir))) {
     throw new ConfigError(
       `python-source ${ps} has no package folder "${extDir}" for the module ${c.moduleName}`,
-      `create ${join(ps, extDir, "__init__.py")}, or fix tool.pyts-build.module-name / python-source`,
+      `create ${join(ps, extDir, "__init__.py")}, or fix ${c.toolTable}.module-name / python-source`,
     );
   }
   return extDir;
@@ -199,7 +199,7 @@ function layoutPythonPackages(c: ProjectConfig, ps: string, withExtension: boole
       }
     } else if (existsSync(dir + ".py")) addFromDisk(`${pkg.replace(/\./g, "/")}.py`, dir + ".py");
     else if (pkg === top && !withExtension) continue; // a bin project without a package of its own
-    else throw new ConfigError(`tool.pyts-build.python-packages: "${pkg}" is neither a package nor a module in ${ps}`, "fix the name or remove it");
+    else throw new ConfigError(`${c.toolTable}.python-packages: "${pkg}" is neither a package nor a module in ${ps}`, "fix the name or remove it");
   }
 }
 

@@ -26,6 +26,7 @@ export interface CompileFlags {
   frozen?: boolean;
   offline?: boolean;
   strip?: boolean;
+  strict?: boolean;
 }
 
 export function addCompileOptions(cmd: Command): Command {
@@ -42,7 +43,8 @@ export function addCompileOptions(cmd: Command): Command {
     .option("--locked", "require Cargo.lock to be up to date (cargo --locked)")
     .option("--frozen", "require Cargo.lock and the cache to be up to date (cargo --frozen)")
     .option("--offline", "run cargo without network access")
-    .option("--strip", "strip the shared library's symbols (on a copy; cargo's output is untouched)");
+    .option("--strip", "strip the shared library's symbols (on a copy; cargo's output is untouched)")
+    .option("--strict", "PEP 621 as written: a [project] field also listed in dynamic is an error (maturin merges them)");
 }
 
 /** The typed API options for the flags (only those given, so config defaults still apply). */
@@ -61,6 +63,7 @@ export function compileOptionsFrom(f: CompileFlags, rustcArgs: string[]): BuildW
   if (f.frozen) o.frozen = true;
   if (f.offline) o.offline = true;
   if (f.strip) o.strip = true;
+  if (f.strict) o.strictMetadata = true;
   if (rustcArgs.length > 0) o.rustcArgs = rustcArgs;
   return o;
 }

@@ -60,6 +60,8 @@ export interface ToolConfig {
   data?: string;
   /** Cargo.toml location relative to pyproject.toml. */
   manifestPath?: string;
+  /** `strict-metadata = true`: PEP 621's rules without maturin's leniency (a field both static and dynamic is an error). */
+  strictMetadata?: boolean;
 }
 
 /** A table as read: bindings only when it names them (else config.ts detects them). */
@@ -87,6 +89,7 @@ export const TOOL_KEYS = [
   "auditwheel",
   "data",
   "manifest-path",
+  "strict-metadata",
 ] as const;
 
 /** maturin 1.x's `[tool.maturin]` keys that pyts-build reads (others get a warning). */
@@ -185,6 +188,8 @@ export function readToolConfig(f: Fields | undefined, table: ToolTableName = "py
   if (table === "maturin") readMaturinOnly(f, cfg, warnings);
   const data = relativePath(f, "data");
   if (data !== undefined) cfg.data = data;
+  const strict = f.bool("strict-metadata");
+  if (strict !== undefined) cfg.strictMetadata = strict;
   const mp = relativePath(f, "manifest-path");
   if (mp !== undefined) cfg.manifestPath = mp;
   return cfg;

@@ -158,7 +158,7 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
     .filter((r) => r.formats.includes("sdist"))
     .flatMap((r) => {
       const hits = expandGlob(cfg.projectDir, r.path);
-      if (hits.length === 0) warnings.push(`tool.pyts-build.include "${r.path}" matches no file`);
+      if (hits.length === 0) warnings.push(`${cfg.toolTable}.include "${r.path}" matches no file`);
       return hits.map((h) => resolve(cfg.projectDir, h));
     });
   const named = [cfg.readmeFile, ...cfg.licenseFiles.map((l) => l.file)].filter((f): f is string => f !== undefined);
@@ -179,9 +179,9 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
   };
   if (cfg.readmeFile) mustBeInside(cfg.readmeFile, "readme");
   for (const l of cfg.licenseFiles) mustBeInside(l.file, "license file");
-  for (const t of pyTrees) mustBeInside(t, "tool.pyts-build.python-source");
-  for (const f of includes) mustBeInside(f, "tool.pyts-build.include file");
-  if (cfg.dataDir) mustBeInside(cfg.dataDir, "tool.pyts-build.data");
+  for (const t of pyTrees) mustBeInside(t, `${cfg.toolTable}.python-source`);
+  for (const f of includes) mustBeInside(f, `${cfg.toolTable}.include file`);
+  if (cfg.dataDir) mustBeInside(cfg.dataDir, `${cfg.toolTable}.data`);
   const rel = (abs: string) => toPosix(relative(root, abs));
   const ignore = new IgnoreTree(root);
   const exclusions = new Exclusions({
