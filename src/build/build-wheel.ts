@@ -26,6 +26,7 @@ import { buildSubdirs, planTargetDirs, seedTargetDir } from "./cargo/target-dirs
 import type { WheelFile } from "../wheel/wheel.js";
 import { checkOutputDir } from "../output-dir.js";
 import { writeWheelUnlessCurrent } from "./cache/wheel-reuse.js";
+import { outDirFiles } from "./out-dir-include.js";
 import { runCargoUnlessFresh } from "./cargo/cargo-fresh.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
@@ -209,13 +210,16 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     const interp = unit.interpreter;
     const ours = run.artifacts.filter((a) => a.manifestPath === config.cargo.path);
     const stripDir = join(meta.targetDirectory, "pyts-build", "stripped");
+    const fromOutDir = outDirFiles(config.tool.outDirIncludes, run.buildScripts ?? [], config.cargo.package.name, `${config.pyprojectPath ?? config.cargo.path}: ${config.toolTable}.include`);
+    for (const w of fromOutDir.warnings) log.warn(w);
+    const outDirInput = fromOutDir.files.length > 0 ? { outDirFiles: fromOutDir.files } : {};
     let files;
     if (isBin) {
       const binaries = ours
         .filter((a) => a.kind.includes("bin") && a.executable)
         .map((a) => ({ name: basename(a.executable as string), path: a.executable as string }));
       const shipped = strip ? await Promise.all(binaries.map(async (b) => ({ ...b, path: await stripCopy(b.path, stripDir, interp.system, env) }))) : binaries;
-      files = layoutWheel({ config, interpreter: interp, binaries: shipped });
+      files = layoutWheel({ config, interpreter: interp, binaries: shipped, ...outDirInput });
     } else {
       const lib = ours.map(sharedLibraryOf).filter((f): f is string => f !== undefined).pop();
       if (!lib) {
@@ -226,7 +230,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       checkNotLinkedToLibpython(lib, { usesPyo3: config.cargo.pyo3 !== undefined || config.cargo.pyo3Ffi !== undefined, lockFile: join(meta.workspaceRoot, "Cargo.lock"), ...(elf ? { elf } : {}) });
       checkImportable(lib, config.moduleName, bindings, elf); // before the layout: an editable one installs the library at once
       const artifact = strip ? await stripCopy(lib, stripDir, interp.system, env) : lib;
-      const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined, ...(cffiModule !== undefined ? { cffiModule } : {}) };
+      const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined, ...(cffiModule !== undefined ? { cffiModule } : {}), ...outDirInput };
       files = o.layout ? await o.layout(input) : layoutWheel(input);
       checkShippedExtensions(files, artifact);
     }

@@ -35,6 +35,8 @@ export interface LayoutInput {
   binaries?: Array<{ name: string; path: string }>;
   /** Stable-ABI build (pyo3's abi3 feature); ignored where abi3 does not apply (PyPy). */
   abi3?: boolean;
+  /** Files from build scripts' OUT_DIR (`include = [{ from = "out-dir" }]`, out-dir-include.ts), at their wheel paths. */
+  outDirFiles?: Array<{ path: string; file: string }>;
 }
 
 const toPosix = (p: string) => p.split(sep).join("/");
@@ -108,6 +110,8 @@ export function layoutWheel(input: LayoutInput): WheelFile[] {
     if (!input.artifact) throw new Error("layoutWheel: an extension build needs the artifact");
     layoutExtension(c, input, input.artifact, files, addFromDisk);
   }
+
+  for (const f of input.outDirFiles ?? []) if (!files.has(f.path)) addFromDisk(f.path, f.file);
 
   // include globs (wheel format): placed relative to python-source when inside it, else to the project
   for (const rule of c.tool.include) {

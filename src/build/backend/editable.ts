@@ -52,6 +52,11 @@ export function editableLayout(input: LayoutInput): WheelFile[] {
   const generated = input.config.tool.bindings === "cffi" ? regular.filter((f) => f === ext || (f.path.startsWith(dir) && "bytes" in f.source)) : [ext];
   mkdirSync(join(ps, ...dir.split("/")), { recursive: true });
   for (const f of generated) replaceFile("file" in f.source ? f.source.file : f.source, join(ps, ...f.path.split("/")));
+  // build-script output (out-dir includes) is not in the sources either: it goes beside them, as maturin's develop does
+  for (const f of input.outDirFiles ?? []) {
+    mkdirSync(join(ps, ...f.path.split("/").slice(0, -1)), { recursive: true });
+    replaceFile(f.file, join(ps, ...f.path.split("/")));
+  }
   const meta = input.config.metadata;
   const data = dataDirName(meta.name, meta.version) + "/";
   const kept = regular.filter((f) => f.path.startsWith(data));

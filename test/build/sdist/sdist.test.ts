@@ -347,7 +347,7 @@ describe("sdist keeps to its root folder", () => {
   it("refuses a readme, a license file and an include outside the root", async () => {
     await refused(project('readme = "../secret.txt"\n').dir, /readme .*secret\.txt is outside/);
     await refused(project('license-files = ["../secret.txt"]\n').dir, /license file .*secret\.txt is outside/);
-    await refused(project('\n[tool.pyts-build]\ninclude = [{ path = "../secret.txt", format = "sdist" }]\n').dir, /include file .*secret\.txt is outside/);
+    await refused(project('\n[tool.pyts-build]\ninclude = [{ path = "../secret.txt", format = "sdist" }]\n').dir, /include\[0\]\.path "\.\.\/secret\.txt" must not contain `\.\.`/);
   });
 
   it("refuses a symlink that leaves the root; leaves out a broken one", async () => {
