@@ -339,13 +339,21 @@ describe("sdist keeps to its root folder", () => {
     expect(readdirSync(out)).toEqual([]);
   }
 
-  it("refuses python-source above the project (it used to pack the whole enclosing folder)", async () => {
+  it("python-source above the project: only the module's package comes from there (never the whole enclosing folder)", async () => {
     const { dir } = project('\n[tool.pyts-build]\npython-source = ".."\nmodule-name = "other.keep_in"\n');
-    await refused(dir, /python-source .*sdist-outside[^/]*\/? is outside the folder the sdist stands for/);
+    const r = await buildSdist({ cwd: dir, outDir: freshDir("sdist-out"), env });
+    // the root widens to hold other/ (maturin 1.14+ does the same); proj/pyproject.toml keeps python-source = ".." valid
+    expect(tarList(r.path)).toEqual(["PKG-INFO", "other/pkg/__init__.py", "proj/Cargo.toml", "proj/pyproject.toml", "proj/src/lib.rs", "pyproject.toml"].map((p) => "keep_in-0.1.0/" + p));
+    expect(r.projectRel).toBe("proj");
   });
 
-  it("refuses a readme, a license file and an include outside the root", async () => {
-    await refused(project('readme = "../secret.txt"\n').dir, /readme .*secret\.txt is outside/);
+  it("copies a readme the project names outside beside its pyproject.toml (reference rewritten); refuses license-files globs and includes outside", async () => {
+    const r = await buildSdist({ cwd: project('readme = "../secret.txt"\n').dir, outDir: freshDir("sdist-out"), env });
+    expect(tarList(r.path)).toEqual(["Cargo.toml", "PKG-INFO", "pyproject.toml", "secret.txt", "src/lib.rs"].map((p) => "keep_in-0.1.0/" + p));
+    const top = freshDir("sdist-unpacked");
+    unpack(r.path, top);
+    expect(readFileSync(join(top, "keep_in-0.1.0/pyproject.toml"), "utf8")).toMatch(/^# Written by pyts-build sdist: project\.readme named a file outside the project[^\n]*\n[^]*readme = "secret\.txt"/);
+    expect(loadProjectConfig({ cwd: join(top, "keep_in-0.1.0") }).metadata.description?.body).toBe("not the project's\n");
     await refused(project('license-files = ["../secret.txt"]\n').dir, /license file .*secret\.txt is outside/);
     await refused(project('\n[tool.pyts-build]\ninclude = [{ path = "../secret.txt", format = "sdist" }]\n').dir, /include\[0\]\.path "\.\.\/secret\.txt" must not contain `\.\.`/);
   });
