@@ -62,7 +62,11 @@ export function readIncludeRules(f: Fields, k: "include" | "exclude", warnings: 
     const from = t.string("from");
     if (from !== undefined) {
       if (from !== "out-dir") t.fail("from", `"${from}" is not supported`, 'the one source maturin knows is from = "out-dir" (a build script\'s OUT_DIR)');
-      if (k === "exclude") t.fail("from", "belongs in include", "an exclude names files of the project");
+      if (k === "exclude") {
+        // maturin's grammar allows it, and maturin ignores it there
+        warnings.push(`${f.file}: ${t.key("")} (from = "out-dir") is ignored: an exclude names files of the project`);
+        return;
+      }
       if (t.has("format")) t.fail("format", 'does not go with from = "out-dir"', "out-dir files go into the wheel only (OUT_DIR exists after the build)");
       const to = t.string("to");
       if (to === undefined) t.fail("to", 'is missing (from = "out-dir" needs the folder in the wheel)', 'e.g. to = "my_package/"');

@@ -9,9 +9,9 @@ const read = (toml: string, k: "include" | "exclude" = "include") => {
   const r = readIncludeRules(new Fields(FILE, "tool.maturin", parseToml(toml, FILE)), k, warnings);
   return { ...r, warnings };
 };
-const errorOf = (toml: string, k: "include" | "exclude" = "include"): string => {
+const errorOf = (toml: string): string => {
   try {
-    read(toml, k);
+    read(toml);
   } catch (e) {
     return (e as Error).message;
   }
@@ -59,8 +59,12 @@ describe("readIncludeRules (maturin's include/exclude grammar)", () => {
     expect(errorOf(toml).startsWith(`${FILE}: ${msg}`)).toBe(true);
   });
 
-  it("from = out-dir belongs in include only", () => {
-    expect(errorOf('exclude = [{ path = "x", from = "out-dir", to = "p" }]', "exclude")).toBe(`${FILE}: tool.maturin.exclude[0].from belongs in include`);
+  it("from = out-dir in exclude is ignored with a warning, as maturin ignores it", () => {
+    expect(read('exclude = [{ path = "x", from = "out-dir", to = "p" }, "y"]', "exclude")).toEqual({
+      rules: [{ path: "y", formats: ["sdist", "wheel"] }],
+      outDir: [],
+      warnings: [`${FILE}: tool.maturin.exclude[0] (from = "out-dir") is ignored: an exclude names files of the project`],
+    });
   });
 
   it("patternError", () => {
