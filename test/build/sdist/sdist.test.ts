@@ -347,13 +347,21 @@ describe("sdist keeps to its root folder", () => {
     expect(r.projectRel).toBe("proj");
   });
 
-  it("copies a readme the project names outside beside its pyproject.toml (reference rewritten); refuses license-files globs and includes outside", async () => {
+  it("copies a readme the project names outside beside the manifest naming it (pyproject.toml or Cargo.toml, reference rewritten); refuses license-files globs outside", async () => {
     const r = await buildSdist({ cwd: project('readme = "../secret.txt"\n').dir, outDir: freshDir("sdist-out"), env });
     expect(tarList(r.path)).toEqual(["Cargo.toml", "PKG-INFO", "pyproject.toml", "secret.txt", "src/lib.rs"].map((p) => "keep_in-0.1.0/" + p));
     const top = freshDir("sdist-unpacked");
     unpack(r.path, top);
     expect(readFileSync(join(top, "keep_in-0.1.0/pyproject.toml"), "utf8")).toMatch(/^# Written by pyts-build sdist: project\.readme named a file outside the project[^\n]*\n[^]*readme = "secret\.txt"/);
     expect(loadProjectConfig({ cwd: join(top, "keep_in-0.1.0") }).metadata.description?.body).toBe("not the project's\n");
+    // the same for Cargo.toml's readme (cargo package does it too): beside Cargo.toml, package.readme rewritten
+    const c = project('dynamic = ["readme"]\n', { "Cargo.toml": '[package]\nname = "keep-in"\nversion = "0.1.0"\nedition = "2021"\nreadme = "../secret.txt"\n\n[lib]\nname = "keep_in"\ncrate-type = ["cdylib"]\n' });
+    const rc = await buildSdist({ cwd: c.dir, outDir: freshDir("sdist-out"), env });
+    expect(tarList(rc.path)).toContain("keep_in-0.1.0/secret.txt");
+    const topC = freshDir("sdist-unpacked");
+    unpack(rc.path, topC);
+    expect(readFileSync(join(topC, "keep_in-0.1.0/Cargo.toml"), "utf8")).toMatch(/^# Written by pyts-build sdist: package\.readme named [^]*readme = "secret\.txt"/);
+    expect(loadProjectConfig({ cwd: join(topC, "keep_in-0.1.0") }).metadata.description?.body).toBe("not the project's\n");
     await refused(project('license-files = ["../secret.txt"]\n').dir, /license file .*secret\.txt is outside/);
     await refused(project('\n[tool.pyts-build]\ninclude = [{ path = "../secret.txt", format = "sdist" }]\n').dir, /include\[0\]\.path "\.\.\/secret\.txt" must not contain `\.\.`/);
   });
