@@ -26,6 +26,7 @@ import { buildSubdirs, planTargetDirs, seedTargetDir } from "./cargo/target-dirs
 import type { WheelFile } from "../wheel/wheel.js";
 import { checkOutputDir } from "../output-dir.js";
 import { writeWheelUnlessCurrent } from "./cache/wheel-reuse.js";
+import { outDirFiles } from "./out-dir-include.js";
 import { runCargoUnlessFresh } from "./cargo/cargo-fresh.js";
 import { checkStubBindings, stubsForWheel } from "./stubs/wheel-stubs.js";
 
@@ -41,6 +42,8 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   strip?: boolean;
   /** --generate-stubs: ship the stubs pyo3's introspection data describes (default: [tool.pyts-build] generate-stubs). */
   generateStubs?: boolean;
+  /** `--strict`: PEP 621 without maturin's leniency (config.ts). */
+  strictMetadata?: boolean;
   /** -o/--out; default `<cargo target dir>/wheels` */
   out?: string;
   log?: Logger;
@@ -134,7 +137,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const log = o.log ?? silentLogger;
   const env = o.env ?? process.env;
   const cwd = resolve(o.cwd ?? process.cwd());
-  const config = o.project ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
+  const config = o.project ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}), ...(o.strictMetadata ? { strictMetadata: true } : {}) });
   for (const w of config.warnings) log.warn(w);
   // [tool.pyts-build] / [tool.maturin] cargo keys plus the command line's (tool-config.ts)
   const cargoOpts: CargoOptions = cargoOptionsOf(config.tool, o, config.cargo.path);
@@ -212,13 +215,16 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     const interp = unit.interpreter;
     const ours = run.artifacts.filter((a) => a.manifestPath === config.cargo.path);
     const stripDir = join(meta.targetDirectory, "pyts-build", "stripped");
+    const fromOutDir = outDirFiles(config.tool.outDirIncludes, run.buildScripts ?? [], config.cargo.package.name, `${config.pyprojectPath ?? config.cargo.path}: ${config.toolTable}.include`);
+    for (const w of fromOutDir.warnings) log.warn(w);
+    const outDirInput = fromOutDir.files.length > 0 ? { outDirFiles: fromOutDir.files } : {};
     let files;
     if (isBin) {
       const binaries = ours
         .filter((a) => a.kind.includes("bin") && a.executable)
         .map((a) => ({ name: basename(a.executable as string), path: a.executable as string }));
       const shipped = strip ? await Promise.all(binaries.map(async (b) => ({ ...b, path: await stripCopy(b.path, stripDir, interp.system, env) }))) : binaries;
-      files = layoutWheel({ config, interpreter: interp, binaries: shipped });
+      files = layoutWheel({ config, interpreter: interp, binaries: shipped, ...outDirInput });
     } else {
       const lib = ours.map(sharedLibraryOf).filter((f): f is string => f !== undefined).pop();
       if (!lib) {
@@ -231,7 +237,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       // read from cargo's library: a stripped copy may have lost the symbols
       const stubs = generateStubs ? stubsForWheel(lib, config, join(meta.targetDirectory, "pyts-build", "stubs"), log) : undefined;
       const artifact = strip ? await stripCopy(lib, stripDir, interp.system, env) : lib;
-      const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined, ...(cffiModule !== undefined ? { cffiModule } : {}), ...(stubs ? { stubs } : {}) };
+      const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined, ...(cffiModule !== undefined ? { cffiModule } : {}), ...(stubs ? { stubs } : {}), ...outDirInput };
       files = o.layout ? await o.layout(input) : layoutWheel(input);
       checkShippedExtensions(files, artifact);
     }

@@ -40,6 +40,8 @@ export interface LayoutInput {
   abi3?: boolean;
   /** --generate-stubs: the stub files read from the library (path relative to the module's folder -> text). */
   stubs?: Map<string, string>;
+  /** Files from build scripts' OUT_DIR (`include = [{ from = "out-dir" }]`, out-dir-include.ts), at their wheel paths. */
+  outDirFiles?: Array<{ path: string; file: string }>;
 }
 
 const toPosix = (p: string) => p.split(sep).join("/");
@@ -114,6 +116,8 @@ export function layoutWheel(input: LayoutInput): WheelFile[] {
     layoutExtension(c, input, input.artifact, files, addFromDisk);
   }
 
+  for (const f of input.outDirFiles ?? []) if (!files.has(f.path)) addFromDisk(f.path, f.file);
+
   // include globs (wheel format): placed relative to python-source when inside it, else to the project
   for (const rule of c.tool.include) {
     if (!rule.formats.includes("wheel")) continue;
@@ -185,7 +189,7 @@ function extensionDir(c: ProjectConfig, ps: string): string {
   if (!isDir(join(ps, top)) || !isDir(join(ps, extDir))) {
     throw new ConfigError(
       `python-source ${ps} has no package folder "${extDir}" for the module ${c.moduleName}`,
-      `create ${join(ps, extDir, "__init__.py")}, or fix tool.pyts-build.module-name / python-source`,
+      `create ${join(ps, extDir, "__init__.py")}, or fix ${c.toolTable}.module-name / python-source`,
     );
   }
   return extDir;
@@ -209,7 +213,7 @@ function layoutPythonPackages(c: ProjectConfig, ps: string, withExtension: boole
       }
     } else if (existsSync(dir + ".py")) addFromDisk(`${pkg.replace(/\./g, "/")}.py`, dir + ".py");
     else if (pkg === top && !withExtension) continue; // a bin project without a package of its own
-    else throw new ConfigError(`tool.pyts-build.python-packages: "${pkg}" is neither a package nor a module in ${ps}`, "fix the name or remove it");
+    else throw new ConfigError(`${c.toolTable}.python-packages: "${pkg}" is neither a package nor a module in ${ps}`, "fix the name or remove it");
   }
 }
 

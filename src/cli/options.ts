@@ -27,6 +27,7 @@ export interface CompileFlags {
   offline?: boolean;
   strip?: boolean;
   generateStubs?: boolean;
+  strict?: boolean;
 }
 
 export function addCompileOptions(cmd: Command): Command {
@@ -44,7 +45,8 @@ export function addCompileOptions(cmd: Command): Command {
     .option("--frozen", "require Cargo.lock and the cache to be up to date (cargo --frozen)")
     .option("--offline", "run cargo without network access")
     .option("--strip", "strip the shared library's symbols (on a copy; cargo's output is untouched)")
-    .option("--generate-stubs", "ship the type stubs pyo3 describes in the library (its experimental-inspect feature), as maturin does");
+    .option("--generate-stubs", "ship the type stubs pyo3 describes in the library (its experimental-inspect feature), as maturin does")
+    .option("--strict", "PEP 621 as written: a [project] field also listed in dynamic is an error (maturin merges them)");
 }
 
 /** The typed API options for the flags (only those given, so config defaults still apply). */
@@ -64,6 +66,7 @@ export function compileOptionsFrom(f: CompileFlags, rustcArgs: string[]): BuildW
   if (f.offline) o.offline = true;
   if (f.strip) o.strip = true;
   if (f.generateStubs) o.generateStubs = true;
+  if (f.strict) o.strictMetadata = true;
   if (rustcArgs.length > 0) o.rustcArgs = rustcArgs;
   return o;
 }

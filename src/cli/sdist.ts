@@ -6,6 +6,7 @@ interface SdistFlags {
   manifestPath?: string;
   out?: string;
   json?: boolean;
+  strict?: boolean;
 }
 
 export function registerSdist(program: Command): void {
@@ -15,6 +16,7 @@ export function registerSdist(program: Command): void {
     .option("-m, --manifest-path <path>", "the crate's Cargo.toml (default: the one next to pyproject.toml)")
     .option("-o, --out <dir>", "output folder (default: <cargo target dir>/wheels)")
     .option("--json", "print {path, members} as JSON on stdout")
+    .option("--strict", "PEP 621 as written: a [project] field also listed in dynamic is an error (maturin merges them)")
     .addHelpText(
       "after",
       `
@@ -29,6 +31,7 @@ Examples:
         logger: loggerFor(cmd),
         ...(flags.manifestPath !== undefined ? { manifestPath: flags.manifestPath } : {}),
         ...(flags.out !== undefined ? { outDir: flags.out } : {}),
+        ...(flags.strict ? { strictMetadata: true } : {}),
       });
       // stdout carries only the result, for scripts
       process.stdout.write(flags.json ? JSON.stringify({ path: r.path, members: r.members }, null, 2) + "\n" : r.path + "\n");

@@ -141,9 +141,10 @@ describe("layoutWheel", () => {
     ]);
   });
 
-  it("a missing package folder in python-source is a ConfigError", () => {
-    const { config, artifact } = project({ "pyproject.toml": '[tool.pyts-build]\nmodule-name = "pkg._native"\npython-source = "python"\n', "python/README": "" });
-    expect(() => layoutWheel({ config, interpreter: CP311, artifact })).toThrow(/has no package folder "pkg" for the module pkg._native/);
+  it("a missing package folder in python-source is a ConfigError (the top package: already when the config is read)", () => {
+    expect(() => project({ "pyproject.toml": '[tool.pyts-build]\nmodule-name = "pkg._native"\npython-source = "python"\n', "python/README": "" })).toThrow(/no Python package "pkg" for the module pkg._native/);
+    const { config, artifact } = project({ "pyproject.toml": '[tool.pyts-build]\nmodule-name = "pkg.sub._native"\npython-source = "python"\n', "python/pkg/__init__.py": "" });
+    expect(() => layoutWheel({ config, interpreter: CP311, artifact })).toThrow(/has no package folder "pkg\/sub" for the module pkg.sub._native/);
   });
 
   it("include/exclude globs for the wheel format", () => {

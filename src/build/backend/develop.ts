@@ -51,7 +51,7 @@ export async function develop(o: DevelopOptions = {}): Promise<DevelopResult> {
   const log: Logger = o.log ?? silentLogger;
   const env = o.env ?? process.env;
   const cwd = resolve(o.cwd ?? process.cwd());
-  const project = o.project ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
+  const project = o.project ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}), ...(o.strictMetadata ? { strictMetadata: true } : {}) });
   const venv = findVirtualenv({ cwd, env, projectDir: project.projectDir, ...(o.venv !== undefined ? { venv: o.venv } : {}) });
   const python = venvPython(venv);
 

@@ -50,10 +50,12 @@ export function editableLayout(input: LayoutInput): WheelFile[] {
   // with it what the build made beside it: cffi's loader __init__.py and ffi.py, generated stubs (--generate-stubs)
   const dir = ext.path.slice(0, ext.path.lastIndexOf("/") + 1);
   const generated = regular.filter((f) => f === ext || (f.path.startsWith(dir) && "bytes" in f.source));
-  for (const f of generated) {
+  // build-script output (out-dir includes) is not in the sources either: it goes beside them, as maturin's develop does
+  const installed = [...generated.map((f) => ({ path: f.path, from: "file" in f.source ? f.source.file : f.source })), ...(input.outDirFiles ?? []).map((f) => ({ path: f.path, from: f.file }))];
+  for (const f of installed) {
     const to = join(ps, ...f.path.split("/"));
     mkdirSync(dirname(to), { recursive: true });
-    replaceFile("file" in f.source ? f.source.file : f.source, to);
+    replaceFile(f.from, to);
   }
   const meta = input.config.metadata;
   const data = dataDirName(meta.name, meta.version) + "/";

@@ -24,7 +24,7 @@ export async function buildSdistThenWheels(o: BuildWheelsOptions = {}): Promise<
   const log: Logger = o.log ?? silentLogger;
   const env = o.env ?? process.env;
   const cwd = resolve(o.cwd ?? process.cwd());
-  const config = loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
+  const config = loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}), ...(o.strictMetadata ? { strictMetadata: true } : {}) });
   const meta = await cargoMetadata(config.cargo.path, { env });
   const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
   const sdist = await buildSdist({ config, cwd, outDir, logger: log, env });

@@ -15,7 +15,7 @@ import { isDir } from "../../fs-util.js";
 import { buildMetadata, type LicenseFile } from "./project-metadata.js";
 import { type ProjectTable, readProjectTable } from "./pyproject.js";
 import { readToml } from "./toml.js";
-import { detectBindings, configuredManifestPath, selectToolConfig } from "./maturin-config.js";
+import { detectBindings, configuredManifestPath, pythonFirstManifest, selectToolConfig } from "./maturin-config.js";
 import type { ToolConfig } from "./tool-config.js";
 import { stubTarget } from "./sdist-layout.js";
 
@@ -39,6 +39,8 @@ export interface ProjectConfig {
   /** Absolute `<name>.data` folder, when present. */
   dataDir?: string;
   entryPoints: EntryPointGroups;
+  /** The table the build options were read from (`tool.pyts-build`, `tool.maturin`, `package.metadata.maturin`), for messages. */
+  toolTable: string;
   /** Notes for the user (ignored keys, maturin's implicit rules applied): the caller logs them. */
   warnings: string[];
 }
@@ -47,6 +49,8 @@ export interface LoadConfigOptions {
   /** -m/--manifest-path: a Cargo.toml (or a folder holding one). */
   manifestPath?: string;
   cwd?: string;
+  /** `--strict`: a `[project]` field both given and listed in `dynamic` is an error (PEP 621), not maturin's merge. */
+  strictMetadata?: boolean;
 }
 
 /** Which pyproject.toml and Cargo.toml to read. */
@@ -78,10 +82,11 @@ function locate(o: LoadConfigOptions): { pyproject?: string; cargoToml: string; 
     const inner = stubTarget(pyproject, raw);
     if (inner !== undefined) return locate({ ...o, cwd: inner });
     const mp = configuredManifestPath(raw);
-    const cargoToml = typeof mp === "string" ? resolve(cwd, mp) : cargoHere;
+    // without manifest-path: maturin's rust/Cargo.toml src layout first, then the crate beside pyproject.toml
+    const cargoToml = typeof mp === "string" ? resolve(cwd, mp) : (pythonFirstManifest(cwd, raw) ?? cargoHere);
     if (!existsSync(cargoToml)) {
       throw new ConfigError(
-        typeof mp === "string" ? `${pyproject}: manifest-path "${mp}" does not exist` : `no Cargo.toml in ${cwd} (next to pyproject.toml)`,
+        typeof mp === "string" ? `${pyproject}: manifest-path "${mp}" does not exist` : `no Cargo.toml in ${cwd} (next to pyproject.toml), nor rust/Cargo.toml with the Python package in src/`,
         'put the crate next to pyproject.toml, or set [tool.pyts-build] manifest-path = "path/to/Cargo.toml"',
       );
     }
@@ -128,6 +133,18 @@ function detectPythonSource(projectDir: string, moduleName: string, projectName:
   return undefined;
 }
 
+/**
+ * Like maturin: a python-source given explicitly must hold the module's top
+ * package (`<python-source>/<first part of the module name>/`); otherwise
+ * the wheel would lack the project's Python code.
+ */
+function checkModuleIn(ps: string, moduleName: string, what: string): void {
+  const top = moduleName.split(".")[0] as string;
+  const dir = join(ps, top);
+  if (isDir(dir)) return;
+  throw new ConfigError(`${what}: no Python package "${top}" for the module ${moduleName} in ${ps} (looked for ${dir}/)`, `create ${join(dir, "__init__.py")}, or fix module-name / python-source`);
+}
+
 /** Read, merge and validate the project's configuration. */
 export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
   const where = locate(o);
@@ -145,6 +162,14 @@ export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
   const tool: ToolConfig = { ...sel.tool, bindings: sel.tool.bindings ?? detectBindings(cargo, sel.maturinStyle) };
   const md = buildMetadata({ cargo, projectDir, ...(project ? { project } : {}), ...(where.pyproject ? { pyprojectPath: where.pyproject } : {}) });
   const file = where.pyproject ?? cargo.path;
+  for (const d of project?.staticAndDynamic ?? []) {
+    const rule = `project.dynamic lists "${d}" but [project] also sets it`;
+    if (o.strictMetadata || tool.strictMetadata) throw new ConfigError(`${file}: ${rule} (PEP 621)`, `remove ${d} from dynamic or from [project]`);
+    const merged = d === "license" && project?.license !== undefined && "file" in project.license;
+    warnings.push(
+      `${file}: ${rule}, which PEP 621 forbids; ${merged ? "merged as maturin does (the license from Cargo.toml, the table's file as a License-File)" : "the [project] value is used, as maturin does"} (--strict or strict-metadata = true: an error)`,
+    );
+  }
   if (project && project.version === undefined && !project.dynamic.includes("version")) {
     // maturin's rule (and warning): the version comes from Cargo.toml
     warnings.push(`${file}: project.version is required unless "version" is in project.dynamic; using ${md.metadata.version} from ${cargo.path}`);
@@ -161,6 +186,7 @@ export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
     licenseFiles: md.licenseFiles,
     moduleName,
     entryPoints: entryPointsOf(project, file),
+    toolTable: sel.table,
     warnings,
   };
   if (where.pyproject) cfg.pyprojectPath = where.pyproject;
@@ -172,6 +198,7 @@ export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
   if (tool.pythonSource !== undefined) {
     const ps = resolve(projectDir, tool.pythonSource);
     if (!isDir(ps)) throw new ConfigError(`${file}: ${sel.table}.python-source "${tool.pythonSource}" is not a folder`, `create ${ps} or fix the path`);
+    checkModuleIn(ps, moduleName, `${file}: ${sel.table}.python-source "${tool.pythonSource}"`);
     cfg.pythonSource = ps;
   } else {
     const ps = detectPythonSource(projectDir, moduleName, cfg.metadata.name);

@@ -4,7 +4,9 @@
  * Cargo.toml) and maturin's implicit rules: bindings detected from the
  * dependencies. See docs/configuration.md "Coming from maturin".
  */
+import { join } from "node:path";
 import { ConfigError } from "../../errors.js";
+import { isFile } from "../../fs-util.js";
 import { validateModuleName } from "../../wheel/names.js";
 import type { CargoManifest } from "./cargo-manifest.js";
 import { Fields, isTable } from "./fields.js";
@@ -33,10 +35,33 @@ function hasOwnTable(raw: TomlTable): boolean {
 
 /** `manifest-path` of whichever table configures the build (for locating Cargo.toml). */
 export function configuredManifestPath(raw: TomlTable): string | undefined {
+  const mp = configuredValue(raw, "manifest-path");
+  return typeof mp === "string" ? mp : undefined;
+}
+
+/** A key of whichever table configures the build (`[tool.pyts-build]`, else `[tool.maturin]`), as read. */
+function configuredValue(raw: TomlTable, key: string): unknown {
   const tool = raw.tool as TomlTable | undefined;
   const table = hasOwnTable(raw) ? tool?.["pyts-build"] : tool?.maturin;
-  const mp = isTable(table) ? table["manifest-path"] : undefined;
-  return typeof mp === "string" ? mp : undefined;
+  return isTable(table) ? table[key] : undefined;
+}
+
+/**
+ * maturin's Python-first src layout, for a pyproject.toml in `dir` without
+ * `manifest-path`: `rust/Cargo.toml`, when it exists and `python-source` is
+ * set or the Python package is in `src/<import name>/` (or a `python-packages`
+ * entry is in `src/`). maturin looks for it before a Cargo.toml beside
+ * pyproject.toml, and so does this.
+ */
+export function pythonFirstManifest(dir: string, raw: TomlTable): string | undefined {
+  const cargoToml = join(dir, "rust", "Cargo.toml");
+  if (!isFile(cargoToml)) return undefined;
+  if (typeof configuredValue(raw, "python-source") === "string") return cargoToml;
+  const name = isTable(raw.project) ? raw.project.name : undefined;
+  if (typeof name !== "string") return undefined;
+  const listed = configuredValue(raw, "python-packages");
+  const packages = [name.replace(/-/g, "_"), ...(Array.isArray(listed) ? listed.filter((p): p is string => typeof p === "string") : [])];
+  return packages.some((p) => isFile(join(dir, "src", p, "__init__.py"))) ? cargoToml : undefined;
 }
 
 const PACKAGE_METADATA_KEYS = ["name", "python-source", "data"];

@@ -140,8 +140,12 @@ export function buildMetadata(opts: { project?: ProjectTable; cargo: CargoManife
 
   if (p?.requiresPython !== undefined) m.requiresPython = p.requiresPython;
 
-  // license
-  if (p?.license) {
+  // license; `{file}` also listed in dynamic: maturin's merge, Cargo's license with the table's file as a License-File
+  const mergedFile = p?.license && "file" in p.license && p.dynamic.includes("license") ? resolve(projectDir, p.license.file) : undefined;
+  if (mergedFile !== undefined) {
+    readText(mergedFile, `${pyproject}: project.license.file`); // it must exist
+    if (cp.license !== undefined) m.licenseExpression = cargoLicenseToSpdx(cp.license);
+  } else if (p?.license) {
     if ("expression" in p.license) m.licenseExpression = p.license.expression;
     else if ("text" in p.license) m.license = p.license.text;
     else m.license = readText(resolve(projectDir, p.license.file), `${pyproject}: project.license.file`);
@@ -150,7 +154,7 @@ export function buildMetadata(opts: { project?: ProjectTable; cargo: CargoManife
   }
   if (m.licenseExpression !== undefined) {
     const why = spdxExpressionError(m.licenseExpression);
-    const where = p?.license ? `${pyproject}: project.license` : `${c.path}: package.license`;
+    const where = p?.license && mergedFile === undefined ? `${pyproject}: project.license` : `${c.path}: package.license`;
     if (why) throw new ConfigError(`${where} "${m.licenseExpression}" is not an SPDX license expression: ${why}`, 'write e.g. "MIT", "Apache-2.0 OR MIT"');
   }
 
@@ -162,6 +166,7 @@ export function buildMetadata(opts: { project?: ProjectTable; cargo: CargoManife
     if (hits.length === 0 && p?.licenseFiles) throw new ConfigError(`${pyproject}: project.license-files "${g}" matches no file`, "fix the glob or remove it");
     for (const h of hits) files.add(resolve(projectDir, h));
   }
+  if (mergedFile !== undefined) files.add(mergedFile);
   if (fromCargo("license") && cp.licenseFile) {
     if (!existsSync(cp.licenseFile)) throw new ConfigError(`${c.path}: package.license-file ${cp.licenseFile} does not exist`);
     files.add(cp.licenseFile);

@@ -32,6 +32,8 @@ export interface ProjectTable {
   guiScripts?: Record<string, string>;
   entryPoints?: Record<string, Record<string, string>>;
   dynamic: string[];
+  /** Fields listed in `dynamic` that `[project]` also sets (PEP 621 forbids it; maturin accepts it). */
+  staticAndDynamic: string[];
 }
 
 export const PROJECT_KEYS = [
@@ -123,16 +125,17 @@ function requirements(f: Fields, k: string, list: string[]): string[] {
 export function readProjectTable(f: Fields): ProjectTable {
   f.onlyKeys(PROJECT_KEYS);
   const dynamic = f.strings("dynamic") ?? [];
+  const staticAndDynamic: string[] = [];
   for (const d of dynamic) {
     if (!(PROJECT_KEYS as readonly string[]).includes(d) || d === "dynamic") f.fail("dynamic", `lists "${d}", which is not a [project] field`);
     if (d === "name") f.fail("dynamic", 'cannot list "name"', "give the name in [project] name");
-    if (f.has(d)) f.fail("dynamic", `lists "${d}" but [project] also sets it`, `remove ${d} from dynamic or from [project]`);
+    if (f.has(d)) staticAndDynamic.push(d); // PEP 621 forbids it; config.ts decides (maturin merges, --strict refuses)
   }
   const name = f.string("name");
   if (name === undefined) f.fail("name", "is missing", 'add name = "my-project" to [project]');
   validateProjectName(name, `${f.file}: project.name`);
 
-  const p: ProjectTable = { name, dynamic };
+  const p: ProjectTable = { name, dynamic, staticAndDynamic };
   const version = f.string("version");
   // Missing and not dynamic: config.ts takes Cargo.toml's version with a warning, as maturin does.
   if (version !== undefined) p.version = normalizeVersion(version, `${f.file}: project.version`);

@@ -7,15 +7,10 @@ import type { AuditwheelMode } from "../../manylinux/audit/auditwheel-mode.js";
 import { AUDITWHEEL_MODES } from "../../manylinux/audit/auditwheel-mode.js";
 import { ConfigError } from "../../errors.js";
 import { validateModuleName } from "../../wheel/names.js";
-import { Fields, isTable } from "./fields.js";
+import { Fields } from "./fields.js";
+import { type GlobRule, type OutDirRule, readIncludeRules } from "./include-rules.js";
 
-export type DistFormat = "sdist" | "wheel";
-
-/** One include/exclude rule: a glob relative to the project root, for some formats. */
-export interface GlobRule {
-  path: string;
-  formats: DistFormat[];
-}
+export type { DistFormat, GlobRule, OutDirRule } from "./include-rules.js";
 
 /**
  * What the library is: a PyO3 extension, an extension on pyo3-ffi alone (built
@@ -34,6 +29,8 @@ export interface ToolConfig {
   /** Extra top-level Python packages (names) to ship from python-source. */
   pythonPackages: string[];
   include: GlobRule[];
+  /** `include = [{ path, from = "out-dir", to }]`: build-script output for the wheel. */
+  outDirIncludes: OutDirRule[];
   exclude: GlobRule[];
   /** The configured bindings, else the ones detected from Cargo.toml (config.ts). */
   bindings: Bindings;
@@ -62,6 +59,8 @@ export interface ToolConfig {
   manifestPath?: string;
   /** Ship the stubs pyo3's introspection data describes (`generate-stubs`, pyts-build's table only: maturin has only the flag). */
   generateStubs?: boolean;
+  /** `strict-metadata = true`: PEP 621's rules without maturin's leniency (a field both static and dynamic is an error). */
+  strictMetadata?: boolean;
 }
 
 /** A table as read: bindings only when it names them (else config.ts detects them). */
@@ -89,6 +88,7 @@ export const TOOL_KEYS = [
   "auditwheel",
   "data",
   "manifest-path",
+  "strict-metadata",
 ] as const;
 
 /** Keys of `[tool.pyts-build]` that maturin's table does not have (there, maturin has command-line flags). */
@@ -96,25 +96,6 @@ export const PYTS_BUILD_ONLY_KEYS = ["generate-stubs"] as const;
 
 /** maturin 1.x's `[tool.maturin]` keys that pyts-build reads (others get a warning). */
 export const MATURIN_KEYS = [...TOOL_KEYS, "skip-auditwheel", "sdist-generator"] as const;
-
-const FORMATS: readonly DistFormat[] = ["sdist", "wheel"];
-
-function globRules(f: Fields, k: string): GlobRule[] {
-  const raw = f.raw[k];
-  if (raw === undefined) return [];
-  if (!Array.isArray(raw)) f.fail(k, "must be an array of globs or {path, format} tables");
-  return raw.map((item, i) => {
-    if (typeof item === "string") return { path: item, formats: [...FORMATS] };
-    if (!isTable(item)) f.fail(`${k}[${i}]`, "must be a glob string or a {path, format} table");
-    const t: Fields = new Fields(f.file, `${f.key(k)}[${i}]`, item);
-    t.onlyKeys(["path", "format"]);
-    const path = t.string("path");
-    if (path === undefined) t.fail("path", "is missing");
-    const formats = (t.strings("format", true) ?? [...FORMATS]) as DistFormat[];
-    for (const fm of formats) if (!FORMATS.includes(fm)) t.fail("format", `"${fm}" is not one of sdist, wheel`);
-    return { path, formats };
-  });
-}
 
 function relativePath(f: Fields, k: string): string | undefined {
   const v = f.string(k);
@@ -147,7 +128,7 @@ function optionalBool(f: Fields, k: string, out: ToolTable, key: "allFeatures" |
  * maturin's they are pushed to `warnings` (maturin has keys pyts-build lacks).
  */
 export function readToolConfig(f: Fields | undefined, table: ToolTableName = "pyts-build", warnings: string[] = []): ToolTable {
-  const cfg: ToolTable = { pythonPackages: [], include: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [] };
+  const cfg: ToolTable = { pythonPackages: [], include: [], outDirIncludes: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [] };
   if (!f) return cfg;
   if (table === "pyts-build") f.onlyKeys([...TOOL_KEYS, ...PYTS_BUILD_ONLY_KEYS]);
   else {
@@ -163,8 +144,10 @@ export function readToolConfig(f: Fields | undefined, table: ToolTableName = "py
   if (ps !== undefined) cfg.pythonSource = ps;
   cfg.pythonPackages = f.strings("python-packages") ?? [];
   for (const p of cfg.pythonPackages) validateModuleName(p, `${f.file}: ${f.key("python-packages")}`);
-  cfg.include = globRules(f, "include");
-  cfg.exclude = globRules(f, "exclude");
+  const inc = readIncludeRules(f, "include", warnings);
+  cfg.include = inc.rules;
+  cfg.outDirIncludes = inc.outDir;
+  cfg.exclude = readIncludeRules(f, "exclude", warnings).rules;
   const b = readBindings(f, table);
   if (b !== undefined) cfg.bindings = b;
   cfg.features = (f.strings("features") ?? []).flatMap((x) => x.split(/[\s,]+/)).filter(Boolean);
@@ -192,6 +175,8 @@ export function readToolConfig(f: Fields | undefined, table: ToolTableName = "py
   if (stubs !== undefined) cfg.generateStubs = stubs;
   const data = relativePath(f, "data");
   if (data !== undefined) cfg.data = data;
+  const strict = f.bool("strict-metadata");
+  if (strict !== undefined) cfg.strictMetadata = strict;
   const mp = relativePath(f, "manifest-path");
   if (mp !== undefined) cfg.manifestPath = mp;
   return cfg;

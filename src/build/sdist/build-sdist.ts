@@ -28,6 +28,8 @@ export interface BuildSdistOptions {
   epoch?: number;
   /** An already loaded config (skips loading). */
   config?: ProjectConfig;
+  /** `--strict`: PEP 621 without maturin's leniency (config.ts). */
+  strictMetadata?: boolean;
 }
 
 export interface SdistResult {
@@ -54,7 +56,7 @@ function checkBuildSystem(pyprojectPath: string, bs: Record<string, unknown> | u
 export async function buildSdist(o: BuildSdistOptions = {}): Promise<SdistResult> {
   const log = o.logger ?? silentLogger;
   const cwd = resolve(o.cwd ?? process.cwd());
-  const cfg = o.config ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
+  const cfg = o.config ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}), ...(o.strictMetadata ? { strictMetadata: true } : {}) });
   if (!o.config) for (const w of cfg.warnings) log.warn(w);
   if (cfg.pyprojectPath !== undefined) checkBuildSystem(cfg.pyprojectPath, cfg.buildSystem);
   const distName = wheelDistName(cfg.metadata.name);

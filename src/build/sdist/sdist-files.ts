@@ -20,6 +20,7 @@ import { IgnoreTree } from "./gitignore.js";
 import { expandGlob, matchesGlob } from "../project/glob.js";
 import { Exclusions, isNativeModule } from "./sdist-exclusions.js";
 import { defaultPyprojectText, stubPyprojectText } from "../project/sdist-layout.js";
+import { addOutsideCopies, isInside, namedFileRefs, planOutsideCopies } from "./sdist-outside.js";
 import { pruneWorkspaceManifest } from "../project/workspace-manifest.js";
 
 export interface SdistFile {
@@ -89,11 +90,6 @@ function walk(dir: string, skipDir: (abs: string) => boolean, out: string[] = []
   return out;
 }
 
-/** Whether `abs` is `dir` or below it (both absolute, normalized). */
-function isInside(dir: string, abs: string): boolean {
-  return abs === dir || abs.startsWith(dir.endsWith(sep) ? dir : dir + sep);
-}
-
 /**
  * A file is stored as the content it resolves to, so a symlink must resolve
  * inside the sdist's root: `src/x.rs -> /etc/passwd` would otherwise ship
@@ -113,11 +109,14 @@ function checkResolvesInside(abs: string, root: string, realRoot: string): void 
 
 /** Folders whose whole (non-ignored) content is the project's Python code. */
 function pythonTrees(cfg: ProjectConfig): string[] {
-  if (cfg.pythonSource === undefined) return [];
-  if (resolve(cfg.pythonSource) !== resolve(cfg.projectDir)) return [cfg.pythonSource];
-  // python-source is the project folder itself: only the package folders, not tests/ or docs/.
+  const ps = cfg.pythonSource === undefined ? undefined : resolve(cfg.pythonSource);
+  if (ps === undefined) return [];
+  const project = resolve(cfg.projectDir);
+  if (ps !== project && isInside(project, ps)) return [ps];
+  // python-source is the project folder itself, or outside it (`../python`): only the package
+  // folders (maturin's choice), not the tests, docs or other projects around them.
   const top = cfg.moduleName.split(".")[0] as string;
-  return [top, ...cfg.tool.pythonPackages].map((p) => join(cfg.projectDir, p)).filter((p) => existsSync(p));
+  return [top, ...cfg.tool.pythonPackages].map((p) => join(ps, p)).filter((p) => existsSync(p));
 }
 
 /** Cargo config and toolchain files that change how the crate builds. */
@@ -128,9 +127,13 @@ function crateDirsOf(cfg: ProjectConfig, set: CrateSet): string[] {
   return [cfg.projectDir, ...set.crates.map((c) => c.dir), ...set.workspaces.map((w) => w.root)];
 }
 
-/** The folder the sdist stands for: the smallest holding the project, its crates and their workspaces. */
+/**
+ * The folder the sdist stands for: the smallest holding the project, its crates and their workspaces,
+ * and the Python packages (a python-source outside the project widens it, as in maturin 1.14+; the
+ * project's pyproject.toml keeps its place below, so `python-source = "../python"` still resolves).
+ */
 function sdistRoot(cfg: ProjectConfig, set: CrateSet): string {
-  return commonAncestor(crateDirsOf(cfg, set));
+  return commonAncestor([...crateDirsOf(cfg, set), ...pythonTrees(cfg)]);
 }
 
 /** Select the sdist's files for a loaded project. */
@@ -142,7 +145,7 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
   const { set, lists } = await cargoFileAnswers(cfg.cargo.path, {
     ...(o.env ? { env: o.env } : {}),
     ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
-    key: [resolve(cfg.projectDir), o.outDir !== undefined ? resolve(o.outDir) : null],
+    key: [resolve(cfg.projectDir), o.outDir !== undefined ? resolve(o.outDir) : null, cfg.pythonSource ?? null], // python-source can widen the root
     dropped: (s) => {
       const r = sdistRoot(cfg, s);
       if (dirname(r) === r) return () => undefined;
@@ -158,13 +161,17 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
     .filter((r) => r.formats.includes("sdist"))
     .flatMap((r) => {
       const hits = expandGlob(cfg.projectDir, r.path);
-      if (hits.length === 0) warnings.push(`tool.pyts-build.include "${r.path}" matches no file`);
+      if (hits.length === 0) warnings.push(`${cfg.toolTable}.include "${r.path}" matches no file`);
       return hits.map((h) => resolve(cfg.projectDir, h));
     });
-  const named = [cfg.readmeFile, ...cfg.licenseFiles.map((l) => l.file)].filter((f): f is string => f !== undefined);
+  const refs = namedFileRefs(cfg);
+  const named = [cfg.readmeFile, ...cfg.licenseFiles.map((l) => l.file), ...refs.map((r) => r.file)].filter((f): f is string => f !== undefined);
   const pyTrees = pythonTrees(cfg);
-  // The root is what cargo needs (project, crates, workspaces); the Python side must fit inside it.
+  // The root is what cargo needs (project, crates, workspaces) and the Python packages; the rest must fit inside it,
+  // but a readme or license file a manifest names outside is copied in beside that manifest (sdist-outside.ts).
   const root = sdistRoot(cfg, set);
+  const copies = planOutsideCopies(refs, root, { pyproject: cfg.projectDir, cargo: cfg.cargo.dir });
+  const copied = new Set(copies.map((c) => resolve(c.file)));
   if (dirname(root) === root) {
     throw new ConfigError(
       `the files of ${cfg.cargo.path} share no folder but the file-system root (a path dependency far outside the project?)`,
@@ -177,11 +184,11 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
       throw new ConfigError(`${where}: ${what} ${abs} is outside the folder the sdist stands for (${root})`, `move it into ${root}, or drop it from the configuration`);
     }
   };
-  if (cfg.readmeFile) mustBeInside(cfg.readmeFile, "readme");
-  for (const l of cfg.licenseFiles) mustBeInside(l.file, "license file");
-  for (const t of pyTrees) mustBeInside(t, "tool.pyts-build.python-source");
-  for (const f of includes) mustBeInside(f, "tool.pyts-build.include file");
-  if (cfg.dataDir) mustBeInside(cfg.dataDir, "tool.pyts-build.data");
+  if (cfg.readmeFile && !copied.has(resolve(cfg.readmeFile))) mustBeInside(cfg.readmeFile, "readme");
+  for (const l of cfg.licenseFiles) if (!copied.has(resolve(l.file))) mustBeInside(l.file, "license file");
+  for (const t of pyTrees) mustBeInside(t, `${cfg.toolTable}.python-source`);
+  for (const f of includes) mustBeInside(f, `${cfg.toolTable}.include file`);
+  if (cfg.dataDir) mustBeInside(cfg.dataDir, `${cfg.toolTable}.data`);
   const rel = (abs: string) => toPosix(relative(root, abs));
   const ignore = new IgnoreTree(root);
   const exclusions = new Exclusions({
@@ -243,7 +250,7 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
   if (cfg.dataDir) for (const f of walk(cfg.dataDir, skipDir)) consider(f, false);
 
   // Named and explicitly included files are wanted even when .gitignore'd; build output never is.
-  for (const f of named) addFile(f);
+  for (const f of named) if (!copied.has(resolve(f))) addFile(f);
   for (const f of includes) if (exclusions.fileReason(f) === undefined) addFile(f);
 
   // [tool.pyts-build] exclude (sdist), relative to the project folder; the manifests and the lock stay.
@@ -266,9 +273,11 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
     files.set("pyproject.toml", { path: "pyproject.toml", source: { bytes: Buffer.from(defaultPyprojectText()) } });
   }
   files.delete("PKG-INFO"); // always generated (an unpacked sdist has an old one)
+  addOutsideCopies(files, copies, { ...(cfg.pyprojectPath !== undefined ? { pyproject: pyprojectAt } : {}), cargo: rel(cfg.cargo.path) }, where);
 
   const realRoot = realpathSync(root);
-  for (const f of files.values()) if ("file" in f.source) checkResolvesInside(f.source.file, root, realRoot);
+  const copyPaths = new Set(copies.map((c) => c.path)); // named by the project: they may come from outside
+  for (const f of files.values()) if ("file" in f.source && !copyPaths.has(f.path)) checkResolvesInside(f.source.file, root, realRoot);
 
   const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { root, projectRel, files: sorted, warnings, targetDirectory };

@@ -7,7 +7,7 @@
  */
 import { CargoError } from "../../errors.js";
 import type { CargoRun } from "../../build/cargo/cargo.js";
-import { type CargoArtifact, parseCargoLine } from "../../build/cargo/cargo-messages.js";
+import { type BuildScriptRun, type CargoArtifact, parseCargoLine } from "../../build/cargo/cargo-messages.js";
 import type { ContainerSession } from "./session.js";
 
 export interface ContainerCargoOptions {
@@ -43,10 +43,12 @@ export function lineSplitter(onLine: (line: string) => void): { push(chunk: stri
 export async function runCargoInContainer(session: ContainerSession, args: string[], o: ContainerCargoOptions): Promise<CargoRun> {
   const toUser = o.stderr ?? ((c: string) => void process.stderr.write(c));
   const artifacts: CargoArtifact[] = [];
+  const buildScripts: BuildScriptRun[] = []; // OUT_DIRs for out-dir includes (paths are the host's: the cache is mounted at its host path)
   const lines = lineSplitter((line) => {
     const m = parseCargoLine(line);
     if (m === undefined) toUser(line + "\n"); // build-script output and the like: the user's to see
     else if (m.reason === "compiler-artifact") artifacts.push(m.artifact);
+    else if (m.reason === "build-script-executed") buildScripts.push(m.script);
   });
   const r = await session.exec(["cargo", "--config", o.vendorConfig, ...args], {
     env: { CARGO_NET_OFFLINE: "true", ...o.env },
@@ -61,5 +63,5 @@ export async function runCargoInContainer(session: ContainerSession, args: strin
   if (r.code !== 0) {
     throw new CargoError(`cargo failed inside the ${session.spec.image} container (exit code ${r.code})`, "see cargo's messages above; fix the crate, then build again");
   }
-  return { artifacts };
+  return { artifacts, buildScripts };
 }

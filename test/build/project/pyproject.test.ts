@@ -59,6 +59,7 @@ p = "my_pkg.plug"
       guiScripts: { win: "my_pkg.gui:run" },
       entryPoints: { "my.plugins": { p: "my_pkg.plug" } },
       dynamic: [],
+      staticAndDynamic: [],
     });
   });
 
@@ -72,9 +73,15 @@ p = "my_pkg.plug"
   });
 
   it("dynamic version may be omitted", () => {
-    expect(read('name = "a"\ndynamic = ["version"]')).toEqual({ name: "a", dynamic: ["version"] });
+    expect(read('name = "a"\ndynamic = ["version"]')).toEqual({ name: "a", dynamic: ["version"], staticAndDynamic: [] });
     // maturin's rule: missing and not dynamic is not an error here; config.ts takes Cargo's with a warning
-    expect(read('name = "a"')).toEqual({ name: "a", dynamic: [] });
+    expect(read('name = "a"')).toEqual({ name: "a", dynamic: [], staticAndDynamic: [] });
+  });
+
+  it("a field both set and listed in dynamic is noted, not refused (config.ts decides: maturin's merge, or --strict's error)", () => {
+    const p = read('name = "a"\nversion = "1"\nlicense = {file = "LICENSE"}\ndynamic = ["version", "license"]');
+    expect(p.staticAndDynamic).toEqual(["version", "license"]);
+    expect(p.license).toEqual({ file: "LICENSE" });
   });
 
   it.each([
@@ -83,7 +90,6 @@ p = "my_pkg.plug"
     ['name = "a"\nversion = "1.x"', 'project.version "1.x"'],
     ['name = "a"\nversion = "1"\nrequires-python = ">=3.8,"', "project.requires-python"],
     ['name = "a"\nversion = "1"\ndependencies = ["numpy >>= 1"]', "project.dependencies[0]"],
-    ['name = "a"\nversion = "1"\ndynamic = ["version"]', 'lists "version" but [project] also sets it'],
     ['name = "a"\ndynamic = ["name"]', 'cannot list "name"'],
     ['name = "a"\ndynamic = ["colour"]', 'lists "colour", which is not a [project] field'],
     ['name = "a"\nversion = "1"\nreadme = "README.adoc"', 'project.readme "README.adoc" has an unknown extension'],

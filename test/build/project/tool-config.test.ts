@@ -8,7 +8,7 @@ const read = (toml: string) => readToolConfig(new Fields(FILE, "tool.pyts-build"
 
 describe("readToolConfig", () => {
   it("defaults without a table", () => {
-    expect(readToolConfig(undefined)).toEqual({ pythonPackages: [], include: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [] });
+    expect(readToolConfig(undefined)).toEqual({ pythonPackages: [], include: [], outDirIncludes: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [] });
   });
 
   it("reads every key", () => {
@@ -35,6 +35,7 @@ config = ["profile.release.lto=true"]
 unstable-flags = ["build-std"]
 rustc-args = ["--cfg", "x"]
 target = "x86_64-unknown-linux-gnu"
+strict-metadata = true
 `),
     ).toEqual({
       moduleName: "pkg._native",
@@ -45,6 +46,7 @@ target = "x86_64-unknown-linux-gnu"
         { path: "docs/**", formats: ["sdist"] },
         { path: "x", formats: ["wheel"] },
       ],
+      outDirIncludes: [],
       exclude: [{ path: "**/*.tmp", formats: ["sdist", "wheel"] }],
       bindings: "pyo3",
       features: ["a", "b", "c"],
@@ -58,6 +60,7 @@ target = "x86_64-unknown-linux-gnu"
       noDefaultFeatures: true,
       locked: true,
       frozen: false,
+      strictMetadata: true,
       cargoConfig: ["profile.release.lto=true"],
       unstableFlags: ["build-std"],
       rustcArgs: ["--cfg", "x"],

@@ -339,15 +339,31 @@ describe("sdist keeps to its root folder", () => {
     expect(readdirSync(out)).toEqual([]);
   }
 
-  it("refuses python-source above the project (it used to pack the whole enclosing folder)", async () => {
+  it("python-source above the project: only the module's package comes from there (never the whole enclosing folder)", async () => {
     const { dir } = project('\n[tool.pyts-build]\npython-source = ".."\nmodule-name = "other.keep_in"\n');
-    await refused(dir, /python-source .*sdist-outside[^/]*\/? is outside the folder the sdist stands for/);
+    const r = await buildSdist({ cwd: dir, outDir: freshDir("sdist-out"), env });
+    // the root widens to hold other/ (maturin 1.14+ does the same); proj/pyproject.toml keeps python-source = ".." valid
+    expect(tarList(r.path)).toEqual(["PKG-INFO", "other/pkg/__init__.py", "proj/Cargo.toml", "proj/pyproject.toml", "proj/src/lib.rs", "pyproject.toml"].map((p) => "keep_in-0.1.0/" + p));
+    expect(r.projectRel).toBe("proj");
   });
 
-  it("refuses a readme, a license file and an include outside the root", async () => {
-    await refused(project('readme = "../secret.txt"\n').dir, /readme .*secret\.txt is outside/);
+  it("copies a readme the project names outside beside the manifest naming it (pyproject.toml or Cargo.toml, reference rewritten); refuses license-files globs outside", async () => {
+    const r = await buildSdist({ cwd: project('readme = "../secret.txt"\n').dir, outDir: freshDir("sdist-out"), env });
+    expect(tarList(r.path)).toEqual(["Cargo.toml", "PKG-INFO", "pyproject.toml", "secret.txt", "src/lib.rs"].map((p) => "keep_in-0.1.0/" + p));
+    const top = freshDir("sdist-unpacked");
+    unpack(r.path, top);
+    expect(readFileSync(join(top, "keep_in-0.1.0/pyproject.toml"), "utf8")).toMatch(/^# Written by pyts-build sdist: project\.readme named a file outside the project[^\n]*\n[^]*readme = "secret\.txt"/);
+    expect(loadProjectConfig({ cwd: join(top, "keep_in-0.1.0") }).metadata.description?.body).toBe("not the project's\n");
+    // the same for Cargo.toml's readme (cargo package does it too): beside Cargo.toml, package.readme rewritten
+    const c = project('dynamic = ["readme"]\n', { "Cargo.toml": '[package]\nname = "keep-in"\nversion = "0.1.0"\nedition = "2021"\nreadme = "../secret.txt"\n\n[lib]\nname = "keep_in"\ncrate-type = ["cdylib"]\n' });
+    const rc = await buildSdist({ cwd: c.dir, outDir: freshDir("sdist-out"), env });
+    expect(tarList(rc.path)).toContain("keep_in-0.1.0/secret.txt");
+    const topC = freshDir("sdist-unpacked");
+    unpack(rc.path, topC);
+    expect(readFileSync(join(topC, "keep_in-0.1.0/Cargo.toml"), "utf8")).toMatch(/^# Written by pyts-build sdist: package\.readme named [^]*readme = "secret\.txt"/);
+    expect(loadProjectConfig({ cwd: join(topC, "keep_in-0.1.0") }).metadata.description?.body).toBe("not the project's\n");
     await refused(project('license-files = ["../secret.txt"]\n').dir, /license file .*secret\.txt is outside/);
-    await refused(project('\n[tool.pyts-build]\ninclude = [{ path = "../secret.txt", format = "sdist" }]\n').dir, /include file .*secret\.txt is outside/);
+    await refused(project('\n[tool.pyts-build]\ninclude = [{ path = "../secret.txt", format = "sdist" }]\n').dir, /include\[0\]\.path "\.\.\/secret\.txt" must not contain `\.\.`/);
   });
 
   it("refuses a symlink that leaves the root; leaves out a broken one", async () => {
