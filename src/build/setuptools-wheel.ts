@@ -9,7 +9,7 @@
  * list the wheel's files.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ConfigError, CargoError } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -25,7 +25,7 @@ import { sharedLibraryOf } from "./cargo/cargo-messages.js";
 import type { CargoOptions } from "./cargo/cargo-options.js";
 import { buildSubdirs } from "./cargo/target-dirs.js";
 import { checkImportable, checkShippedExtensions } from "./import-check.js";
-import { type CargoManifest, readCargoManifest } from "./project/cargo-manifest.js";
+import { abi3FromFeatures, type CargoManifest, enabledPyo3Features, readCargoManifest } from "./project/cargo-manifest.js";
 import type { ProjectConfig } from "./project/config.js";
 import type { RustExtensionSpec, RustTargetSpec, SetuptoolsProject } from "./project/setuptools/model.js";
 import { setuptoolsDataFiles, setuptoolsPythonFiles } from "./project/setuptools/python-files.js";
@@ -157,7 +157,7 @@ function installedRustVersion(env: NodeJS.ProcessEnv): string {
 }
 
 /** Each target's crate and target folder, read once per build. */
-export async function planTargets(config: ProjectConfig, o: { env: NodeJS.ProcessEnv; cwd: string; offline?: boolean; config?: string[] }): Promise<PlannedTarget[]> {
+export async function planTargets(config: ProjectConfig, o: { env: NodeJS.ProcessEnv; cwd: string; offline?: boolean; config?: string[]; log: Logger }): Promise<PlannedTarget[]> {
   const model = config.setuptools as SetuptoolsProject;
   const out: PlannedTarget[] = [];
   for (const spec of model.rustTargets) {
@@ -178,6 +178,10 @@ export async function planTargets(config: ProjectConfig, o: { env: NodeJS.Proces
         if (spec.optional) continue;
         throw e;
       }
+    }
+    if (spec.kind === "extension" && model.pyLimitedApi === undefined && abi3FromFeatures(enabledPyo3Features(manifest, { features: spec.features })) !== undefined) {
+      // setuptools tags by bdist_wheel's option alone: an abi3 library in a version-specific wheel
+      o.log.warn(`${spec.where}: ${manifest.path} turns on pyo3's abi3 feature, but the wheel is tagged for one Python version, as setuptools tags it; set [tool.distutils.bdist_wheel] py-limited-api = "cp3X" for an abi3 wheel`);
     }
     const meta = await cargoMetadata(spec.manifestPath, { env: o.env, cwd: o.cwd, ...(o.offline ? { offline: true } : {}), ...(o.config ? { config: o.config } : {}) });
     out.push({ spec, manifest, meta });
@@ -241,6 +245,8 @@ export async function compileTargets(
   return built;
 }
 
+const manifestWarned = new WeakSet<ProjectConfig>();
+
 /** Every file below a folder, '/'-separated and sorted. */
 function filesBelow(dir: string, prefix = ""): string[] {
   const out: string[] = [];
@@ -270,6 +276,10 @@ export async function layoutTargets(
 ): Promise<WheelFile[]> {
   const model = config.setuptools as SetuptoolsProject;
   const interp = o.interpreter;
+  if (model.includePackageData && o.manifestFiles === undefined && existsSync(join(config.projectDir, "MANIFEST.in")) && !manifestWarned.has(config)) {
+    manifestWarned.add(config);
+    o.log.warn(`${join(config.projectDir, "MANIFEST.in")} is not read for wheels yet: with include-package-data, setuptools would also ship the data files it lists inside the packages; list them in package-data`);
+  }
   const dataDir = dataDirName(config.metadata.name, config.metadata.version);
   const files = new Map<string, WheelFile>();
   const put = (f: WheelFile) => files.set(f.path, f); // built files win over sources of the same name, as they are copied last
