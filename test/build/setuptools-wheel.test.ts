@@ -21,6 +21,7 @@ import { bindingFeatures, rustVersionMatches, targetCargoArgs, usesLimitedApi } 
 import { memoryLogger } from "../../src/log.js";
 import { WheelReader } from "../../src/wheel/reader.js";
 import { runCli } from "../helpers/cli.js";
+import { pipInstall } from "../e2e/pep517-helpers.js";
 import { cpython, freshDir, makeVenv, py, testEnv } from "../helpers/env.js";
 import { crateFiles, crateToml, moduleSource, programSource, SETUPTOOLS_BUILD_SYSTEM } from "../helpers/setuptools-projects.js";
 import { writeTree } from "../helpers/tree.js";
@@ -301,6 +302,19 @@ describe("setuptools-rust projects", () => {
       "Version: 0.3.1",
     ]);
     expect(execFileSync(join(venv, "..", "legacy-hello"), { encoding: "utf8" }).trim()).toBe("legacy 31");
+  });
+
+  it("through pip and pyts-build's PEP 517 backend: setup.py recorded by the build environment's Python, which has no setuptools", () => {
+    const d = writeTree("st-pep517", {
+      "pyproject.toml": '[build-system]\nrequires = ["pyts-build"]\nbuild-backend = "pyts_build"\n',
+      "setup.py":
+        "from setuptools import setup\nfrom setuptools_rust import Binding, RustExtension\n" +
+        "setup(name='via-pip', version='0.4', packages=['viapip'], rust_extensions=[RustExtension('viapip._lib', 'rust/Cargo.toml', binding=Binding.NoBinding)])\n",
+      "viapip/__init__.py": "from ._lib import answer\n",
+      ...crateFiles("rust", { name: "via-pip-lib", module: "_lib", answer: 517 }),
+    });
+    pipInstall(venv, [d]);
+    expect(py(venv, "import viapip, importlib.metadata as m; print(viapip.answer(), m.version('via-pip'))")).toBe("517 0.4");
   });
 
   it("setup.py with cmdclass: one line naming the key, exit 1, no wheel", () => {
