@@ -6,7 +6,8 @@
  * project, written from their documented behaviour (setuptools' build_py and
  * discovery, setuptools-rust's build_rust): the Python packages as found, the
  * extension at its dotted target, RustBins in .data/scripts, generated files
- * in their package.
+ * in their package. Checked against setuptools 84 + setuptools-rust 1.13 with
+ * bench/setuptools-rust-layout.mjs: the same members and METADATA lines.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -206,6 +207,7 @@ describe("setuptools-rust projects", () => {
       "dotted_find-1.2.0.dist-info/RECORD",
       "dotted_find-1.2.0.dist-info/WHEEL",
       "dotted_find-1.2.0.dist-info/entry_points.txt",
+      "dotted_find-1.2.0.dist-info/top_level.txt",
     ].sort());
     expect(await metadataLines(wheels.dotted.path, "dotted_find-1.2.0.dist-info")).toEqual([
       "Author-email: Ann Author <ann@example.org>",
@@ -233,6 +235,7 @@ describe("setuptools-rust projects", () => {
       "multi-1.0.dist-info/METADATA",
       "multi-1.0.dist-info/RECORD",
       "multi-1.0.dist-info/WHEEL",
+      "multi-1.0.dist-info/top_level.txt",
     ].sort());
     expect(py(venv, "import multi.alpha, multi.beta; print(multi.alpha.answer(), multi.beta.answer())")).toBe("10 21"); // beta's features = ["plus-one"]
     expect(execFileSync(join(venv, "..", "multi-tool"), { encoding: "utf8" }).trim()).toBe("multi-tool says hi");
@@ -282,6 +285,7 @@ describe("setuptools-rust projects", () => {
       "standalone.py",
     ].sort());
     expect(py(venv, "import srcpkg, standalone; print(srcpkg.answer(), standalone.NAME)")).toBe("11 standalone");
+    expect(py(venv, "import importlib.metadata as m; print(m.distribution('src-layout').read_text('top_level.txt').split())")).toBe("['srcpkg', 'standalone']");
   });
 
   it("a setup.py-only project: the setup() call recorded, METADATA as setuptools writes it", async () => {
