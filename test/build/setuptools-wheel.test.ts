@@ -18,7 +18,8 @@ import type { CargoManifest } from "../../src/build/project/cargo-manifest.js";
 import { Fields } from "../../src/build/project/fields.js";
 import type { RustTargetSpec } from "../../src/build/project/setuptools/model.js";
 import { readBin, readExtension } from "../../src/build/project/setuptools/rust-targets.js";
-import { bindingFeatures, rustVersionMatches, targetCargoArgs, usesLimitedApi } from "../../src/build/setuptools-wheel.js";
+import { bindingFeatures, planTargets, rustVersionMatches, targetCargoArgs, usesLimitedApi } from "../../src/build/setuptools-wheel.js";
+import { loadProjectConfig } from "../../src/build/project/config.js";
 import { memoryLogger } from "../../src/log.js";
 import { WheelReader } from "../../src/wheel/reader.js";
 import { runCli } from "../helpers/cli.js";
@@ -430,5 +431,31 @@ describe("rustVersionMatches (semantic_version's SimpleSpec)", () => {
   });
   it("refuses what it cannot read", () => {
     expect(() => rustVersionMatches("1.95.0", "latest")).toThrow('rust-version "latest" cannot be read');
+  });
+});
+
+describe("planTargets: checks before any compile", () => {
+  const project = (extra: string, cargoExtra = "") =>
+    writeTree("st-plan", {
+      "pyproject.toml": SETUPTOOLS_BUILD_SYSTEM + '[project]\nname = "plan"\nversion = "1"\n[tool.setuptools]\npackages = []\n[[tool.setuptools-rust.ext-modules]]\ntarget = "_lib"\n' + extra,
+      "Cargo.toml": crateToml({ name: "plan", lib: "_lib" }) + cargoExtra,
+      "lib.rs": moduleSource("_lib", 1),
+    });
+  const plan = async (dir: string) => {
+    const log = memoryLogger();
+    const config = loadProjectConfig({ cwd: dir, python: PY });
+    const targets = await planTargets(config, { env: testEnv(), cwd: dir, log });
+    return { targets, log: log.lines.join("\n") };
+  };
+
+  it("rust-version the installed rustc does not meet: a ConfigError naming both; an optional target is left out", async () => {
+    await expect(plan(project('rust-version = ">=99"\n'))).rejects.toThrow('does not match the rust-version requirement >=99');
+    expect((await plan(project('rust-version = ">=99"\noptional = true\n'))).targets).toEqual([]);
+    expect((await plan(project('rust-version = ">=1.56"\n'))).targets).toHaveLength(1);
+  });
+
+  it("pyo3's abi3 feature without bdist_wheel's py_limited_api: a version-specific wheel, as setuptools tags it, with a warning", async () => {
+    const { log } = await plan(project("", '\n[dependencies]\npyo3 = { version = "0.17", features = ["abi3-py38"] }\n'));
+    expect(log).toContain("turns on pyo3's abi3 feature, but the wheel is tagged for one Python version");
   });
 });
