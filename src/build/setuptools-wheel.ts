@@ -29,8 +29,6 @@ import { abi3FromFeatures, type CargoManifest, enabledPyo3Features, readCargoMan
 import type { ProjectConfig } from "./project/config.js";
 import type { RustExtensionSpec, RustTargetSpec, SetuptoolsProject } from "./project/setuptools/model.js";
 import { setuptoolsDataFiles, setuptoolsPythonFiles } from "./project/setuptools/python-files.js";
-import { listFiles } from "./project/glob.js";
-import { packageFolder } from "./project/setuptools/model.js";
 import { profileOf } from "./project/setuptools/rust-targets.js";
 import { limitedApiMinor } from "./project/setuptools/tool-setuptools.js";
 import type { InterpreterInfo } from "./python/interpreter-info.js";
@@ -249,32 +247,6 @@ export async function compileTargets(
 
 const manifestWarned = new WeakSet<ProjectConfig>();
 
-/**
- * With include-package-data, setuptools also ships what MANIFEST.in lists inside
- * the packages, which is not read for wheels yet: name the files inside the
- * package folders that are left out (once per project), so nothing goes missing silently.
- */
-function warnUnreadManifest(config: ProjectConfig, model: SetuptoolsProject, placed: Map<string, WheelFile>, log: Logger): void {
-  const manifest = join(config.projectDir, "MANIFEST.in");
-  if (!existsSync(manifest)) return;
-  manifestWarned.add(config);
-  const shipped = new Set([...placed.values()].flatMap((f) => ("file" in f.source ? [f.source.file] : [])));
-  const left: string[] = [];
-  const folders = new Set(model.packages.map((p) => packageFolder(model, p)));
-  for (const pkg of model.packages) {
-    const folder = packageFolder(model, pkg);
-    for (const rel of listFiles(join(config.projectDir, folder))) {
-      const parts = rel.split("/");
-      const inner = parts.slice(0, -1).some((_, i) => folders.has([folder, ...parts.slice(0, i + 1)].filter(Boolean).join("/"))); // another package's
-      if (inner || rel.split("/").includes("__pycache__") || (parts.length === 1 && rel.endsWith(".py")) || shipped.has(join(config.projectDir, folder, rel))) continue;
-      left.push(`${pkg.replace(/\./g, "/")}/${rel}`);
-    }
-  }
-  if (left.length === 0) return;
-  const some = left.slice(0, 3).join(", ") + (left.length > 3 ? `, ... (${left.length} files)` : "");
-  log.warn(`${manifest} is not read for wheels yet: files inside the packages are left out (${some}), which setuptools ships when MANIFEST.in lists them (include-package-data); list them in package-data`);
-}
-
 /** Every file below a folder, '/'-separated and sorted. */
 function filesBelow(dir: string, prefix = ""): string[] {
   const out: string[] = [];
@@ -304,6 +276,10 @@ export async function layoutTargets(
 ): Promise<WheelFile[]> {
   const model = config.setuptools as SetuptoolsProject;
   const interp = o.interpreter;
+  if (model.includePackageData && o.manifestFiles === undefined && existsSync(join(config.projectDir, "MANIFEST.in")) && !manifestWarned.has(config)) {
+    manifestWarned.add(config);
+    o.log.warn(`${join(config.projectDir, "MANIFEST.in")} is not read for wheels yet: with include-package-data, setuptools would also ship the data files it lists inside the packages; list them in package-data`);
+  }
   const dataDir = dataDirName(config.metadata.name, config.metadata.version);
   const files = new Map<string, WheelFile>();
   const put = (f: WheelFile) => files.set(f.path, f); // built files win over sources of the same name, as they are copied last
@@ -370,7 +346,6 @@ export async function layoutTargets(
     }
   }
   for (const f of setuptoolsDataFiles(config.projectDir, model, dataDir)) if (!files.has(f.path)) put({ path: f.path, source: { file: f.file } });
-  if (model.includePackageData && o.manifestFiles === undefined && !manifestWarned.has(config)) warnUnreadManifest(config, model, files, o.log);
   // egg_info's top_level.txt, which setuptools' wheels carry: the top-level names of the packages and modules
   const tops = [...new Set([...model.packages, ...model.pyModules].map((n) => n.split(".")[0] as string))].sort();
   put({ path: `${distInfoDirName(config.metadata.name, config.metadata.version)}/top_level.txt`, source: { bytes: tops.join("\n") + "\n" } });
