@@ -58,6 +58,8 @@ export async function buildSdist(o: BuildSdistOptions = {}): Promise<SdistResult
   const cwd = resolve(o.cwd ?? process.cwd());
   const cfg = o.config ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}), ...(o.strictMetadata ? { strictMetadata: true } : {}) });
   if (!o.config) for (const w of cfg.warnings) log.warn(w);
+  // the sdist of a setuptools-rust project (MANIFEST.in, every target's crate) is issue 20's point 4: until then, refuse rather than leave things out
+  if (cfg.setuptools) throw new ConfigError(`${cfg.pyprojectPath ?? cfg.projectDir}: pyts-build cannot make the sdist of a setuptools-rust project yet`, "make it with setuptools (python -m build --sdist); `pyts-build wheel` builds its wheels");
   if (cfg.pyprojectPath !== undefined) checkBuildSystem(cfg.pyprojectPath, cfg.buildSystem);
   const distName = wheelDistName(cfg.metadata.name);
   const base = `${distName}-${cfg.metadata.version}`;
