@@ -4,7 +4,7 @@
  * unchanged. Real CLI (the CommonJS bundle), real cargo, the ffi-min fixture.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startReplayTrace } from "../../src/cli/replay.js";
@@ -113,6 +113,27 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
 
     settle();
     expect(wheel({ SOME_BUILD_SETTING: "1" }).replayed).toBe(false);
+  }, 240_000);
+
+  it("does not record a run during which an input was rewritten with its old mtime (cp -p; driven by a hook, not timing)", () => {
+    settle();
+    rmSync(join(d, "cache", "replay"), { recursive: true }); // the next run is a recording no-op, not a replay
+    const readme = join(crate, "README.md");
+    const rewritten = join(d, "README.rewritten");
+    writeFileSync(rewritten, readFileSync(readme, "utf8") + "Rewritten while a build ran.\n");
+    const old = statSync(readme).mtime;
+    utimesSync(rewritten, old, old);
+    // PYTS_BUILD_REPLAY_HOOK runs after the run's work, before its note is judged: README.md gets new
+    // content with the mtime it had (as cp -p, rsync -a and tar x leave it)
+    const raced = wheel({ PYTS_BUILD_REPLAY_HOOK: `cp -p '${rewritten}' '${readme}'` });
+    expect(raced.replayed).toBe(false);
+    expect(statSync(readme).mtimeMs).toBe(statSync(rewritten).mtimeMs); // the mtime kept
+    expect(readFileSync(log, "utf8").trim().split("\n").pop()).toMatch(/^not recorded: .*README\.md changed/);
+    const next = wheel();
+    expect(next.replayed).toBe(false);
+    const whl = next.stdout.trim();
+    const metadata = runPy(python as string, `import zipfile; z = zipfile.ZipFile(${JSON.stringify(whl)}); print(z.read("ffi_min-0.2.0.dist-info/METADATA").decode())`);
+    expect(metadata).toContain("Rewritten while a build ran.");
   }, 240_000);
 
   it("a replay into a reader that went away (`| true`) ends with status 0 and no stack", () => {
