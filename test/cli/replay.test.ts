@@ -4,7 +4,7 @@
  * unchanged. Real CLI (the CommonJS bundle), real cargo, the ffi-min fixture.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startReplayTrace } from "../../src/cli/replay.js";
@@ -134,6 +134,29 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
     const whl = next.stdout.trim();
     const metadata = runPy(python as string, `import zipfile; z = zipfile.ZipFile(${JSON.stringify(whl)}); print(z.read("ffi_min-0.2.0.dist-info/METADATA").decode())`);
     expect(metadata).toContain("Rewritten while a build ran.");
+  }, 240_000);
+
+  it.skipIf(!cpython("3.11") || !cpython("3.12"))("a version manager's shim: its runs are not recorded, and a switched selection builds for the new Python", () => {
+    const selected = join(d, "selected-python");
+    const shim = join(d, "shims", "python3");
+    mkdirSync(join(d, "shims"), { recursive: true });
+    // a wrapper script that never changes while the Python it runs does (asdf/pyenv style)
+    writeFileSync(shim, `#!/bin/sh\nexec "$(cat '${selected}')" "$@"\n`, { mode: 0o755 });
+    writeFileSync(selected, cpython("3.11") as string);
+    const viaShim = () => cli(["wheel", "-i", shim, "-o", out]);
+    for (let i = 0; i < 3; i++) {
+      const r = viaShim();
+      expect(r.replayed).toBe(false);
+      expect(r.stdout.trim()).toMatch(/-cp311-cp311-/);
+      dateBack(crate);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    }
+    expect(readFileSync(log, "utf8").trim().split("\n").pop()).toMatch(/^not recorded: the run changed something: spawn\(/);
+    writeFileSync(selected, cpython("3.12") as string);
+    const switched = viaShim();
+    expect(switched.replayed).toBe(false);
+    expect(switched.stdout.trim()).toMatch(/-cp312-cp312-/);
+    expect(ffiMinAnswer(cpython("3.12") as string, switched.stdout.trim(), d)).toBe("42");
   }, 240_000);
 
   it("a replay into a reader that went away (`| true`) ends with status 0 and no stack", () => {
