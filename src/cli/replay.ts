@@ -23,7 +23,7 @@ import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { statsStamp } from "../build/cache/file-stamp.js";
-import { MTIME_MARGIN_MS } from "../build/cache/input-stamps.js";
+import { MTIME_MARGIN_MS, unkeyedVariablesUsed } from "../build/cache/input-stamps.js";
 import { rememberAnswer } from "../build/cache/remembered.js";
 
 /** What bin/pyts-build.js hands over: the key of this command and where its note goes. */
@@ -165,6 +165,7 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
       if (code !== 0 || (process.exitCode !== undefined && process.exitCode !== 0)) return `exit code ${code}`;
       for (const p of created) if (fs.existsSync(p)) change(`wrote ${p}`);
       if (impure) return `the run changed something: ${impure}`;
+      if (unkeyedVariablesUsed.size > 0) return `the run depends on ${[...unkeyedVariablesUsed].join(", ")}, which the key leaves out`;
       touched.delete(req.file);
       const stamps: Record<string, string> = {};
       // A folder where the run made and removed a file (the output folder's write probe) changed by that alone, and

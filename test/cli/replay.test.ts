@@ -196,3 +196,33 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
     for (let i = 0; i < 3; i++) expect(wheel({ PYTS_BUILD_NO_CODE_CACHE: "1" }).replayed).toBe(false);
   }, 240_000);
 });
+
+describe.skipIf(!python)("pyts-build wheel: a build script watching a variable the replay's key leaves out (real CLI and cargo)", () => {
+  it("such a run is never recorded, so a changed value builds again", () => {
+    const d = freshDir("replay-unkeyed");
+    const crate = join(d, "crate");
+    cpSync(join(ROOT, "test/fixtures/ffi-min"), crate, { recursive: true });
+    // SHLVL is shell bookkeeping: neither the replay's key nor cargo-fresh's environment key holds it
+    writeFileSync(
+      join(crate, "build.rs"),
+      'fn main() { println!("cargo:rerun-if-changed=build.rs"); println!("cargo:rerun-if-env-changed=SHLVL"); if std::env::var("SHLVL").as_deref() == Ok("2") { println!("cargo:rustc-cfg=ffi_min_extra"); } }\n',
+    );
+    dateBack(crate);
+    const log = join(d, "replay.log");
+    const env = testEnv({ CARGO_TARGET_DIR: join(d, "target"), PYTS_BUILD_CACHE_DIR: join(d, "cache"), PYTS_BUILD_REPLAY_LOG: log });
+    const replays = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter((l) => l.startsWith("replayed")).length : 0);
+    const wheel = (shlvl: string) => {
+      const r = spawnSync(process.execPath, [CLI, "wheel", "-i", python as string, "-o", join(d, "out")], { cwd: crate, env: { ...env, SHLVL: shlvl }, encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    for (let i = 0; i < 4; i++) {
+      expect(ffiMinAnswer(python as string, wheel("1"), d)).toBe("42");
+      dateBack(crate);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    }
+    expect(replays()).toBe(0);
+    expect(readFileSync(log, "utf8")).toMatch(/^not recorded: the run depends on SHLVL, which the key leaves out$/m);
+    expect(ffiMinAnswer(python as string, wheel("2"), d)).toBe("142");
+  }, 240_000);
+});

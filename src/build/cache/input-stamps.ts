@@ -67,6 +67,13 @@ export function keyedVariable(name: string): boolean {
   return !SHELL_NOISE.has(name) && !name.startsWith("PYTS_BUILD_");
 }
 
+/**
+ * The variables outside `environmentKey` that a remembered answer used in this
+ * process was checked against: the no-op replay (src/cli/replay.ts), whose key
+ * leaves the shell's bookkeeping out too, records no run that used one.
+ */
+export const unkeyedVariablesUsed = new Set<string>();
+
 /** The folder and its ancestors, innermost first. */
 export function ancestors(dir: string): string[] {
   const out: string[] = [];

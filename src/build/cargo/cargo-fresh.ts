@@ -41,7 +41,7 @@ import { type CargoRun, runCargoJson } from "./cargo.js";
 import { configuredSourceFolders } from "./cargo-config.js";
 import { isLocalPackage } from "./cargo-messages.js";
 import { configFiles, inputFiles } from "./cargo-target.js";
-import { allOlderThan, environmentKey, keyedVariable, stampAll, type Stamps, toolchainFiles } from "../cache/input-stamps.js";
+import { allOlderThan, environmentKey, keyedVariable, stampAll, type Stamps, toolchainFiles, unkeyedVariablesUsed } from "../cache/input-stamps.js";
 import { recallAnswer, rememberAnswer, rememberedFile } from "../cache/remembered.js";
 
 /** The remembered answer (remembered.ts): the run, with the whole key it was made under. */
@@ -90,7 +90,10 @@ function keyOf(c: FreshContext): string {
   return JSON.stringify([VERSION, keyArgs(c.args), c.cwd, c.targetDir, environmentKey(c.env), stderrIsTerminal()]);
 }
 
-const sameWatched = (n: Note, env: NodeJS.ProcessEnv) => Object.entries(n.watched ?? {}).every(([k, v]) => (env[k] ?? null) === v);
+/** The watched variables outside the key still have their values (each one checked is noted for the replay). */
+function sameWatched(n: Note, env: NodeJS.ProcessEnv): boolean {
+  return Object.entries(n.watched ?? {}).every(([k, v]) => (unkeyedVariablesUsed.add(k), (env[k] ?? null) === v));
+}
 
 /** The remembered run when nothing it depends on has changed, else undefined. */
 export function rememberedRun(c: FreshContext): CargoRun | undefined {
