@@ -96,6 +96,17 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
     expect(answer(wheel().stdout.trim())).toBe("42");
   }, 240_000);
 
+  it("a crate that warns is replayed too, with cargo's warnings as the recorded run printed them", () => {
+    edit("src/lib.rs", "use std::ptr;", "use std::ptr;\nfn unused_helper() {}");
+    const runs = settle();
+    const [recorded, replayed] = runs.slice(-2);
+    // the recorded run started no cargo (else nothing would have been recorded) and printed the warning
+    expect(recorded!.stderr).toContain("warning: function `unused_helper` is never used");
+    expect(replayed!.stderr).toBe(recorded!.stderr);
+    edit("src/lib.rs", "\nfn unused_helper() {}", "");
+    expect(wheel().stderr).not.toContain("unused_helper");
+  }, 240_000);
+
   it("does not replay after a metadata edit, a removed wheel, or in another environment", () => {
     settle();
     edit("README.md", "", "A new first line.\n");
