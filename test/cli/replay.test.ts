@@ -174,7 +174,9 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
     settle();
     const before = replays();
     const cmd = [process.execPath, CLI, "wheel", "-i", python as string, "-o", out].map((a) => `'${a}'`).join(" ");
-    const r = spawnSync("bash", ["-c", `set -o pipefail; ${cmd} | true`], { cwd: crate, env, encoding: "utf8" });
+    // stdin not a socket (node's default pipe is one): bash, started with a low SHLVL, would take that for rshd and read
+    // ~/.bashrc, whose changes to the environment (e.g. pyenv's PATH) would make this another command
+    const r = spawnSync("bash", ["-c", `set -o pipefail; ${cmd} | true`], { cwd: crate, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     expect(replays()).toBe(before + 1);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\bat /);
