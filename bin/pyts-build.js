@@ -94,9 +94,9 @@ function replay(bundleFile) {
   // (help is not worth it: its tracing would load child_process, which help needs not)
   if (!["wheel", "sdist"].includes(process.argv[2]) || process.argv.includes("--help") || process.argv.includes("-h")) return false;
   const env = process.env;
-  // as environmentKey (src/build/cache/input-stamps.ts): every variable but the shell's bookkeeping; the test hook aside
+  // as environmentKey (src/build/cache/input-stamps.ts): every variable but the shell's bookkeeping; the test hooks aside
   const vars = Object.keys(env)
-    .filter((k) => !["_", "OLDPWD", "SHLVL", "PWD", "PYTS_BUILD_REPLAY_LOG"].includes(k))
+    .filter((k) => !["_", "OLDPWD", "SHLVL", "PWD", "PYTS_BUILD_REPLAY_LOG", "PYTS_BUILD_REPLAY_HOOK"].includes(k))
     .sort()
     .map((k) => `${k}=${env[k]}`);
   const key = JSON.stringify([stampOf(bundleFile), process.version, process.argv.slice(2), process.cwd(), !!process.stdout.isTTY, !!process.stderr.isTTY, vars]);

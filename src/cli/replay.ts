@@ -23,7 +23,7 @@ import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { statsStamp } from "../build/cache/file-stamp.js";
-import { MTIME_MARGIN_MS } from "../build/cache/input-stamps.js";
+import { MTIME_MARGIN_MS, unkeyedVariablesUsed } from "../build/cache/input-stamps.js";
 import { rememberAnswer } from "../build/cache/remembered.js";
 
 /** What bin/pyts-build.js hands over: the key of this command and where its note goes. */
@@ -72,8 +72,20 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
   const load = createRequire(import.meta.url);
   const fs = load("node:fs") as typeof FsModule;
   const childProcess = load("node:child_process") as typeof ChildProcessModule;
+  // unwrapped: the tracer's own calls are not the run's
+  const rawStat = fs.statSync;
+  const rawSpawnSync = childProcess.spawnSync;
   const started = Date.now();
-  const touched = new Set<string>();
+  // each path the run looked at, with its stamp when first seen (before the run read it)
+  const touched = new Map<string, string>();
+  const stampNow = (p: string): FsModule.BigIntStats | undefined => {
+    try {
+      return rawStat(p, { bigint: true, throwIfNoEntry: false });
+    } catch {
+      return undefined; // e.g. a path below a file: as absent
+    }
+  };
+  const stampText = (s: FsModule.BigIntStats | undefined) => (s ? statsStamp(s) : "-");
   let impure: string | undefined;
   // what the run printed, in order: [1, text] for stdout, [2, text] for stderr
   const printed: Array<[1 | 2, string]> = [];
@@ -92,7 +104,7 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
   const note = (args: unknown[]) => {
     if (impure) return;
     const p = pathOf(args[0]);
-    if (p !== undefined) touched.add(p);
+    if (p !== undefined && !touched.has(p)) touched.set(p, stampText(stampNow(p)));
   };
   const fsObj = fs as unknown as Record<string, unknown>;
   const promises = fs.promises as unknown as Record<string, unknown>;
@@ -146,25 +158,33 @@ export function startReplayTrace(req: ReplayRequest | undefined = globalThis.__p
   return {
     finish(code) {
       if (!reaches) return "the file system calls of this build cannot be traced";
+      // Test hook: a shell command run (untraced) after the run's work and before its note is judged, where a
+      // file rewritten by someone else would land in a real race.
+      const hook = process.env.PYTS_BUILD_REPLAY_HOOK;
+      if (hook) rawSpawnSync(hook, { shell: true, stdio: ["ignore", "ignore", "inherit"] });
       if (code !== 0 || (process.exitCode !== undefined && process.exitCode !== 0)) return `exit code ${code}`;
       for (const p of created) if (fs.existsSync(p)) change(`wrote ${p}`);
       if (impure) return `the run changed something: ${impure}`;
+      if (unkeyedVariablesUsed.size > 0) return `the run depends on ${[...unkeyedVariablesUsed].join(", ")}, which the key leaves out`;
       touched.delete(req.file);
       const stamps: Record<string, string> = {};
       // A folder where the run made and removed a file (the output folder's write probe) changed by that alone, and
       // every other run with that output folder changes it again: unless its entries were listed, what counts is that
       // it is still the same folder (`folder:<inode>`, which bin/ checks the same way).
       const ownFolders = new Set([...created].map((p) => dirname(p)).filter((p) => !listed.has(p)));
-      const limit = started - MTIME_MARGIN_MS;
-      for (const p of touched) {
-        let s: FsModule.BigIntStats | undefined;
-        try {
-          s = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
-        } catch {
-          s = undefined; // e.g. a path below a file: as absent
+      // A file rewritten during the run may keep its mtime (cp -p, rsync -a, tar x): its stamp when first seen
+      // (identity, size, mtime, ctime) must still hold, and neither its mtime nor its ctime (which no tool sets
+      // back) may fall within the margin before the start.
+      const limit = BigInt(started - MTIME_MARGIN_MS) * 1_000_000n;
+      for (const [p, first] of touched) {
+        const s = stampNow(p);
+        if (ownFolders.has(p) && s?.isDirectory()) {
+          stamps[p] = `folder:${s.ino}`;
+          continue;
         }
-        if (s && Number(s.mtimeMs) >= limit && !ownFolders.has(p)) return `${p} changed around the run`;
-        stamps[p] = !s ? "-" : ownFolders.has(p) && s.isDirectory() ? `folder:${s.ino}` : statsStamp(s);
+        if (s && (s.mtimeNs >= limit || s.ctimeNs >= limit)) return `${p} changed around the run`;
+        stamps[p] = stampText(s);
+        if (stamps[p] !== first && !created.has(p)) return `${p} changed during the run`;
       }
       // the remembered-answer layout (remembered.ts), which bin/ reads: {stamps, answer: {key, printed}}
       return rememberAnswer(req.file, stamps, { key: req.key, printed }) ? undefined : `cannot write ${req.file}`;

@@ -4,7 +4,7 @@
  * unchanged. Real CLI (the CommonJS bundle), real cargo, the ffi-min fixture.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startReplayTrace } from "../../src/cli/replay.js";
@@ -96,6 +96,17 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
     expect(answer(wheel().stdout.trim())).toBe("42");
   }, 240_000);
 
+  it("a crate that warns is replayed too, with cargo's warnings as the recorded run printed them", () => {
+    edit("src/lib.rs", "use std::ptr;", "use std::ptr;\nfn unused_helper() {}");
+    const runs = settle();
+    const [recorded, replayed] = runs.slice(-2);
+    // the recorded run started no cargo (else nothing would have been recorded) and printed the warning
+    expect(recorded!.stderr).toContain("warning: function `unused_helper` is never used");
+    expect(replayed!.stderr).toBe(recorded!.stderr);
+    edit("src/lib.rs", "\nfn unused_helper() {}", "");
+    expect(wheel().stderr).not.toContain("unused_helper");
+  }, 240_000);
+
   it("does not replay after a metadata edit, a removed wheel, or in another environment", () => {
     settle();
     edit("README.md", "", "A new first line.\n");
@@ -115,11 +126,57 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
     expect(wheel({ SOME_BUILD_SETTING: "1" }).replayed).toBe(false);
   }, 240_000);
 
+  it("does not record a run during which an input was rewritten with its old mtime (cp -p; driven by a hook, not timing)", () => {
+    settle();
+    rmSync(join(d, "cache", "replay"), { recursive: true }); // the next run is a recording no-op, not a replay
+    const readme = join(crate, "README.md");
+    const rewritten = join(d, "README.rewritten");
+    writeFileSync(rewritten, readFileSync(readme, "utf8") + "Rewritten while a build ran.\n");
+    const old = statSync(readme).mtime;
+    utimesSync(rewritten, old, old);
+    // PYTS_BUILD_REPLAY_HOOK runs after the run's work, before its note is judged: README.md gets new
+    // content with the mtime it had (as cp -p, rsync -a and tar x leave it)
+    const raced = wheel({ PYTS_BUILD_REPLAY_HOOK: `cp -p '${rewritten}' '${readme}'` });
+    expect(raced.replayed).toBe(false);
+    expect(statSync(readme).mtimeMs).toBe(statSync(rewritten).mtimeMs); // the mtime kept
+    expect(readFileSync(log, "utf8").trim().split("\n").pop()).toMatch(/^not recorded: .*README\.md changed/);
+    const next = wheel();
+    expect(next.replayed).toBe(false);
+    const whl = next.stdout.trim();
+    const metadata = runPy(python as string, `import zipfile; z = zipfile.ZipFile(${JSON.stringify(whl)}); print(z.read("ffi_min-0.2.0.dist-info/METADATA").decode())`);
+    expect(metadata).toContain("Rewritten while a build ran.");
+  }, 240_000);
+
+  it.skipIf(!cpython("3.11") || !cpython("3.12"))("a version manager's shim: its runs are not recorded, and a switched selection builds for the new Python", () => {
+    const selected = join(d, "selected-python");
+    const shim = join(d, "shims", "python3");
+    mkdirSync(join(d, "shims"), { recursive: true });
+    // a wrapper script that never changes while the Python it runs does (asdf/pyenv style)
+    writeFileSync(shim, `#!/bin/sh\nexec "$(cat '${selected}')" "$@"\n`, { mode: 0o755 });
+    writeFileSync(selected, cpython("3.11") as string);
+    const viaShim = () => cli(["wheel", "-i", shim, "-o", out]);
+    for (let i = 0; i < 3; i++) {
+      const r = viaShim();
+      expect(r.replayed).toBe(false);
+      expect(r.stdout.trim()).toMatch(/-cp311-cp311-/);
+      dateBack(crate);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    }
+    expect(readFileSync(log, "utf8").trim().split("\n").pop()).toMatch(/^not recorded: the run changed something: spawn\(/);
+    writeFileSync(selected, cpython("3.12") as string);
+    const switched = viaShim();
+    expect(switched.replayed).toBe(false);
+    expect(switched.stdout.trim()).toMatch(/-cp312-cp312-/);
+    expect(ffiMinAnswer(cpython("3.12") as string, switched.stdout.trim(), d)).toBe("42");
+  }, 240_000);
+
   it("a replay into a reader that went away (`| true`) ends with status 0 and no stack", () => {
     settle();
     const before = replays();
     const cmd = [process.execPath, CLI, "wheel", "-i", python as string, "-o", out].map((a) => `'${a}'`).join(" ");
-    const r = spawnSync("bash", ["-c", `set -o pipefail; ${cmd} | true`], { cwd: crate, env, encoding: "utf8" });
+    // stdin not a socket (node's default pipe is one): bash, started with a low SHLVL, would take that for rshd and read
+    // ~/.bashrc, whose changes to the environment (e.g. pyenv's PATH) would make this another command
+    const r = spawnSync("bash", ["-c", `set -o pipefail; ${cmd} | true`], { cwd: crate, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     expect(replays()).toBe(before + 1);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\bat /);
@@ -150,5 +207,35 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
 
   it("never records through the ES module bundle (not traced)", () => {
     for (let i = 0; i < 3; i++) expect(wheel({ PYTS_BUILD_NO_CODE_CACHE: "1" }).replayed).toBe(false);
+  }, 240_000);
+});
+
+describe.skipIf(!python)("pyts-build wheel: a build script watching a variable the replay's key leaves out (real CLI and cargo)", () => {
+  it("such a run is never recorded, so a changed value builds again", () => {
+    const d = freshDir("replay-unkeyed");
+    const crate = join(d, "crate");
+    cpSync(join(ROOT, "test/fixtures/ffi-min"), crate, { recursive: true });
+    // SHLVL is shell bookkeeping: neither the replay's key nor cargo-fresh's environment key holds it
+    writeFileSync(
+      join(crate, "build.rs"),
+      'fn main() { println!("cargo:rerun-if-changed=build.rs"); println!("cargo:rerun-if-env-changed=SHLVL"); if std::env::var("SHLVL").as_deref() == Ok("2") { println!("cargo:rustc-cfg=ffi_min_extra"); } }\n',
+    );
+    dateBack(crate);
+    const log = join(d, "replay.log");
+    const env = testEnv({ CARGO_TARGET_DIR: join(d, "target"), PYTS_BUILD_CACHE_DIR: join(d, "cache"), PYTS_BUILD_REPLAY_LOG: log });
+    const replays = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter((l) => l.startsWith("replayed")).length : 0);
+    const wheel = (shlvl: string) => {
+      const r = spawnSync(process.execPath, [CLI, "wheel", "-i", python as string, "-o", join(d, "out")], { cwd: crate, env: { ...env, SHLVL: shlvl }, encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    for (let i = 0; i < 4; i++) {
+      expect(ffiMinAnswer(python as string, wheel("1"), d)).toBe("42");
+      dateBack(crate);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    }
+    expect(replays()).toBe(0);
+    expect(readFileSync(log, "utf8")).toMatch(/^not recorded: the run depends on SHLVL, which the key leaves out$/m);
+    expect(ffiMinAnswer(python as string, wheel("2"), d)).toBe("142");
   }, 240_000);
 });

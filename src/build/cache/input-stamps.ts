@@ -58,9 +58,21 @@ const SHELL_NOISE = new Set(["_", "OLDPWD", "SHLVL", "PWD"]);
  */
 export function environmentKey(env: NodeJS.ProcessEnv): string {
   let text = "";
-  for (const k of Object.keys(env).sort()) if (!SHELL_NOISE.has(k) && !k.startsWith("PYTS_BUILD_") && env[k] !== undefined) text += `${k}=${env[k]}\0`;
+  for (const k of Object.keys(env).sort()) if (keyedVariable(k) && env[k] !== undefined) text += `${k}=${env[k]}\0`;
   return keyHash(text);
 }
+
+/** Whether `environmentKey` covers a variable (a build script watching one it leaves out needs its value kept apart). */
+export function keyedVariable(name: string): boolean {
+  return !SHELL_NOISE.has(name) && !name.startsWith("PYTS_BUILD_");
+}
+
+/**
+ * The variables outside `environmentKey` that a remembered answer used in this
+ * process was checked against: the no-op replay (src/cli/replay.ts), whose key
+ * leaves the shell's bookkeeping out too, records no run that used one.
+ */
+export const unkeyedVariablesUsed = new Set<string>();
 
 /** The folder and its ancestors, innermost first. */
 export function ancestors(dir: string): string[] {

@@ -10,6 +10,7 @@
  */
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { withIncludes } from "./cargo-config.js";
 import { cargoMetadataJson } from "./cargo-metadata.js";
 import { fileStamp } from "../cache/file-stamp.js";
 import { ancestors } from "../cache/input-stamps.js";
@@ -38,20 +39,32 @@ function cargoHome(env: NodeJS.ProcessEnv): string {
   return env.CARGO_HOME ? resolve(env.CARGO_HOME) : join(env.HOME || homedir(), ".cargo");
 }
 
-/** Every file whose content (or absence) can change the answer. */
+/** Every file whose content (or absence) can change the answer: manifests, then cargo's configuration with its includes. */
 export function inputFiles(manifestPath: string, cwd: string, env: NodeJS.ProcessEnv, config: string[] = []): string[] {
+  return [...manifestFiles(manifestPath), ...configFiles(cwd, env, config)];
+}
+
+/** Each Cargo.toml from the crate's folder up: workspace discovery walks up looking for a [workspace] manifest. */
+function manifestFiles(manifestPath: string): string[] {
+  return ancestors(dirname(manifestPath)).map((d) => join(d, "Cargo.toml"));
+}
+
+/**
+ * cargo's configuration files, present or absent: each `--config FILE`, each
+ * .cargo/config(.toml) above the working folder, CARGO_HOME's, and what they
+ * `include` (cargo-config.ts), recursively.
+ */
+export function configFiles(cwd: string, env: NodeJS.ProcessEnv, config: string[] = []): string[] {
   const files = new Set<string>();
   // `--config FILE` (a value without `=` is a file, relative to the working folder)
   for (const c of config) if (!c.includes("=")) files.add(resolve(cwd, c));
-  // workspace discovery walks up from the crate looking for a [workspace] manifest
-  for (const d of ancestors(dirname(manifestPath))) files.add(join(d, "Cargo.toml"));
   // cargo's configuration: every .cargo/config(.toml) above the working folder, then CARGO_HOME's
   for (const d of [...ancestors(cwd), cargoHome(env)]) {
     const base = d === cargoHome(env) ? d : join(d, ".cargo");
     files.add(join(base, "config"));
     files.add(join(base, "config.toml"));
   }
-  return [...files];
+  return withIncludes(files);
 }
 
 function cacheFile(manifestPath: string, o: TargetOptions, env: NodeJS.ProcessEnv, cwd: string): string {

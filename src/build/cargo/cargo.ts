@@ -56,12 +56,42 @@ export interface CargoRun {
   artifacts: CargoArtifact[];
   /** Build scripts cargo ran or found fresh. */
   buildScripts?: BuildScriptRun[];
-  /** cargo (or a build script) said more than its progress: a warning, or lines that are not JSON messages. */
+  /** stdout had lines that are not cargo's JSON messages (passed on to stderr; not kept). */
   printed?: boolean;
+  /**
+   * What cargo printed on stderr besides its status and progress lines: the
+   * warnings (and their summary) that cargo prints again on a no-op build, so a
+   * remembered run shows them again too (cargo-fresh.ts). Absent when there was
+   * none or more than MAX_DIAGNOSTICS.
+   */
+  diagnostics?: string;
+  /** The diagnostics were over MAX_DIAGNOSTICS characters: not kept, so the run is not remembered. */
+  diagnosticsDropped?: boolean;
 }
 
-/** A warning or error line in cargo's stderr, coloured or not (progress lines are neither). */
-const SAID = /(^|\n)\s*(\x1b\[[0-9;]*m)*(warning|error)\b/;
+/** Beyond this, a run's diagnostics are not kept (nor the run remembered). */
+export const MAX_DIAGNOSTICS = 1 << 20;
+
+/** cargo's status verbs, right-aligned in 12 columns (`   Compiling x`, `    Finished ...`), and its progress bar. */
+const STATUS_LINE = /^\s*(Compiling|Checking|Finished|Fresh|Running|Dirty|Blocking|Building|Downloading|Downloaded|Updating|Locking|Adding|Removing|Unpacking|Packaging|Documenting|Waiting|Ignored|Installing|Vendoring|Scraping|Packaged|Archiving|Verifying|Uploading)\b/;
+
+/**
+ * The diagnostic lines of cargo's stderr text (pure): per line what stays on
+ * screen (after the last carriage return, which a progress bar redraws over),
+ * without cargo's status lines and progress bar, colour codes kept.
+ */
+export function diagnosticLines(stderr: string): string {
+  const out: string[] = [];
+  const lines = stderr.split("\n");
+  lines.forEach((line, i) => {
+    const shown = line.slice(line.lastIndexOf("\r") + 1);
+    const plain = shown.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+    // after the last newline: nothing, or a progress bar being drawn
+    if (i === lines.length - 1 && plain.trim() === "") return;
+    if (!STATUS_LINE.test(plain)) out.push(shown.replace(/^(\x1b\[[0-9;?]*K)+/, ""));
+  });
+  return out.length === 0 ? "" : out.join("\n") + "\n";
+}
 
 /** Run cargo with `args`; stderr passes through, stdout JSON is parsed. Throws CargoError on failure. */
 export function runCargoJson(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; log?: Logger } = {}): Promise<CargoRun> {
@@ -75,10 +105,18 @@ export function runCargoJson(args: string[], opts: { env?: NodeJS.ProcessEnv; cw
     const child = trackChild(spawn(cargo, args, { env: ttyCargoEnv(env), cwd: opts.cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
     const tail = new TailBuffer();
     let printed = false;
+    // stderr kept whole up to the limit, for its diagnostics (split into lines at the end: a chunk may cut one)
+    let stderr = "";
+    let dropped = false;
     child.stderr.setEncoding("utf8").on("data", (d: string) => {
       process.stderr.write(d);
       tail.push(d);
-      printed ||= SAID.test(d);
+      if (dropped) return;
+      stderr += d;
+      if (stderr.length > 4 * MAX_DIAGNOSTICS) {
+        stderr = "";
+        dropped = true;
+      }
     });
     const artifacts: CargoArtifact[] = [];
     const buildScripts: BuildScriptRun[] = [];
@@ -96,7 +134,11 @@ export function runCargoJson(args: string[], opts: { env?: NodeJS.ProcessEnv; cw
       else reject(new CargoError(`cannot run ${cargo}: ${e.message}`));
     });
     child.on("close", (code, signal) => {
-      if (code === 0) resolvePromise({ artifacts, buildScripts, printed: printed || SAID.test(tail.toString()) }); // the tail: a word split between chunks
+      if (code === 0) {
+        const diagnostics = dropped ? "" : diagnosticLines(stderr);
+        const over = dropped || diagnostics.length > MAX_DIAGNOSTICS;
+        resolvePromise({ artifacts, buildScripts, printed, ...(over ? { diagnosticsDropped: true } : diagnostics ? { diagnostics } : {}) });
+      }
       else if (signal) reject(new CargoError(`cargo was stopped by ${signal}`, "see cargo's messages above; fix the crate, then build again"));
       else {
         const f = classifyCargoFailure(tail.toString());

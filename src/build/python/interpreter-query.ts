@@ -1,13 +1,15 @@
 /**
  * Ask an interpreter about itself, once: one small script prints everything
- * the build needs as JSON. Answers are cached on disk, keyed by the real path,
- * size and mtime of the executable, so later builds skip the ~50 ms start-up.
+ * the build needs as JSON. Answers are cached on disk, keyed by the real path
+ * and stamp (inode, size, mtime, ctime) of the executable, so later builds skip
+ * the ~50 ms start-up; a version manager's shim is asked every time.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, InterpreterError } from "../../errors.js";
 import type { InterpreterInfo } from "./interpreter-info.js";
+import { fileStamp } from "../cache/file-stamp.js";
 import { keyHash } from "../cache/key-hash.js";
 
 // Python 2 compatible syntax on purpose: an old interpreter must still answer,
@@ -157,20 +159,35 @@ interface CacheEntry {
 }
 
 function cacheKey(realExe: string): string {
-  const st = statSync(realExe);
-  return `${SCRIPT_ID}:${realExe}:${st.size}:${st.mtimeMs}`;
+  return `${SCRIPT_ID}:${realExe}:${fileStamp(realExe)}`;
+}
+
+/** Whether `exe` is the interpreter itself (or a link to it), not a wrapper or dispatcher that picks one. */
+function isInterpreterItself(realExe: string, info: InterpreterInfo): boolean {
+  try {
+    return realpathSync(info.executable) === realExe;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Describe the interpreter at `exe` (a path, already resolved from PATH and
- * shims). With `cacheDir`, a previous answer for the same file is reused.
+ * pyenv shims). With `cacheDir`, a previous answer for the same file is
+ * reused, but only for the interpreter itself: a version manager's shim (a
+ * wrapper script, or a link to one dispatcher program) stays the same file
+ * while the Python it runs changes with the selection, so an answer whose
+ * `sys.executable` is another file is never kept, and such a shim is asked
+ * every time (which also keeps the no-op replay from recording the run).
  */
 export async function queryInterpreter(exe: string, opts: { cacheDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<InterpreterInfo> {
   let key: string | undefined;
   let file: string | undefined;
+  let realExe: string | undefined;
   if (opts.cacheDir) {
     try {
-      key = cacheKey(realpathSync(exe));
+      realExe = realpathSync(exe);
+      key = cacheKey(realExe);
       file = join(opts.cacheDir, keyHash(exe) + ".json");
       const hit = JSON.parse(readFileSync(file, "utf8")) as CacheEntry;
       if (hit.key === key) return hit.info;
@@ -179,8 +196,12 @@ export async function queryInterpreter(exe: string, opts: { cacheDir?: string; e
     }
   }
   const info = parseQueryOutput(await run(exe, opts.env ?? process.env), exe);
-  if (file && key) {
+  if (file && key && realExe) {
     try {
+      if (!isInterpreterItself(realExe, info)) {
+        rmSync(file, { force: true }); // (an answer kept by an older version)
+        return info;
+      }
       mkdirSync(opts.cacheDir as string, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ key, info } satisfies CacheEntry));

@@ -118,6 +118,15 @@ describe("sdist: cargo's answers remembered", () => {
     expect(p.calls()).toBeGreaterThan(n);
   });
 
+  it("an edited file that cargo's configuration includes asks cargo again", async () => {
+    // (a file outside the project: cargo includes it relative to the including file's folder)
+    const p = setup({ ".cargo/config.toml": 'include = ["../../extra.toml"]\n', "../extra.toml": "" });
+    const n = await recorded(p, [...BASE, ".cargo/config.toml"].sort());
+    writeFileSync(join(p.base, "extra.toml"), "[term]\nverbose = false\n");
+    await p.sdist();
+    expect(p.calls()).toBe(n + 2);
+  });
+
   it("a changed environment variable asks cargo again", async () => {
     const p = setup();
     const n = await recorded(p);

@@ -76,3 +76,23 @@ describe("cargoMetadata: a --config file", () => {
     expect((await cargoMetadata(s.manifest, { env: noCargoButReal(), cwd: s.d, cacheDir: s.cacheDir, config: [file] })).targetDirectory).toBe(join(s.root, "two"));
   });
 });
+
+describe("cargoMetadata: files a configuration file includes", () => {
+  it("are inputs, nested and optional ones too", async () => {
+    const s = setup();
+    const cfg = join(s.root, ".cargo");
+    mkdirSync(cfg);
+    writeFileSync(join(cfg, "config.toml"), 'include = ["extra.toml", { path = "optional.toml", optional = true }]\n');
+    writeFileSync(join(cfg, "extra.toml"), 'include = ["more.toml"]\n');
+    writeFileSync(join(cfg, "more.toml"), '[build]\ntarget-dir = "one"\n');
+    const ask = async () => (await cargoMetadata(s.manifest, { env: noCargoButReal(), cwd: s.d, cacheDir: s.cacheDir })).targetDirectory;
+    // (a relative path in a configuration file is relative to the folder holding its .cargo)
+    expect(await ask()).toBe(join(s.root, "one"));
+    writeFileSync(join(cfg, "more.toml"), '[build]\ntarget-dir = "two"\n');
+    expect(await ask()).toBe(join(s.root, "two"));
+    writeFileSync(join(cfg, "more.toml"), "");
+    expect(await ask()).toBe(join(s.d, "target"));
+    writeFileSync(join(cfg, "optional.toml"), '[build]\ntarget-dir = "three"\n');
+    expect(await ask()).toBe(join(s.root, "three"));
+  });
+});

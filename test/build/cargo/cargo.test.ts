@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cargoBuildArgs, cargoMetadata, commonCargoFlags, runCargoJson } from "../../../src/build/cargo/cargo.js";
+import { cargoBuildArgs, cargoMetadata, commonCargoFlags, diagnosticLines, runCargoJson } from "../../../src/build/cargo/cargo.js";
 import { sharedLibraryOf } from "../../../src/build/cargo/cargo-messages.js";
 import { CargoError, ToolMissingError } from "../../../src/errors.js";
 import { freshDir, ROOT, testEnv } from "../../helpers/env.js";
@@ -119,5 +119,28 @@ describe("running cargo (real cargo, the no-dependency fixture)", () => {
     expect((await cargoMetadata(join(d, "Cargo.toml"), { env: testEnv() })).targetDirectory).toBe(join(d, "target"));
     const t = join(d, "elsewhere");
     expect((await cargoMetadata(join(d, "Cargo.toml"), { env: testEnv({ CARGO_TARGET_DIR: t }) })).targetDirectory).toBe(t);
+  });
+});
+
+describe("diagnosticLines", () => {
+  it("keeps the warnings and their summary, drops cargo's status lines", () => {
+    const stderr = [
+      "   Compiling ffi-min v0.2.0 (/w/crate)",
+      "warning: function `f` is never used",
+      " --> src/lib.rs:3:4",
+      "  |",
+      "3 | fn f() {}",
+      "  |    ^",
+      "",
+      "warning: `ffi-min` (lib) generated 1 warning",
+      "    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.31s",
+      "",
+    ].join("\n");
+    expect(diagnosticLines(stderr)).toBe("warning: function `f` is never used\n --> src/lib.rs:3:4\n  |\n3 | fn f() {}\n  |    ^\n\nwarning: `ffi-min` (lib) generated 1 warning\n");
+    expect(diagnosticLines("       Fresh a v1\n    Finished `release` profile in 0.0s\n")).toBe("");
+  });
+  it("keeps what stays on screen of a terminal's lines: no progress bar, colours kept", () => {
+    const stderr = "\x1b[1m\x1b[32m   Compiling\x1b[0m x v1\n\r    Building [=>  ] 1/3: x\r\x1b[K\x1b[33mwarning\x1b[0m: unused\n\r    Building [==> ] 2/3: x";
+    expect(diagnosticLines(stderr)).toBe("\x1b[33mwarning\x1b[0m: unused\n");
   });
 });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ import { memoryLogger } from "../../../src/log.js";
 import { cpython, freshDir, pypy, SYSTEM_PYTHON } from "../../helpers/env.js";
 
 const py311 = cpython("3.11") ?? SYSTEM_PYTHON;
+const py312 = cpython("3.12");
 
 describe("queryInterpreter (real interpreters)", () => {
   it("describes CPython", async () => {
@@ -36,11 +37,11 @@ describe("queryInterpreter (real interpreters)", () => {
     expect(i.extSuffix).toMatch(/^\.pypy\d+-pp\d+-.*\.so$/);
   });
 
-  it("caches by real path and mtime; a changed executable is asked again", async () => {
+  it("caches by real path and stamp; a changed executable is asked again", async () => {
     const d = freshDir("interp-cache");
-    const exe = join(d, "python");
-    writeFileSync(exe, `#!/bin/sh\nexec ${py311} "$@"\n`);
-    chmodSync(exe, 0o755);
+    // an interpreter of its own (a venv with a copy of python), so its times can be moved
+    execFileSync(py311, ["-m", "venv", "--without-pip", "--copies", join(d, "venv")]);
+    const exe = join(d, "venv", "bin", "python");
     const cacheDir = join(d, "cache");
     const first = await queryInterpreter(exe, { cacheDir });
     const [entry] = readdirSync(cacheDir);
@@ -52,6 +53,30 @@ describe("queryInterpreter (real interpreters)", () => {
     expect((await queryInterpreter(exe, { cacheDir })).machine).toBe("from-cache");
     utimesSync(exe, new Date(), new Date(Date.now() + 5000));
     expect((await queryInterpreter(exe, { cacheDir })).machine).toBe(first.machine);
+  });
+
+  it.skipIf(!py312)("a version manager's shim is asked every time: a switched selection is seen", async () => {
+    const d = freshDir("interp-shim");
+    const selected = join(d, "selected");
+    // a wrapper script that never changes (asdf/pyenv style), and a link to one dispatcher (mise style)
+    const wrapper = join(d, "wrapper", "python3");
+    mkdirSync(join(d, "wrapper"));
+    writeFileSync(wrapper, `#!/bin/sh\nexec "$(cat '${selected}')" "$@"\n`, { mode: 0o755 });
+    const dispatcher = join(d, "dispatcher");
+    writeFileSync(dispatcher, `#!/bin/sh\nexec "$(cat '${selected}')" "$@"\n`, { mode: 0o755 });
+    mkdirSync(join(d, "shims"));
+    const linked = join(d, "shims", "python3");
+    symlinkSync(dispatcher, linked);
+    const cacheDir = join(d, "cache");
+    for (const shim of [wrapper, linked]) {
+      writeFileSync(selected, py311);
+      expect((await queryInterpreter(shim, { cacheDir })).minor).toBe(11);
+      writeFileSync(selected, py312 as string);
+      const after = await queryInterpreter(shim, { cacheDir });
+      expect(after.minor).toBe(12);
+      expect(after.executable).toBe(py312);
+    }
+    expect(existsSync(cacheDir) ? readdirSync(cacheDir) : []).toEqual([]);
   });
 
   it("a program that is not Python is an InterpreterError", async () => {
