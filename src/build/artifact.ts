@@ -78,8 +78,8 @@ export function checkNotLinkedToLibpython(lib: string, o: { usesPyo3: boolean; l
   throw new ConfigError(`${basename(lib)} links ${needed.join(", ")}: a Python extension module must not link libpython`, libpythonHint(o.usesPyo3, version));
 }
 
-/** Strip a copy of `file` (never cargo's own output, so cargo's fingerprints stay valid). Returns the copy. */
-export async function stripCopy(file: string, dir: string, system: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+/** Strip a copy of `file` (never cargo's own output, so cargo's fingerprints stay valid); `flags` replace the full strip (setuptools-rust: -x, -S). Returns the copy. */
+export async function stripCopy(file: string, dir: string, system: string, env: NodeJS.ProcessEnv = process.env, flags?: string[]): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const out = join(dir, basename(file));
   const tmp = trackTemp(`${out}.${process.pid}.tmp`);
@@ -87,7 +87,7 @@ export async function stripCopy(file: string, dir: string, system: string, env: 
     copyFileSync(file, tmp);
     const strip = env.STRIP || "strip";
     // macOS strip cannot remove the global symbols a dylib exports; -x keeps them
-    const args = system === "darwin" ? ["-x", tmp] : ["--strip-all", tmp];
+    const args = [...(flags ?? (system === "darwin" ? ["-x"] : ["--strip-all"])), tmp];
     await new Promise<void>((resolvePromise, reject) => {
       execFile(strip, args, { env }, (err, _out, stderr) => {
         if (!err) return resolvePromise();

@@ -27,6 +27,7 @@ import type { WheelFile } from "../wheel/wheel.js";
 import { checkOutputDir } from "../output-dir.js";
 import { writeWheelUnlessCurrent } from "./cache/wheel-reuse.js";
 import { runCargoUnlessFresh } from "./cargo/cargo-fresh.js";
+import { type BuiltTarget, compileTargets, layoutTargets, planTargets, setuptoolsAbi3, targetSubdirs } from "./setuptools-wheel.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -131,11 +132,11 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const log = o.log ?? silentLogger;
   const env = o.env ?? process.env;
   const cwd = resolve(o.cwd ?? process.cwd());
-  const config = o.project ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}) });
+  const config = o.project ?? loadProjectConfig({ cwd, env, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}), ...(o.interpreters?.[0] !== undefined ? { python: o.interpreters[0] } : {}) });
   for (const w of config.warnings) log.warn(w);
   // [tool.pyts-build] / [tool.maturin] cargo keys plus the command line's (tool-config.ts)
   const cargoOpts: CargoOptions = cargoOptionsOf(config.tool, o, config.cargo.path);
-  checkTarget(config, cargoOpts.rustcArgs);
+  if (!config.setuptools) checkTarget(config, cargoOpts.rustcArgs);
   const features = cargoOpts.features ?? [];
   // ffi.py is made by the build interpreter, which a container build only has inside the container
   if (config.tool.bindings === "cffi" && o.runCargo) throw new ConfigError('bindings = "cffi" cannot be built in a container yet', "build it with `pyts-build wheel` on the target machine");
@@ -157,8 +158,10 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
 
   const bindings = config.tool.bindings;
   const isBin = bindings === "bin";
-  warnLayout(config, log);
-  const abi3 = isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
+  // a setuptools-rust project: one cargo run per RustExtension / RustBin, each its own crate (setuptools-wheel.ts)
+  const targets = config.setuptools ? await planTargets(config, { env, cwd, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}), ...(cargoOpts.config ? { config: cargoOpts.config } : {}) }) : undefined;
+  if (!targets) warnLayout(config, log);
+  const abi3 = config.setuptools ? setuptoolsAbi3(config.setuptools) : isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
   // A binary or a cffi library does not depend on the Python version: one build, tagged py3-none.
   const units = isVersionIndependent(bindings) ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);
   if (typeof abi3 === "number") {
@@ -174,9 +177,28 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const targetDirs = o.runCargo ? units.map(() => undefined) : planTargetDirs(units.map((u, i) => ({ cargoEnv: cargoEnvs[i] as CargoEnvPlan, ...(u.abi3Minor !== undefined ? { abi3Minor: u.abi3Minor } : {}), ...(o.target !== undefined ? { target: o.target } : {}) })), meta.targetDirectory);
 
   /** Seeds the unit's target folder (from `seeds`, first fitting) and runs cargo for it. */
-  const compile = async (index: number, seeds: string[]) => {
+  const compile = async (index: number, seeds: string[]): Promise<{ run?: CargoRun; cffiModule?: string; built?: BuiltTarget[] }> => {
     const unit = units[index] as BuildUnit;
     const interp = unit.interpreter;
+    if (targets) {
+      const subdirs = targetSubdirs(targets, cargoOpts, env);
+      const dir = targetDirs[index];
+      if (dir !== undefined) seedTargetDir(dir, seeds, subdirs);
+      const abi3Unit = unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {};
+      const hook = o.runCargo;
+      const built = await compileTargets(targets, {
+        interpreter: interp,
+        ...abi3Unit,
+        ...(config.setuptools?.pyLimitedApi !== undefined ? { pyLimitedApi: config.setuptools.pyLimitedApi } : {}),
+        cli: cargoOpts,
+        env,
+        cwd,
+        ...(dir !== undefined ? { targetDir: dir } : {}),
+        log,
+        ...(hook ? { runCargo: (args: string[], cargoEnv: CargoEnvPlan) => hook(args, { interpreter: interp, ...abi3Unit, cargoEnv, subdirs }) } : {}),
+      });
+      return { built };
+    }
     const what = unit.abi3Minor !== undefined ? `abi3 (Python >= 3.${unit.abi3Minor}) with ${interpreterLabel(interp)}` : interpreterLabel(interp);
     log.step(isBin ? `Building the binaries of ${config.cargo.package.name}` : `Building for ${what} (${interp.executable}) ...`);
     const abi3Unit = unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {};
@@ -202,13 +224,14 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   };
 
   /** The wheel of a compiled unit: layout, checks, write, after-write step. */
-  const pack = async (index: number, { run, cffiModule }: Awaited<ReturnType<typeof compile>>): Promise<BuiltWheel> => {
+  const pack = async (index: number, { run, cffiModule, built }: Awaited<ReturnType<typeof compile>>): Promise<BuiltWheel> => {
     const unit = units[index] as BuildUnit;
     const interp = unit.interpreter;
-    const ours = run.artifacts.filter((a) => a.manifestPath === config.cargo.path);
+    const ours = run?.artifacts.filter((a) => a.manifestPath === config.cargo.path) ?? [];
     const stripDir = join(meta.targetDirectory, "pyts-build", "stripped");
     let files;
-    if (isBin) {
+    if (built) files = await layoutTargets(config, built, { interpreter: interp, ...(strip ? { strip } : {}), env, log });
+    else if (isBin) {
       const binaries = ours
         .filter((a) => a.kind.includes("bin") && a.executable)
         .map((a) => ({ name: basename(a.executable as string), path: a.executable as string }));

@@ -15,9 +15,12 @@ import { isDir } from "../../fs-util.js";
 import { buildMetadata, type LicenseFile } from "./project-metadata.js";
 import { type ProjectTable, readProjectTable } from "./pyproject.js";
 import { readToml } from "./toml.js";
-import { detectBindings, configuredManifestPath, selectToolConfig } from "./maturin-config.js";
+import { detectBindings, configuredManifestPath, hasOwnTable, selectToolConfig } from "./maturin-config.js";
 import type { ToolConfig } from "./tool-config.js";
 import { stubTarget } from "./sdist-layout.js";
+import type { SetuptoolsProject } from "./setuptools/model.js";
+import { loadSetuptoolsConfig } from "./setuptools/project-config.js";
+import { buildRoute } from "./setuptools/route.js";
 
 export interface ProjectConfig {
   /** The folder of pyproject.toml (else of Cargo.toml): paths in the config are relative to it. */
@@ -41,16 +44,32 @@ export interface ProjectConfig {
   entryPoints: EntryPointGroups;
   /** Notes for the user (ignored keys, maturin's implicit rules applied): the caller logs them. */
   warnings: string[];
+  /** A setuptools + setuptools-rust project: its Python packages and Rust targets (src/build/project/setuptools). */
+  setuptools?: SetuptoolsProject;
 }
 
 export interface LoadConfigOptions {
   /** -m/--manifest-path: a Cargo.toml (or a folder holding one). */
   manifestPath?: string;
   cwd?: string;
+  /** The build interpreter: runs a setuptools project's setup.py (default python3, python on Windows). */
+  python?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+type Located = { pyproject?: string; cargoToml: string; raw?: Record<string, unknown>; warnings: string[] } | { setuptoolsDir: string; pyproject?: string; raw?: Record<string, unknown>; warnings: string[] };
+
+/** A setuptools-rust project in `dir` (else undefined: pyts-build's own rules); other builds pyts-build does not read are refused by buildRoute. */
+function routed(dir: string, pyproject: string | undefined, raw: Record<string, unknown> | undefined, warnings: string[]): Located | undefined {
+  const r = buildRoute(dir, raw, pyproject ?? join(dir, "setup.py"), raw !== undefined && hasOwnTable(raw));
+  warnings.push(...r.warnings);
+  if (r.route !== "setuptools-rust") return undefined;
+  return { setuptoolsDir: dir, warnings, ...(pyproject !== undefined ? { pyproject } : {}), ...(raw !== undefined ? { raw } : {}) };
 }
 
 /** Which pyproject.toml and Cargo.toml to read. */
-function locate(o: LoadConfigOptions): { pyproject?: string; cargoToml: string; raw?: Record<string, unknown> } {
+function locate(o: LoadConfigOptions): Located {
+  const warnings: string[] = [];
   const cwd = resolve(o.cwd ?? process.cwd());
   if (o.manifestPath !== undefined) {
     let cargoToml = resolve(cwd, o.manifestPath);
@@ -61,14 +80,17 @@ function locate(o: LoadConfigOptions): { pyproject?: string; cargoToml: string; 
     // pyproject.toml next to Cargo.toml; else, like maturin, the one folder above
     // (`-m rust/Cargo.toml`), or the one in cwd, when its manifest-path (if any) points here
     const beside = join(dirname(cargoToml), "pyproject.toml");
-    if (existsSync(beside)) return { pyproject: beside, cargoToml };
+    if (existsSync(beside)) {
+      const raw = readToml(beside);
+      return routed(dirname(beside), beside, raw, warnings) ?? { pyproject: beside, cargoToml, raw, warnings };
+    }
     for (const [candidate, needsPointer] of [[join(dirname(cargoToml), "..", "pyproject.toml"), false], [join(cwd, "pyproject.toml"), true]] as const) {
       if (!existsSync(candidate)) continue;
       const raw = readToml(candidate);
       const mp = configuredManifestPath(raw);
-      if (mp === undefined ? !needsPointer : resolve(dirname(candidate), mp) === cargoToml) return { pyproject: resolve(candidate), cargoToml, raw };
+      if (mp === undefined ? !needsPointer : resolve(dirname(candidate), mp) === cargoToml) return routed(dirname(resolve(candidate)), resolve(candidate), raw, warnings) ?? { pyproject: resolve(candidate), cargoToml, raw, warnings };
     }
-    return { cargoToml };
+    return { cargoToml, warnings };
   }
   const pyproject = join(cwd, "pyproject.toml");
   const cargoHere = join(cwd, "Cargo.toml");
@@ -77,6 +99,8 @@ function locate(o: LoadConfigOptions): { pyproject?: string; cargoToml: string; 
     // The top pyproject.toml of an sdist may be a stub naming the project's folder (sdist-layout.ts).
     const inner = stubTarget(pyproject, raw);
     if (inner !== undefined) return locate({ ...o, cwd: inner });
+    const st = routed(cwd, pyproject, raw, warnings);
+    if (st) return st;
     const mp = configuredManifestPath(raw);
     const cargoToml = typeof mp === "string" ? resolve(cwd, mp) : cargoHere;
     if (!existsSync(cargoToml)) {
@@ -85,12 +109,16 @@ function locate(o: LoadConfigOptions): { pyproject?: string; cargoToml: string; 
         'put the crate next to pyproject.toml, or set [tool.pyts-build] manifest-path = "path/to/Cargo.toml"',
       );
     }
-    return { pyproject, cargoToml, raw };
+    return { pyproject, cargoToml, raw, warnings };
+  }
+  if (existsSync(join(cwd, "setup.py")) || existsSync(join(cwd, "setup.cfg"))) {
+    const st = routed(cwd, undefined, undefined, warnings);
+    if (st) return st;
   }
   if (!existsSync(cargoHere)) {
     throw new ConfigError(`no Cargo.toml or pyproject.toml in ${cwd}`, "run pyts-build in the crate's folder, or pass -m/--manifest-path path/to/Cargo.toml");
   }
-  return { cargoToml: cargoHere };
+  return { cargoToml: cargoHere, warnings };
 }
 
 /** The top-level table `key` of a TOML document as Fields (or undefined). */
@@ -131,9 +159,13 @@ function detectPythonSource(projectDir: string, moduleName: string, projectName:
 /** Read, merge and validate the project's configuration. */
 export function loadProjectConfig(o: LoadConfigOptions = {}): ProjectConfig {
   const where = locate(o);
+  if ("setuptoolsDir" in where) {
+    const python = o.python ?? (process.platform === "win32" ? "python" : "python3");
+    return loadSetuptoolsConfig({ projectDir: where.setuptoolsDir, ...(where.pyproject ? { pyprojectPath: where.pyproject } : {}), ...(where.raw ? { raw: where.raw } : {}), python, ...(o.env ? { env: o.env } : {}), warnings: where.warnings });
+  }
   const cargo = readCargoManifest(where.cargoToml);
   const projectDir = where.pyproject ? dirname(where.pyproject) : cargo.dir;
-  const warnings: string[] = [];
+  const warnings: string[] = [...where.warnings];
   let project: ProjectTable | undefined;
   let raw: Record<string, unknown> | undefined;
   if (where.pyproject) {

@@ -26,7 +26,7 @@ function toolTable(file: string, raw: TomlTable, name: string): Fields | undefin
 }
 
 /** `[tool.pyts-build]` counts as present when it holds more than the sdist stub's pointer. */
-function hasOwnTable(raw: TomlTable): boolean {
+export function hasOwnTable(raw: TomlTable): boolean {
   const t = (raw.tool as TomlTable | undefined)?.["pyts-build"];
   return isTable(t) && Object.keys(t).some((k) => k !== PROJECT_DIR_KEY);
 }

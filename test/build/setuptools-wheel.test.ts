@@ -1,0 +1,304 @@
+/**
+ * setuptools-rust projects built by pyts-build, end to end: real cargo, a real
+ * CPython, pip installing the wheels (--no-index, no pip configuration), the
+ * modules imported and the programs run. The expected wheel members and
+ * METADATA are what setuptools + setuptools-rust put in a wheel for the same
+ * project, written from their documented behaviour (setuptools' build_py and
+ * discovery, setuptools-rust's build_rust): the Python packages as found, the
+ * extension at its dotted target, RustBins in .data/scripts, generated files
+ * in their package.
+ */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildWheels, type BuiltWheel } from "../../src/build/build-wheel.js";
+import { WheelReader } from "../../src/wheel/reader.js";
+import { runCli } from "../helpers/cli.js";
+import { cpython, freshDir, makeVenv, py, testEnv } from "../helpers/env.js";
+import { crateFiles, crateToml, moduleSource, programSource, SETUPTOOLS_BUILD_SYSTEM } from "../helpers/setuptools-projects.js";
+import { writeTree } from "../helpers/tree.js";
+
+const PY = cpython("3.11") as string;
+const SUFFIX = ".cpython-311-x86_64-linux-gnu.so";
+const TAG = "cp311-cp311-linux_x86_64";
+
+const projects = {
+  // a dotted target inside a package found by `find`; package data; the implicit py.typed; entry points
+  dotted: {
+    "pyproject.toml":
+      SETUPTOOLS_BUILD_SYSTEM +
+      '[project]\nname = "dotted-find"\nversion = "1.2.0"\ndescription = "A dotted extension target"\nrequires-python = ">=3.8"\n' +
+      'classifiers = ["Programming Language :: Rust"]\nauthors = [{ name = "Ann Author", email = "ann@example.org" }]\n\n' +
+      '[project.optional-dependencies]\ndev = ["pytest>=7"]\n\n[project.scripts]\ndotted-hello = "dotted_find.cli:main"\n\n' +
+      '[tool.setuptools.packages]\nfind = { where = ["python"] }\n\n[tool.setuptools.package-data]\ndotted_find = ["data/*.txt"]\n\n' +
+      '[[tool.setuptools-rust.ext-modules]]\ntarget = "dotted_find._native"\npath = "rust/Cargo.toml"\nbinding = "NoBinding"\n',
+    "python/dotted_find/__init__.py": "from ._native import answer\n",
+    "python/dotted_find/cli.py": "from . import answer\n\ndef main():\n    print('answer', answer())\n",
+    "python/dotted_find/py.typed": "",
+    "python/dotted_find/data/greeting.txt": "hello\n",
+    "python/dotted_find/data/notes.md": "not package data\n",
+    "python/dotted_find/sub/__init__.py": "",
+    "tests/test_it.py": "",
+    ...crateFiles("rust", { name: "dotted-native", module: "_native", answer: 42 }),
+  },
+  // two extensions from two Cargo.toml files and a binary of the second crate, one wheel
+  multi: {
+    "pyproject.toml":
+      SETUPTOOLS_BUILD_SYSTEM +
+      '[project]\nname = "multi"\nversion = "1.0"\n\n[tool.setuptools]\npackages = ["multi"]\n\n' +
+      '[[tool.setuptools-rust.ext-modules]]\ntarget = "multi.alpha"\npath = "alpha/Cargo.toml"\nbinding = "NoBinding"\n\n' +
+      '[[tool.setuptools-rust.ext-modules]]\ntarget = "multi.beta"\npath = "beta/Cargo.toml"\nbinding = "NoBinding"\nfeatures = ["plus-one"]\n\n' +
+      '[[tool.setuptools-rust.bins]]\ntarget = "multi-tool"\npath = "beta/Cargo.toml"\n',
+    "multi/__init__.py": "",
+    ...crateFiles("alpha", { name: "alpha", module: "alpha", answer: 10 }),
+    ...crateFiles("beta", { name: "beta", module: "beta", answer: 20, bins: { "multi-tool": "main.rs" } }),
+    "beta/main.rs": programSource("multi-tool says hi"),
+  },
+  // bdist_wheel's py_limited_api: the abi3 tag and file suffix
+  limited: {
+    "pyproject.toml":
+      SETUPTOOLS_BUILD_SYSTEM +
+      '[project]\nname = "limited"\nversion = "0.1"\n\n[tool.setuptools]\npackages = ["limited"]\n\n' +
+      '[tool.distutils.bdist_wheel]\npy-limited-api = "cp38"\n\n' +
+      '[[tool.setuptools-rust.ext-modules]]\ntarget = "limited._lib"\npath = "rust/Cargo.toml"\nbinding = "NoBinding"\n',
+    "limited/__init__.py": "from ._lib import answer\n",
+    ...crateFiles("rust", { name: "limited-lib", module: "_lib", answer: 38 }),
+  },
+  // files the build script writes into OUT_DIR, placed into packages
+  generated: {
+    "pyproject.toml":
+      SETUPTOOLS_BUILD_SYSTEM +
+      '[project]\nname = "generated"\nversion = "2.0"\n\n[tool.setuptools.packages]\nfind = { where = ["python"] }\n\n' +
+      '[[tool.setuptools-rust.ext-modules]]\ntarget = "gen._lib"\nbinding = "NoBinding"\n' +
+      '[tool.setuptools-rust.ext-modules.generated-files]\n"greeting.txt" = "gen"\n"assets" = "gen._data"\n',
+    "python/gen/__init__.py": "",
+    ...crateFiles("", { name: "gen-lib", module: "_lib", answer: 7, build: true }),
+  },
+  // args with a custom profile (debug assertions on: the answer shows it), for an extension and a binary
+  profile: {
+    "pyproject.toml":
+      SETUPTOOLS_BUILD_SYSTEM +
+      '[project]\nname = "profiled"\nversion = "0.5"\n\n[tool.setuptools]\npackages = ["profiled"]\n\n' +
+      '[[tool.setuptools-rust.ext-modules]]\ntarget = "profiled._lib"\npath = "rust/Cargo.toml"\nbinding = "NoBinding"\nargs = ["--profile", "checked"]\n\n' +
+      '[[tool.setuptools-rust.bins]]\ntarget = "profiled-tool"\npath = "rust/Cargo.toml"\nargs = ["--profile=checked"]\nstrip = "All"\n',
+    "profiled/__init__.py": "",
+    ...crateFiles("rust", { name: "profiled", module: "_lib", answer: 5, bins: { "profiled-tool": "main.rs" }, extra: '\n[profile.checked]\ninherits = "release"\ndebug-assertions = true\n' }),
+    "rust/main.rs": programSource("profiled-tool"),
+  },
+  // a PEP 420 namespace package (no __init__.py) holding the extension and a regular sub-package
+  namespace: {
+    "pyproject.toml":
+      SETUPTOOLS_BUILD_SYSTEM +
+      '[project]\nname = "ns-demo"\nversion = "0.2"\n\n[tool.setuptools.packages]\nfind = { where = ["python"] }\n\n' +
+      '[[tool.setuptools-rust.ext-modules]]\ntarget = "nsroot.fast"\npath = "rust/Cargo.toml"\nbinding = "NoBinding"\n',
+    "python/nsroot/inner/__init__.py": "VALUE = 3\n",
+    ...crateFiles("rust", { name: "ns-fast", module: "fast", answer: 3 }),
+  },
+  // package-dir with a src layout, py-modules, package data with excludes, data-files
+  srclayout: {
+    "pyproject.toml":
+      SETUPTOOLS_BUILD_SYSTEM +
+      '[project]\nname = "src-layout"\nversion = "1.0"\n\n[tool.setuptools]\npackage-dir = { "" = "src" }\npackages = ["srcpkg", "srcpkg.util"]\npy-modules = ["standalone"]\n\n' +
+      '[tool.setuptools.package-data]\nsrcpkg = ["templates/*.tmpl"]\n\n[tool.setuptools.exclude-package-data]\nsrcpkg = ["templates/skip.tmpl"]\n\n' +
+      '[tool.setuptools.data-files]\n"share/src-layout" = ["data/config.toml"]\n\n' +
+      '[[tool.setuptools-rust.ext-modules]]\ntarget = "srcpkg._core"\npath = "rust/Cargo.toml"\nbinding = "NoBinding"\n',
+    "src/srcpkg/__init__.py": "from ._core import answer\n",
+    "src/srcpkg/util/__init__.py": "",
+    "src/srcpkg/util/helpers.py": "X = 1\n",
+    "src/srcpkg/templates/a.tmpl": "a\n",
+    "src/srcpkg/templates/skip.tmpl": "skip\n",
+    "src/standalone.py": "NAME = 'standalone'\n",
+    "data/config.toml": "x = 1\n",
+    ...crateFiles("rust", { name: "src-core", module: "_core", answer: 11 }),
+  },
+  // a setup.py-only project (no pyproject.toml): RustExtension("pkg._lib", "rust/Cargo.toml") and package_dir
+  setuppy: {
+    "setup.py":
+      "from setuptools import find_packages, setup\nfrom setuptools_rust import Binding, RustExtension\n\n" +
+      "with open('README.rst') as f:\n    long_description = f.read()\n\n" +
+      "setup(\n    name='legacy-pkg',\n    version='0.3.1',\n    description='Built from setup.py',\n    long_description=long_description,\n" +
+      "    long_description_content_type='text/x-rst',\n    author='Jane Doe',\n    author_email='jane@example.org',\n    license='MIT',\n" +
+      "    url='https://example.org/legacy',\n    classifiers=['Programming Language :: Python :: 3'],\n    python_requires='>=3.7',\n" +
+      "    extras_require={'test': ['pytest']},\n    packages=find_packages(where='python'),\n    package_dir={'': 'python'},\n" +
+      "    rust_extensions=[RustExtension('pkg._lib', 'rust/Cargo.toml', binding=Binding.NoBinding)],\n" +
+      "    entry_points={'console_scripts': ['legacy-hello = pkg:hello']},\n    zip_safe=False,\n)\n",
+    "README.rst": "Legacy\n======\n\nA setup.py project.\n",
+    "python/pkg/__init__.py": "from ._lib import answer\n\ndef hello():\n    print('legacy', answer())\n",
+    ...crateFiles("rust", { name: "legacy-lib", module: "_lib", answer: 31 }),
+  },
+};
+
+type Name = keyof typeof projects;
+const dirs = {} as Record<Name, string>;
+const wheels = {} as Record<Name, BuiltWheel>;
+let venv: string;
+
+async function members(wheel: string): Promise<string[]> {
+  const r = await WheelReader.open(wheel);
+  try {
+    return [...r.fileNames].sort();
+  } finally {
+    await r.close();
+  }
+}
+
+async function metadataLines(wheel: string, distInfo: string): Promise<string[]> {
+  const r = await WheelReader.open(wheel);
+  try {
+    const text = await r.readText(`${distInfo}/METADATA`);
+    const head = text.split("\n\n")[0] as string;
+    return head.split("\n").filter((l) => l !== "" && !l.startsWith("Metadata-Version:")).sort();
+  } finally {
+    await r.close();
+  }
+}
+
+describe("setuptools-rust projects", () => {
+  beforeAll(async () => {
+    const out = freshDir("st-wheels");
+    for (const [name, files] of Object.entries(projects)) {
+      dirs[name as Name] = writeTree(`st-${name}`, files);
+      const [w] = await buildWheels({ cwd: dirs[name as Name], interpreters: [PY], out, env: testEnv() });
+      wheels[name as Name] = w as BuiltWheel;
+    }
+    venv = makeVenv(PY, join(freshDir("st-venv"), "v"), true);
+    execFileSync(venv, ["-m", "pip", "install", "--no-index", ...Object.values(wheels).map((w) => w.path)], { env: testEnv(), stdio: "pipe" });
+  }, 600_000);
+
+  it("a dotted target inside a find-discovered package: the extension in the package, package data, py.typed", async () => {
+    expect(wheels.dotted.fileName).toBe(`dotted_find-1.2.0-${TAG}.whl`);
+    expect(await members(wheels.dotted.path)).toEqual([
+      `dotted_find/_native${SUFFIX}`,
+      "dotted_find/__init__.py",
+      "dotted_find/cli.py",
+      "dotted_find/data/greeting.txt",
+      "dotted_find/py.typed",
+      "dotted_find/sub/__init__.py",
+      "dotted_find-1.2.0.dist-info/METADATA",
+      "dotted_find-1.2.0.dist-info/RECORD",
+      "dotted_find-1.2.0.dist-info/WHEEL",
+      "dotted_find-1.2.0.dist-info/entry_points.txt",
+    ].sort());
+    expect(await metadataLines(wheels.dotted.path, "dotted_find-1.2.0.dist-info")).toEqual([
+      "Author-email: Ann Author <ann@example.org>",
+      "Classifier: Programming Language :: Rust",
+      "Name: dotted-find",
+      "Provides-Extra: dev",
+      'Requires-Dist: pytest>=7; extra == "dev"',
+      "Requires-Python: >=3.8",
+      "Summary: A dotted extension target",
+      "Version: 1.2.0",
+    ]);
+    expect(py(venv, "import dotted_find; print(dotted_find.answer())")).toBe("42");
+    expect(execFileSync(join(venv, "..", "dotted-hello"), { encoding: "utf8" }).trim()).toBe("answer 42");
+  });
+
+  it("two extensions from two Cargo.toml files and a binary of one of them, in one wheel", async () => {
+    expect(await members(wheels.multi.path)).toEqual([
+      `multi/alpha${SUFFIX}`,
+      `multi/beta${SUFFIX}`,
+      "multi/__init__.py",
+      "multi-1.0.data/scripts/multi-tool",
+      "multi-1.0.dist-info/METADATA",
+      "multi-1.0.dist-info/RECORD",
+      "multi-1.0.dist-info/WHEEL",
+    ].sort());
+    expect(py(venv, "import multi.alpha, multi.beta; print(multi.alpha.answer(), multi.beta.answer())")).toBe("10 21"); // beta's features = ["plus-one"]
+    expect(execFileSync(join(venv, "..", "multi-tool"), { encoding: "utf8" }).trim()).toBe("multi-tool says hi");
+  });
+
+  it("py-limited-api = cp38: a cp38-abi3 wheel with an .abi3.so module", async () => {
+    expect(wheels.limited.fileName).toBe("limited-0.1-cp38-abi3-linux_x86_64.whl");
+    expect(await members(wheels.limited.path)).toContain("limited/_lib.abi3.so");
+    expect(py(venv, "import limited; print(limited.answer())")).toBe("38");
+  });
+
+  it("generated-files: a file and a folder of the build script's OUT_DIR, in the packages they name", async () => {
+    expect((await members(wheels.generated.path)).filter((m) => m.startsWith("gen/"))).toEqual([`gen/_lib${SUFFIX}`, "gen/__init__.py", "gen/_data/assets/a.txt", "gen/_data/assets/b.txt", "gen/greeting.txt"].sort());
+    expect(py(venv, "import importlib.resources as r; print(r.files('gen').joinpath('greeting.txt').read_text().strip())")).toBe("made by build.rs");
+  });
+
+  it('args = ["--profile", "checked"]: the custom profile builds the extension and the binary', async () => {
+    expect(py(venv, "import profiled._lib as m; print(m.answer())")).toBe("1005"); // debug assertions: only in the profile
+    expect(execFileSync(join(venv, "..", "profiled-tool"), { encoding: "utf8" }).trim()).toBe("profiled-tool (debug assertions)");
+    expect(await members(wheels.profile.path)).toContain("profiled-0.5.data/scripts/profiled-tool");
+  });
+
+  it("a PEP 420 namespace package: no __init__.py made up, the extension and the sub-package inside", async () => {
+    expect((await members(wheels.namespace.path)).filter((m) => !m.includes(".dist-info/"))).toEqual([`nsroot/fast${SUFFIX}`, "nsroot/inner/__init__.py"]);
+    expect(py(venv, "import nsroot.fast, nsroot.inner; print(nsroot.fast.answer(), nsroot.inner.VALUE)")).toBe("3 3");
+  });
+
+  it("package-dir with a src layout: packages, py-modules, package data minus excludes, data-files", async () => {
+    expect((await members(wheels.srclayout.path)).filter((m) => !m.includes(".dist-info/"))).toEqual([
+      `srcpkg/_core${SUFFIX}`,
+      "src_layout-1.0.data/data/share/src-layout/config.toml",
+      "srcpkg/__init__.py",
+      "srcpkg/templates/a.tmpl",
+      "srcpkg/util/__init__.py",
+      "srcpkg/util/helpers.py",
+      "standalone.py",
+    ].sort());
+    expect(py(venv, "import srcpkg, standalone; print(srcpkg.answer(), standalone.NAME)")).toBe("11 standalone");
+  });
+
+  it("a setup.py-only project: the setup() call recorded, METADATA as setuptools writes it", async () => {
+    expect(wheels.setuppy.fileName).toBe(`legacy_pkg-0.3.1-${TAG}.whl`);
+    expect((await members(wheels.setuppy.path)).filter((m) => !m.includes(".dist-info/"))).toEqual([`pkg/_lib${SUFFIX}`, "pkg/__init__.py"].sort());
+    expect(await metadataLines(wheels.setuppy.path, "legacy_pkg-0.3.1.dist-info")).toEqual([
+      "Author-email: jane@example.org",
+      "Author: Jane Doe",
+      "Classifier: Programming Language :: Python :: 3",
+      "Description-Content-Type: text/x-rst",
+      "Home-page: https://example.org/legacy",
+      "License: MIT",
+      "Name: legacy-pkg",
+      "Provides-Extra: test",
+      'Requires-Dist: pytest; extra == "test"',
+      "Requires-Python: >=3.7",
+      "Summary: Built from setup.py",
+      "Version: 0.3.1",
+    ]);
+    expect(execFileSync(join(venv, "..", "legacy-hello"), { encoding: "utf8" }).trim()).toBe("legacy 31");
+  });
+
+  it("setup.py with cmdclass: one line naming the key, exit 1, no wheel", () => {
+    const d = writeTree("st-cmdclass", {
+      "setup.py":
+        "from setuptools import setup\nfrom setuptools.command.build_py import build_py\nfrom setuptools_rust import RustExtension\n\n" +
+        "class MyBuild(build_py):\n    def run(self):\n        super().run()\n\n" +
+        "setup(name='custom', version='1.0', cmdclass={'build_py': MyBuild}, rust_extensions=[RustExtension('custom._lib', 'rust/Cargo.toml')])\n",
+      ...crateFiles("rust", { name: "custom-lib", module: "_lib", answer: 1 }),
+    });
+    const r = runCli(["wheel", "-i", PY, "-o", join(d, "out")], { cwd: d });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("setup.py: setup() uses cmdclass, which pyts-build cannot build");
+    expect(r.stderr).not.toContain("    at "); // no stack
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("error:"))).toHaveLength(1);
+  });
+});
+
+describe("setuptools-rust configurations pyts-build does not build", () => {
+  const cases: Array<[string, Record<string, string>, string]> = [
+    [
+      "binding RustCPython",
+      { "pyproject.toml": SETUPTOOLS_BUILD_SYSTEM + '[project]\nname = "x"\nversion = "1"\n[[tool.setuptools-rust.ext-modules]]\ntarget = "x._lib"\nbinding = "RustCPython"\n', "Cargo.toml": crateToml({ name: "x", lib: "_lib" }), "lib.rs": moduleSource("_lib", 1) },
+      'tool.setuptools-rust.ext-modules[0].binding "RustCPython" is not supported by pyts-build',
+    ],
+    ["scikit-build-core", { "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\nbuild-backend = "scikit_build_core.build"\n[project]\nname = "x"\nversion = "1"\n', "Cargo.toml": crateToml({ name: "x", lib: "x" }), "lib.rs": moduleSource("x", 1) }, 'build-backend "scikit_build_core.build" is not understood by pyts-build'],
+    ["setuptools without setuptools-rust", { "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "x"\nversion = "1"\n', "Cargo.toml": crateToml({ name: "x", lib: "x" }), "lib.rs": moduleSource("x", 1) }, "a setuptools project without setuptools-rust"],
+    ["an unknown tool table naming Rust", { "pyproject.toml": '[project]\nname = "x"\nversion = "1"\n[tool.hatch.build.hooks.rust-ext]\nmodule = "x"\n', "Cargo.toml": crateToml({ name: "x", lib: "x" }), "lib.rs": moduleSource("x", 1) }, "[tool.hatch.build.hooks.rust-ext] configures a Rust build pyts-build does not read"],
+    [
+      "a target whose last part is not the PyInit name",
+      { "pyproject.toml": SETUPTOOLS_BUILD_SYSTEM + '[project]\nname = "x"\nversion = "1"\n[[tool.setuptools-rust.ext-modules]]\ntarget = "pkg.wrong"\nbinding = "NoBinding"\n', "Cargo.toml": crateToml({ name: "x", lib: "_lib" }), "lib.rs": moduleSource("_lib", 1) },
+      'hint: set target = "pkg._lib"',
+    ],
+  ];
+  it.each(cases)("%s: one line, exit 1", (_what, files, message) => {
+    const d = writeTree("st-refused", files);
+    const r = runCli(["wheel", "-i", PY, "-o", join(d, "out")], { cwd: d });
+    expect(r.stderr).toContain(message);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain("    at ");
+  });
+});
