@@ -1,11 +1,12 @@
 /** `pyts-build sdist`: a source distribution (.tar.gz) that rebuilds the wheel anywhere. */
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { loggerFor } from "./main.js";
 
 interface SdistFlags {
   manifestPath?: string;
   out?: string;
   json?: boolean;
+  backend?: string;
 }
 
 export function registerSdist(program: Command): void {
@@ -15,18 +16,21 @@ export function registerSdist(program: Command): void {
     .option("-m, --manifest-path <path>", "the crate's Cargo.toml (default: the one next to pyproject.toml)")
     .option("-o, --out <dir>", "output folder (default: <cargo target dir>/wheels)")
     .option("--json", "print {path, members} as JSON on stdout")
+    .addOption(new Option("--backend <name>", "a setuptools-rust project's sdist names pyts-build's build backend (default: it stays a setuptools sdist)").choices(["pyts-build"]))
     .addHelpText(
       "after",
       `
 Examples:
   pyts-build sdist                     target/wheels/<name>-<version>.tar.gz
   pyts-build sdist -o dist --json      into dist/, and list what went in
-  pyts-build wheel --sdist             the sdist, then the wheel built from it (proves it is complete)`,
+  pyts-build wheel --sdist             the sdist, then the wheel built from it (proves it is complete)
+  pyts-build sdist --backend pyts-build   a setuptools-rust project's sdist that pip builds with pyts-build`,
     )
     .action(async (flags: SdistFlags, cmd: Command) => {
       const { buildSdist } = await import("../build/sdist/build-sdist.js"); // loaded on use: fast start-up
       const r = await buildSdist({
         logger: loggerFor(cmd),
+        ...(flags.backend !== undefined ? { backend: "pyts-build" as const } : {}),
         ...(flags.manifestPath !== undefined ? { manifestPath: flags.manifestPath } : {}),
         ...(flags.out !== undefined ? { outDir: flags.out } : {}),
       });

@@ -90,7 +90,7 @@ function walk(dir: string, skipDir: (abs: string) => boolean, out: string[] = []
 }
 
 /** Whether `abs` is `dir` or below it (both absolute, normalized). */
-function isInside(dir: string, abs: string): boolean {
+export function isInside(dir: string, abs: string): boolean {
   return abs === dir || abs.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 }
 
@@ -99,7 +99,7 @@ function isInside(dir: string, abs: string): boolean {
  * inside the sdist's root: `src/x.rs -> /etc/passwd` would otherwise ship
  * that file. A symlink that resolves nowhere is an error too.
  */
-function checkResolvesInside(abs: string, root: string, realRoot: string): void {
+export function checkResolvesInside(abs: string, root: string, realRoot: string): void {
   let real: string;
   try {
     real = realpathSync(abs);
