@@ -250,6 +250,61 @@ describe("sdist of a setuptools-rust project with MANIFEST.in", () => {
   });
 });
 
+describe("sdist of a setup.py project (setuptools-rust's classic form)", () => {
+  const SETUP_PY = `from setuptools import setup
+from setuptools_rust import Binding, RustExtension
+
+setup(
+    name="hello-rust",
+    version="1.2.0",
+    packages=["hello_rust"],
+    package_dir={"": "python"},
+    rust_extensions=[RustExtension("hello_rust._lib", "rust/Cargo.toml", binding=Binding.PyO3)],
+    zip_safe=False,
+)
+`;
+  function setupPyProject(): string {
+    const dir = freshDir("st-setup-py");
+    writeTree(dir, {
+      "setup.py": SETUP_PY,
+      "MANIFEST.in": "include rust/Cargo.toml\nrecursive-include rust/src *\n",
+      "rust/Cargo.toml": CARGO_TOML,
+      "rust/src/lib.rs": moduleSource("_lib", 3),
+      "python/hello_rust/__init__.py": "from ._lib import answer\n",
+      "notes.txt": "not for the sdist\n",
+    });
+    return dir;
+  }
+
+  it("holds setup.py, the package below package_dir, the crate, and the egg-info in package_dir's folder; no pyproject.toml", async () => {
+    const r = await buildSdist({ cwd: setupPyProject(), outDir: freshDir("st-out"), env, logger: silentLogger });
+    expect(r.path).toMatch(/hello_rust-1\.2\.0\.tar\.gz$/);
+    const egg = "python/hello_rust.egg-info";
+    expect(members(r.path)).toEqual(
+      [
+        "PKG-INFO",
+        "setup.cfg",
+        "setup.py",
+        "MANIFEST.in",
+        "python/hello_rust/__init__.py",
+        "rust/Cargo.toml",
+        "rust/src/lib.rs",
+        `${egg}/PKG-INFO`,
+        `${egg}/SOURCES.txt`,
+        `${egg}/dependency_links.txt`,
+        `${egg}/not-zip-safe`, // zip_safe=False
+        `${egg}/top_level.txt`,
+      ].sort(),
+    );
+  });
+
+  it("gets a pyproject.toml naming pyts-build's backend with backend: pyts-build", async () => {
+    const r = await buildSdist({ cwd: setupPyProject(), outDir: freshDir("st-out"), env, logger: silentLogger, backend: "pyts-build" });
+    expect(members(r.path)).toContain("pyproject.toml");
+    expect(memberText(r.path, "hello_rust-1.2.0/pyproject.toml")).toContain('build-backend = "pyts_build"');
+  });
+});
+
 describe("neededCrateFiles", () => {
   const crate = { dir: "/p", manifestPath: "/p/Cargo.toml", targetSources: ["/p/src/lib.rs", "/p/build.rs", "/p/src/bin/tool.rs"] };
   const listed = ["/p/Cargo.toml", "/p/src/lib.rs", "/p/src/a/b.rs", "/p/src/data.json", "/p/build.rs", "/p/noxfile.py", "/p/python/x.py", "/p/benches/b.rs"];
