@@ -69,7 +69,9 @@ export async function buildSdist(o: BuildSdistOptions = {}): Promise<SdistResult
   log.step(`Building sdist for ${cfg.metadata.name} ${cfg.metadata.version}`);
 
   // Rendering validates the metadata: do it before any file is written.
-  const pkgInfo = renderMetadata(cfg.metadata);
+  // setuptools names the license files in PKG-INFO (License-File), as the wheel's METADATA does
+  const licenseLines = cfg.setuptools !== undefined ? cfg.licenseFiles.map((l) => l.path) : [];
+  const pkgInfo = renderMetadata({ ...cfg.metadata, licenseFiles: [...new Set([...cfg.metadata.licenseFiles, ...licenseLines])] });
   const outArg = o.outDir === undefined ? undefined : resolve(cwd, o.outDir);
   const selectOptions = { distName, cwd, ...(outArg !== undefined ? { outDir: outArg } : {}), ...(o.env ? { env: o.env } : {}) };
   const sel =

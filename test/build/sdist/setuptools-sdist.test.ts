@@ -183,6 +183,11 @@ describe("sdist of a setuptools-rust project with MANIFEST.in", () => {
     expect(sources.slice().sort()).toEqual(EXPECTED.filter((f) => f !== "PKG-INFO" && f !== "setup.cfg"));
     expect(sources.slice(0, 3)).toEqual(["CHANGELOG.md", "Cargo.lock", "Cargo.toml"]); // setuptools' order: folder, then name
     expect(memberText(r.path, `manifest_demo-0.3.0/${EGG}/requires.txt`)).toBe("attrs>=20\n");
+    // PKG-INFO names the license file, as setuptools' does (and the egg-info's copy carries the safe name)
+    const pkgInfo = memberText(r.path, "manifest_demo-0.3.0/PKG-INFO");
+    expect(pkgInfo).toMatch(/^Metadata-Version: 2\.4\nName: manifest-demo\nVersion: 0\.3\.0\n/);
+    expect(pkgInfo).toContain("\nLicense-File: LICENSE\n");
+    expect(memberText(r.path, `manifest_demo-0.3.0/${EGG}/PKG-INFO`)).toBe(pkgInfo);
     expect(memberText(r.path, `manifest_demo-0.3.0/${EGG}/top_level.txt`)).toBe("manifest_demo\n");
   });
 
