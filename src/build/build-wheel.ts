@@ -161,6 +161,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   // a setuptools-rust project: one cargo run per RustExtension / RustBin, each its own crate (setuptools-wheel.ts)
   const targets = config.setuptools ? await planTargets(config, { env, cwd, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}), ...(cargoOpts.config ? { config: cargoOpts.config } : {}) }) : undefined;
   if (!targets) warnLayout(config, log);
+  else if (o.layout) log.warn("an editable install of a setuptools-rust project is not supported yet: the wheel is a regular one (rebuild after changes)");
   const abi3 = config.setuptools ? setuptoolsAbi3(config.setuptools) : isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
   // A binary or a cffi library does not depend on the Python version: one build, tagged py3-none.
   const units = isVersionIndependent(bindings) ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);

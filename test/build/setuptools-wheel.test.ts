@@ -12,6 +12,11 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildWheels, type BuiltWheel } from "../../src/build/build-wheel.js";
+import type { CargoManifest } from "../../src/build/project/cargo-manifest.js";
+import { Fields } from "../../src/build/project/fields.js";
+import type { RustTargetSpec } from "../../src/build/project/setuptools/model.js";
+import { readBin, readExtension } from "../../src/build/project/setuptools/rust-targets.js";
+import { bindingFeatures, rustVersionMatches, targetCargoArgs, usesLimitedApi } from "../../src/build/setuptools-wheel.js";
 import { WheelReader } from "../../src/wheel/reader.js";
 import { runCli } from "../helpers/cli.js";
 import { cpython, freshDir, makeVenv, py, testEnv } from "../helpers/env.js";
@@ -300,5 +305,69 @@ describe("setuptools-rust configurations pyts-build does not build", () => {
     expect(r.stderr).toContain(message);
     expect(r.code).toBe(1);
     expect(r.stderr).not.toContain("    at ");
+  });
+});
+
+describe("targetCargoArgs: setuptools-rust's build_rust command line", () => {
+  const ext = readExtension(new Fields("/p/pyproject.toml", "ext", { target: "pkg._lib", path: "rust/Cargo.toml" }), "kebab", "/p");
+  const cdylib = { lib: { name: "_lib", crateTypes: ["cdylib"] } as CargoManifest["lib"], pyo3: undefined };
+  const withPyo3 = { ...cdylib, pyo3: { version: "0.17" } as CargoManifest["pyo3"] };
+  const args = (spec: RustTargetSpec, manifest: Pick<CargoManifest, "lib" | "pyo3"> = cdylib, o: Partial<Parameters<typeof targetCargoArgs>[1]> = {}) => targetCargoArgs({ spec, manifest }, { cli: {}, env: {}, ...o });
+
+  it("an extension: cargo rustc --lib, release by default", () => {
+    expect(args(ext)).toEqual(["rustc", "--lib", "--message-format=json-render-diagnostics", "--manifest-path", "/p/rust/Cargo.toml", "--release"]);
+  });
+
+  it("PyO3 adds pyo3/extension-module, and pyo3/abi3-py3X with bdist_wheel's py_limited_api", () => {
+    expect(args(ext, withPyo3, { pyLimitedApi: "cp38" })).toContain("pyo3/extension-module pyo3/abi3-py38");
+    expect(bindingFeatures({ ...ext, binding: "NoBinding" }, "cp38", true)).toEqual([]);
+    expect(bindingFeatures({ ...ext, pyLimitedApi: false }, "cp38", true)).toEqual(["pyo3/extension-module"]);
+  });
+
+  it("args with a profile replace --release; SETUPTOOLS_RUST_CARGO_PROFILE and --profile on the command line replace the target's", () => {
+    const p = { ...ext, args: ["--profile", "release-lto", "--no-default-features"] };
+    expect(args(p).slice(5)).toEqual(["--profile", "release-lto", "--no-default-features"]);
+    expect(args(p, cdylib, { env: { SETUPTOOLS_RUST_CARGO_PROFILE: "dev" } }).slice(5)).toEqual(["--no-default-features", "--profile", "dev"]);
+    expect(args({ ...ext, debug: true }).slice(5)).toEqual([]);
+  });
+
+  it("features, cargo-manifest-args, rustc-flags after --, --crate-type cdylib only for a crate that does not declare it, the command line's lock flags", () => {
+    const e = { ...ext, features: ["a", "b"], cargoManifestArgs: ["--locked"], rustcFlags: ["-Cdebuginfo=0"], quiet: true };
+    expect(args(e, { lib: { name: "_lib", crateTypes: ["rlib"] } as CargoManifest["lib"] }, { cli: { offline: true, target: "x86_64-unknown-linux-gnu" } })).toEqual([
+      "rustc", "--lib", "--message-format=json-render-diagnostics", "--manifest-path", "/p/rust/Cargo.toml", "--target", "x86_64-unknown-linux-gnu", "--offline",
+      "--release", "--quiet", "--features", "a b", "--locked", "--crate-type", "cdylib", "--", "-Cdebuginfo=0",
+    ]);
+  });
+
+  it("a RustBin and an Exec extension: cargo build --bin for each program", () => {
+    const bin = readBin(new Fields("/p/pyproject.toml", "bins", { target: "tool" }), "kebab", "/p");
+    expect(args(bin)).toEqual(["build", "--bin", "tool", "--message-format=json-render-diagnostics", "--manifest-path", "/p/Cargo.toml", "--release"]);
+    const exec = readExtension(new Fields("/p/pyproject.toml", "ext", { target: { a: "pkg.a", b: "pkg.b" }, binding: "Exec" }), "kebab", "/p");
+    expect(args(exec).slice(0, 5)).toEqual(["build", "--bin", "a", "--bin", "b"]);
+  });
+
+  it("py-limited-api on the extension itself decides its file suffix, else bdist_wheel's option", () => {
+    expect(usesLimitedApi(ext, undefined)).toBe(false);
+    expect(usesLimitedApi(ext, "cp38")).toBe(true);
+    expect(usesLimitedApi({ ...ext, pyLimitedApi: true }, undefined)).toBe(true);
+    expect(usesLimitedApi({ ...ext, pyLimitedApi: false }, "cp38")).toBe(false);
+  });
+});
+
+describe("rustVersionMatches (semantic_version's SimpleSpec)", () => {
+  it.each([
+    ["1.95.0", ">=1.70", true],
+    ["1.95.0", ">=1.96", false],
+    ["1.95.0", "1.95", true],
+    ["1.95.0", "==1.94", false],
+    ["1.95.0", ">=1.60,<2", true],
+    ["1.95.0", "^1.80", true],
+    ["1.95.0", "~1.94", false],
+    ["1.95.0", "<1.95", false],
+  ])("rustc %s against %s: %s", (version, spec, ok) => {
+    expect(rustVersionMatches(version, spec)).toBe(ok);
+  });
+  it("refuses what it cannot read", () => {
+    expect(() => rustVersionMatches("1.95.0", "latest")).toThrow('rust-version "latest" cannot be read');
   });
 });

@@ -24,6 +24,7 @@ import { abi3FromFeatures, enabledPyo3Features } from "../project/cargo-manifest
 import { cargoOptionsOf } from "../cargo/cargo-options.js";
 import { loadProjectConfig, type ProjectConfig } from "../project/config.js";
 import { findInterpreters } from "../python/interpreter.js";
+import { setuptoolsAbi3 } from "../setuptools-wheel.js";
 import { wheelTags } from "../layout.js";
 import { editableLayout } from "./editable.js";
 import { touchTree } from "../cache/touch.js";
@@ -76,7 +77,7 @@ export function persistentTargetDir(cwd: string, env: NodeJS.ProcessEnv, distNam
 async function wheelHook(o: HookOptions, editable: boolean): Promise<string> {
   const cwd = resolve(o.cwd ?? process.cwd());
   const env = o.env ?? process.env;
-  const project = loadProjectConfig({ cwd });
+  const project = loadProjectConfig({ cwd, ...(o.env ? { env: o.env } : {}), ...(o.interpreter !== undefined ? { python: o.interpreter } : {}) });
   const target = editable ? undefined : persistentTargetDir(cwd, env, wheelDistName(project.metadata.name));
   if (target !== undefined) {
     (o.log ?? silentLogger).debug(`building an unpacked sdist: cargo's target folder is ${target}`);
@@ -109,7 +110,7 @@ async function tagsFor(config: ProjectConfig, o: HookOptions, cwd: string): Prom
   const [interp] = await findInterpreters({ ...(o.interpreter !== undefined ? { interpreters: [o.interpreter] } : {}), cwd, ...(o.env ? { env: o.env } : {}) });
   if (!interp) throw new Error("internal: no interpreter");
   const isBin = config.tool.bindings === "bin";
-  const [unit] = planBuilds([interp], isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargo.allFeatures ? { allFeatures: true } : {}), ...(cargo.noDefaultFeatures ? { noDefaultFeatures: true } : {}) })));
+  const [unit] = planBuilds([interp], config.setuptools ? setuptoolsAbi3(config.setuptools) : isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargo.allFeatures ? { allFeatures: true } : {}), ...(cargo.noDefaultFeatures ? { noDefaultFeatures: true } : {}) })));
   return wheelTags(interp, { bindings: config.tool.bindings, ...(unit?.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
 }
 
@@ -121,7 +122,7 @@ async function tagsFor(config: ProjectConfig, o: HookOptions, cwd: string): Prom
  */
 async function metadataHook(o: HookOptions): Promise<string> {
   const cwd = resolve(o.cwd ?? process.cwd());
-  const config = loadProjectConfig({ cwd });
+  const config = loadProjectConfig({ cwd, ...(o.env ? { env: o.env } : {}), ...(o.interpreter !== undefined ? { python: o.interpreter } : {}) });
   const m = config.metadata;
   const tags = await tagsFor(config, o, cwd);
   await mkdir(o.out, { recursive: true });

@@ -236,7 +236,7 @@ def _encode(o):
     if isinstance(o, enum.Enum):
         return o.name
     if isinstance(o, type):
-        return {"__class__": "class", "name": getattr(o, "_pyts_origin", o.__module__ + "." + o.__qualname__)}
+        return {"__class__": "class", "name": o.__dict__.get("_pyts_origin", o.__module__ + "." + o.__qualname__)}
     if isinstance(o, (set, frozenset, tuple)):
         return list(o)
     if isinstance(o, os.PathLike):
