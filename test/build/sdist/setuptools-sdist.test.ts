@@ -220,6 +220,17 @@ describe("sdist of a setuptools-rust project with MANIFEST.in", () => {
     expect(wheel?.fileName).toMatch(/^manifest_demo-0\.3\.0-cp311-cp311-linux_x86_64\.whl$/);
   });
 
+  it("makes the same sdist again from the unpacked sdist (its egg-info, PKG-INFO and setup.cfg are regenerated, not doubled)", async () => {
+    const first = await buildSdist({ cwd: project(), outDir: freshDir("st-out"), env, logger: silentLogger });
+    const unpacked = freshDir("st-again");
+    execFileSync("tar", ["-xzf", first.path, "-C", unpacked]);
+    const again = await buildSdist({ cwd: join(unpacked, "manifest_demo-0.3.0"), outDir: freshDir("st-out"), env, logger: silentLogger });
+    expect(members(again.path)).toEqual(EXPECTED);
+    for (const m of ["setup.cfg", "PKG-INFO"]) expect(memberText(again.path, `manifest_demo-0.3.0/${m}`)).toBe(memberText(first.path, `manifest_demo-0.3.0/${m}`));
+    // setup.cfg is now a project file, which setuptools lists by default
+    expect(memberText(again.path, `manifest_demo-0.3.0/${EGG}/SOURCES.txt`).split("\n")).toContain("setup.cfg");
+  });
+
   it("adds what the Rust build needs when MANIFEST.in leaves it out, and says so", async () => {
     const dir = project("graft docs\n");
     const log = memoryLogger();
