@@ -159,7 +159,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const bindings = config.tool.bindings;
   const isBin = bindings === "bin";
   // a setuptools-rust project: one cargo run per RustExtension / RustBin, each its own crate (setuptools-wheel.ts)
-  const targets = config.setuptools ? await planTargets(config, { env, cwd, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}), ...(cargoOpts.config ? { config: cargoOpts.config } : {}) }) : undefined;
+  const targets = config.setuptools ? await planTargets(config, { env, cwd, log, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}), ...(cargoOpts.config ? { config: cargoOpts.config } : {}) }) : undefined;
   if (!targets) warnLayout(config, log);
   else if (o.layout) log.warn("an editable install of a setuptools-rust project is not supported yet: the wheel is a regular one (rebuild after changes)");
   const abi3 = config.setuptools ? setuptoolsAbi3(config.setuptools) : isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));

@@ -15,6 +15,7 @@ import { ConfigError, CargoError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { readElfFile, startsWithElfMagic } from "../manylinux/audit/elf.js";
 import { moduleFileFromArtifact } from "../wheel/module-name.js";
+import { wheelDistName } from "../wheel/names.js";
 import { supportsAbi3 } from "../wheel/tags.js";
 import { dataDirName, type WheelFile } from "../wheel/wheel.js";
 import { checkNotLinkedToLibpython, stripCopy } from "./artifact.js";
@@ -25,10 +26,11 @@ import { sharedLibraryOf } from "./cargo/cargo-messages.js";
 import type { CargoOptions } from "./cargo/cargo-options.js";
 import { buildSubdirs } from "./cargo/target-dirs.js";
 import { checkImportable, checkShippedExtensions } from "./import-check.js";
-import { type CargoManifest, readCargoManifest } from "./project/cargo-manifest.js";
+import { abi3FromFeatures, type CargoManifest, enabledPyo3Features, readCargoManifest } from "./project/cargo-manifest.js";
 import type { ProjectConfig } from "./project/config.js";
 import type { RustExtensionSpec, RustTargetSpec, SetuptoolsProject } from "./project/setuptools/model.js";
 import { setuptoolsDataFiles, setuptoolsPythonFiles } from "./project/setuptools/python-files.js";
+import { setuptoolsManifest } from "./sdist/setuptools-sdist.js";
 import { profileOf } from "./project/setuptools/rust-targets.js";
 import { limitedApiMinor } from "./project/setuptools/tool-setuptools.js";
 import type { InterpreterInfo } from "./python/interpreter-info.js";
@@ -157,7 +159,7 @@ function installedRustVersion(env: NodeJS.ProcessEnv): string {
 }
 
 /** Each target's crate and target folder, read once per build. */
-export async function planTargets(config: ProjectConfig, o: { env: NodeJS.ProcessEnv; cwd: string; offline?: boolean; config?: string[] }): Promise<PlannedTarget[]> {
+export async function planTargets(config: ProjectConfig, o: { env: NodeJS.ProcessEnv; cwd: string; offline?: boolean; config?: string[]; log: Logger }): Promise<PlannedTarget[]> {
   const model = config.setuptools as SetuptoolsProject;
   const out: PlannedTarget[] = [];
   for (const spec of model.rustTargets) {
@@ -178,6 +180,10 @@ export async function planTargets(config: ProjectConfig, o: { env: NodeJS.Proces
         if (spec.optional) continue;
         throw e;
       }
+    }
+    if (spec.kind === "extension" && model.pyLimitedApi === undefined && abi3FromFeatures(enabledPyo3Features(manifest, { features: spec.features })) !== undefined) {
+      // setuptools tags by bdist_wheel's option alone: an abi3 library in a version-specific wheel
+      o.log.warn(`${spec.where}: ${manifest.path} turns on pyo3's abi3 feature, but the wheel is tagged for one Python version, as setuptools tags it; set [tool.distutils.bdist_wheel] py-limited-api = "cp3X" for an abi3 wheel`);
     }
     const meta = await cargoMetadata(spec.manifestPath, { env: o.env, cwd: o.cwd, ...(o.offline ? { offline: true } : {}), ...(o.config ? { config: o.config } : {}) });
     out.push({ spec, manifest, meta });
@@ -241,6 +247,18 @@ export async function compileTargets(
   return built;
 }
 
+const manifests = new WeakMap<ProjectConfig, string[]>();
+
+/** setuptools' sdist manifest of the project (no cargo), once per loaded config: the same for every interpreter. */
+function sdistManifestOf(config: ProjectConfig, model: SetuptoolsProject): string[] {
+  let files = manifests.get(config);
+  if (files === undefined) {
+    files = setuptoolsManifest({ ...config, setuptools: model }, { distName: wheelDistName(config.metadata.name) }).files.map((f) => f.replace(/^\.\//, ""));
+    manifests.set(config, files);
+  }
+  return files;
+}
+
 /** Every file below a folder, '/'-separated and sorted. */
 function filesBelow(dir: string, prefix = ""): string[] {
   const out: string[] = [];
@@ -270,10 +288,12 @@ export async function layoutTargets(
 ): Promise<WheelFile[]> {
   const model = config.setuptools as SetuptoolsProject;
   const interp = o.interpreter;
+  // include-package-data: setuptools takes the package files its sdist manifest lists (MANIFEST.in applied)
+  const manifestFiles = o.manifestFiles ?? (model.includePackageData ? sdistManifestOf(config, model) : undefined);
   const dataDir = dataDirName(config.metadata.name, config.metadata.version);
   const files = new Map<string, WheelFile>();
   const put = (f: WheelFile) => files.set(f.path, f); // built files win over sources of the same name, as they are copied last
-  for (const f of setuptoolsPythonFiles(config.projectDir, model, { ...(o.manifestFiles ? { manifestFiles: o.manifestFiles } : {}), warn: (m) => o.log.warn(m) })) put({ path: f.path, source: { file: f.file } });
+  for (const f of setuptoolsPythonFiles(config.projectDir, model, { ...(manifestFiles ? { manifestFiles } : {}), warn: (m) => o.log.warn(m) })) put({ path: f.path, source: { file: f.file } });
 
   const artifacts = new Set<string>();
   for (const { target, run } of built) {

@@ -9,6 +9,7 @@
  * in their package.
  */
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildWheels, type BuiltWheel } from "../../src/build/build-wheel.js";
@@ -17,8 +18,10 @@ import { Fields } from "../../src/build/project/fields.js";
 import type { RustTargetSpec } from "../../src/build/project/setuptools/model.js";
 import { readBin, readExtension } from "../../src/build/project/setuptools/rust-targets.js";
 import { bindingFeatures, rustVersionMatches, targetCargoArgs, usesLimitedApi } from "../../src/build/setuptools-wheel.js";
+import { memoryLogger } from "../../src/log.js";
 import { WheelReader } from "../../src/wheel/reader.js";
 import { runCli } from "../helpers/cli.js";
+import { pipInstall } from "../e2e/pep517-helpers.js";
 import { cpython, freshDir, makeVenv, py, testEnv } from "../helpers/env.js";
 import { crateFiles, crateToml, moduleSource, programSource, SETUPTOOLS_BUILD_SYSTEM } from "../helpers/setuptools-projects.js";
 import { writeTree } from "../helpers/tree.js";
@@ -44,6 +47,7 @@ const projects = {
     "python/dotted_find/data/notes.md": "not package data\n",
     "python/dotted_find/sub/__init__.py": "",
     "tests/test_it.py": "",
+    "MANIFEST.in": "include python/dotted_find/data/greeting.txt\nrecursive-include rust *\n", // nothing setuptools would add to the wheel
     ...crateFiles("rust", { name: "dotted-native", module: "_native", answer: 42 }),
   },
   // two extensions from two Cargo.toml files and a binary of the second crate, one wheel
@@ -53,8 +57,12 @@ const projects = {
       '[project]\nname = "multi"\nversion = "1.0"\n\n[tool.setuptools]\npackages = ["multi"]\n\n' +
       '[[tool.setuptools-rust.ext-modules]]\ntarget = "multi.alpha"\npath = "alpha/Cargo.toml"\nbinding = "NoBinding"\n\n' +
       '[[tool.setuptools-rust.ext-modules]]\ntarget = "multi.beta"\npath = "beta/Cargo.toml"\nbinding = "NoBinding"\nfeatures = ["plus-one"]\n\n' +
+      '[[tool.setuptools-rust.ext-modules]]\ntarget = { "multi-tool" = "multi.tools.multi-tool" }\npath = "beta/Cargo.toml"\nbinding = "Exec"\n\n' +
+      '[[tool.setuptools-rust.ext-modules]]\ntarget = "multi.broken"\npath = "broken/Cargo.toml"\nbinding = "NoBinding"\noptional = true\n\n' +
       '[[tool.setuptools-rust.bins]]\ntarget = "multi-tool"\npath = "beta/Cargo.toml"\n',
     "multi/__init__.py": "",
+    "broken/Cargo.toml": crateToml({ name: "broken", lib: "broken" }),
+    "broken/lib.rs": "this is not Rust\n",
     ...crateFiles("alpha", { name: "alpha", module: "alpha", answer: 10 }),
     ...crateFiles("beta", { name: "beta", module: "beta", answer: 20, bins: { "multi-tool": "main.rs" } }),
     "beta/main.rs": programSource("multi-tool says hi"),
@@ -89,6 +97,18 @@ const projects = {
     "profiled/__init__.py": "",
     ...crateFiles("rust", { name: "profiled", module: "_lib", answer: 5, bins: { "profiled-tool": "main.rs" }, extra: '\n[profile.checked]\ninherits = "release"\ndebug-assertions = true\n' }),
     "rust/main.rs": programSource("profiled-tool"),
+  },
+  // the default binding PyO3 (pyo3 from the offline registry): setuptools-rust's pyo3/extension-module and, with py-limited-api, pyo3/abi3-py38
+  pyo3: {
+    "pyproject.toml":
+      SETUPTOOLS_BUILD_SYSTEM +
+      '[project]\nname = "pyo3-st"\nversion = "0.1"\n\n[tool.setuptools]\npackages = ["hello"]\n\n[tool.distutils.bdist_wheel]\npy-limited-api = "cp38"\n\n' +
+      '[[tool.setuptools-rust.ext-modules]]\ntarget = "hello._lib"\npath = "rust/Cargo.toml"\n',
+    "hello/__init__.py": "from ._lib import greet\n",
+    "rust/Cargo.toml": '[package]\nname = "hello-st"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\nname = "_lib"\ncrate-type = ["cdylib"]\npath = "lib.rs"\n\n[dependencies]\npyo3 = "0.17"\n',
+    "rust/lib.rs":
+      "use pyo3::prelude::*;\n\n#[pyfunction]\nfn greet() -> &'static str {\n    \"hi from pyo3\"\n}\n\n" +
+      "#[pymodule]\nfn _lib(_py: Python<'_>, m: &PyModule) -> PyResult<()> {\n    m.add_function(wrap_pyfunction!(greet, m)?)?;\n    Ok(())\n}\n",
   },
   // a PEP 420 namespace package (no __init__.py) holding the extension and a regular sub-package
   namespace: {
@@ -136,6 +156,7 @@ const projects = {
 type Name = keyof typeof projects;
 const dirs = {} as Record<Name, string>;
 const wheels = {} as Record<Name, BuiltWheel>;
+const logs = {} as Record<Name, string[]>;
 let venv: string;
 
 async function members(wheel: string): Promise<string[]> {
@@ -163,7 +184,9 @@ describe("setuptools-rust projects", () => {
     const out = freshDir("st-wheels");
     for (const [name, files] of Object.entries(projects)) {
       dirs[name as Name] = writeTree(`st-${name}`, files);
-      const [w] = await buildWheels({ cwd: dirs[name as Name], interpreters: [PY], out, env: testEnv() });
+      const log = { ...memoryLogger(), verbosity: "normal" as const }; // not cargo --verbose
+      const [w] = await buildWheels({ cwd: dirs[name as Name], interpreters: [PY], out, env: testEnv(), log });
+      logs[name as Name] = log.lines;
       wheels[name as Name] = w as BuiltWheel;
     }
     venv = makeVenv(PY, join(freshDir("st-venv"), "v"), true);
@@ -196,6 +219,8 @@ describe("setuptools-rust projects", () => {
     ]);
     expect(py(venv, "import dotted_find; print(dotted_find.answer())")).toBe("42");
     expect(execFileSync(join(venv, "..", "dotted-hello"), { encoding: "utf8" }).trim()).toBe("answer 42");
+    // include-package-data reads the sdist manifest (MANIFEST.in) quietly: it names nothing more inside the packages here
+    expect(logs.dotted.join("\n")).not.toContain("MANIFEST.in");
   });
 
   it("two extensions from two Cargo.toml files and a binary of one of them, in one wheel", async () => {
@@ -203,6 +228,7 @@ describe("setuptools-rust projects", () => {
       `multi/alpha${SUFFIX}`,
       `multi/beta${SUFFIX}`,
       "multi/__init__.py",
+      "multi/tools/multi-tool",
       "multi-1.0.data/scripts/multi-tool",
       "multi-1.0.dist-info/METADATA",
       "multi-1.0.dist-info/RECORD",
@@ -210,6 +236,17 @@ describe("setuptools-rust projects", () => {
     ].sort());
     expect(py(venv, "import multi.alpha, multi.beta; print(multi.alpha.answer(), multi.beta.answer())")).toBe("10 21"); // beta's features = ["plus-one"]
     expect(execFileSync(join(venv, "..", "multi-tool"), { encoding: "utf8" }).trim()).toBe("multi-tool says hi");
+    // binding = "Exec": the program inside the package, where the package finds it
+    expect(py(venv, "import multi, os, subprocess; print(subprocess.check_output([os.path.join(os.path.dirname(multi.__file__), 'tools', 'multi-tool')], text=True).strip())")).toBe("multi-tool says hi");
+    // optional = true: the broken extension failed to build and was left out (the warning is in the build log)
+    expect((await members(wheels.multi.path)).some((m) => m.includes("broken"))).toBe(false);
+    expect(logs.multi.join("\n")).toContain("optional extension multi.broken failed to build, so the wheel is made without it");
+  });
+
+  it("the default binding PyO3 with py-limited-api: pyo3's extension-module and abi3-py38 features, an abi3 wheel", async () => {
+    expect(wheels.pyo3.fileName).toBe("pyo3_st-0.1-cp38-abi3-linux_x86_64.whl");
+    expect((await members(wheels.pyo3.path)).filter((m) => !m.includes(".dist-info/"))).toEqual(["hello/__init__.py", "hello/_lib.abi3.so"]);
+    expect(py(venv, "import hello; print(hello.greet())")).toBe("hi from pyo3");
   });
 
   it("py-limited-api = cp38: a cp38-abi3 wheel with an .abi3.so module", async () => {
@@ -267,6 +304,19 @@ describe("setuptools-rust projects", () => {
     expect(execFileSync(join(venv, "..", "legacy-hello"), { encoding: "utf8" }).trim()).toBe("legacy 31");
   });
 
+  it("through pip and pyts-build's PEP 517 backend: setup.py recorded by the build environment's Python, which has no setuptools", () => {
+    const d = writeTree("st-pep517", {
+      "pyproject.toml": '[build-system]\nrequires = ["pyts-build"]\nbuild-backend = "pyts_build"\n',
+      "setup.py":
+        "from setuptools import setup\nfrom setuptools_rust import Binding, RustExtension\n" +
+        "setup(name='via-pip', version='0.4', packages=['viapip'], rust_extensions=[RustExtension('viapip._lib', 'rust/Cargo.toml', binding=Binding.NoBinding)])\n",
+      "viapip/__init__.py": "from ._lib import answer\n",
+      ...crateFiles("rust", { name: "via-pip-lib", module: "_lib", answer: 517 }),
+    });
+    pipInstall(venv, [d]);
+    expect(py(venv, "import viapip, importlib.metadata as m; print(viapip.answer(), m.version('via-pip'))")).toBe("517 0.4");
+  });
+
   it("setup.py with cmdclass: one line naming the key, exit 1, no wheel", () => {
     const d = writeTree("st-cmdclass", {
       "setup.py":
@@ -280,6 +330,15 @@ describe("setuptools-rust projects", () => {
     expect(r.stderr).toContain("setup.py: setup() uses cmdclass, which pyts-build cannot build");
     expect(r.stderr).not.toContain("    at "); // no stack
     expect(r.stderr.split("\n").filter((l) => l.startsWith("error:"))).toHaveLength(1);
+    expect(existsSync(join(d, "out"))).toBe(false);
+  });
+
+  it("pyts-build sdist of a setuptools-rust project: a setuptools sdist (test/build/sdist/setuptools-sdist.test.ts has the rules)", () => {
+    const r = runCli(["sdist", "-o", join(dirs.dotted, "sdist-out"), "--json"], { cwd: dirs.dotted });
+    expect(r.code).toBe(0);
+    const members = (JSON.parse(r.stdout) as { members: string[] }).members;
+    expect(members).toContain("dotted_find-1.2.0/pyproject.toml");
+    expect(members.some((m) => m.endsWith(".egg-info/SOURCES.txt"))).toBe(true);
   });
 });
 

@@ -218,6 +218,10 @@ describe("sdist of a setuptools-rust project with MANIFEST.in", () => {
     execFileSync("tar", ["-xzf", r.path, "-C", unpacked]);
     const [wheel] = await buildWheels({ cwd: join(unpacked, "manifest_demo-0.3.0"), interpreters: [py], out: join(unpacked, "wheels"), env, log: silentLogger });
     expect(wheel?.fileName).toMatch(/^manifest_demo-0\.3\.0-cp311-cp311-linux_x86_64\.whl$/);
+    // include-package-data (pyproject.toml's default): the package files the manifest lists go into the wheel, as with setuptools
+    const names = execFileSync(SYSTEM_PYTHON, ["-c", "import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))", wheel?.path as string], { encoding: "utf8" }).trim().split("\n");
+    expect(names).toContain("manifest_demo/data/table.csv");
+    expect(names).toContain("manifest_demo/__init__.py");
   });
 
   it("makes the same sdist again from the unpacked sdist (its egg-info, PKG-INFO and setup.cfg are regenerated, not doubled)", async () => {

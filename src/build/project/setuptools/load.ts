@@ -43,6 +43,16 @@ export interface SetuptoolsLoaded {
   warnings: string[];
 }
 
+/** setup() keywords -> the `[project]` field that would have to be dynamic for them to count. */
+const SETUP_TO_PROJECT: Record<string, string> = {
+  long_description: "readme",
+  install_requires: "dependencies",
+  extras_require: "optional-dependencies",
+  python_requires: "requires-python",
+  author: "authors",
+  url: "urls",
+};
+
 /** Whether the project has a setup.py or setup.cfg for the recorder to read. */
 export function hasSetupFiles(projectDir: string): boolean {
   return existsSync(join(projectDir, "setup.py")) || existsSync(join(projectDir, "setup.cfg"));
@@ -93,7 +103,8 @@ function pyLimitedApi(o: SetuptoolsLoadOptions, rec: RecordedSetup | undefined):
 function fillDynamic(p: ProjectTable, kw: Record<string, unknown>, dyn: Fields | undefined, o: SetuptoolsLoadOptions, packageDir: Record<string, string>): ProjectTable {
   const file = o.pyprojectPath ?? "pyproject.toml";
   const out: ProjectTable = { ...p, dynamic: [] };
-  const fromSetup = setupMetadata({ name: p.name, ...kw }, join(o.projectDir, "setup.py"));
+  if (p.dynamic.length === 0) return out;
+  const fromSetup = setupMetadata({ ...kw, name: p.name }, join(o.projectDir, "setup.py"));
   for (const field of p.dynamic) {
     const d = dyn?.table(field);
     const where = `${file}: tool.setuptools.dynamic.${field}`;
@@ -125,6 +136,21 @@ function fillDynamic(p: ProjectTable, kw: Record<string, unknown>, dyn: Fields |
       case "dependencies":
         out.dependencies = d ? readDynamicFile(o.projectDir, d, where).split("\n").map((s) => s.trim()).filter((s) => s && !s.startsWith("#")) : fromSetup.metadata.requiresDist;
         break;
+      case "optional-dependencies": {
+        const lines = (text: string) => text.split("\n").map((x) => x.trim()).filter((x) => x && !x.startsWith("#"));
+        const opt: Record<string, string[]> = {};
+        if (d) for (const extra of d.keys()) opt[extra] = lines(readDynamicFile(o.projectDir, d.table(extra) as Fields, `${where}.${extra}`));
+        else {
+          const er = kw.extras_require;
+          for (const [key, reqs] of Object.entries(isTable(er) ? er : {})) {
+            const [extra, marker] = key.split(":", 2) as [string, string | undefined];
+            const list = typeof reqs === "string" ? lines(reqs) : Array.isArray(reqs) ? reqs.map(String) : [];
+            (opt[extra] ??= []).push(...list.map((r) => (marker ? `${r}; ${marker}` : r)));
+          }
+        }
+        out.optionalDependencies = opt;
+        break;
+      }
       case "requires-python":
         if (fromSetup.metadata.requiresPython !== undefined) out.requiresPython = fromSetup.metadata.requiresPython;
         break;
@@ -207,11 +233,21 @@ export function loadSetuptools(o: SetuptoolsLoadOptions): SetuptoolsLoaded {
     if (out.project.version === undefined) {
       throw new ConfigError(`${file}: [project] has no version and does not list it in dynamic`, 'add version = "1.0" to [project], or dynamic = ["version"] with [tool.setuptools.dynamic] version');
     }
-    // [project] entry points win; setup.py's fill in when they are dynamic
+    // [project]'s entry points; setup.py's only where [project] lists them as dynamic (setuptools ignores the rest, with a warning)
     const p = out.project;
+    const dyn = new Set(o.project.dynamic);
+    const fromSetup = out.entryPoints;
+    out.entryPoints = {};
+    for (const [group, entries] of Object.entries(fromSetup)) {
+      const field = group === "console_scripts" ? "scripts" : group === "gui_scripts" ? "gui-scripts" : "entry-points";
+      if (dyn.has(field)) out.entryPoints[group] = entries;
+      else warn(`${setupPy}: setup() entry_points [${group}] is ignored: [project] does not list "${field}" in dynamic (as setuptools ignores it)`);
+    }
     if (p.scripts) out.entryPoints.console_scripts = p.scripts;
     if (p.guiScripts) out.entryPoints.gui_scripts = p.guiScripts;
     Object.assign(out.entryPoints, p.entryPoints ?? {});
+    const ignored = ["version", "description", "long_description", "install_requires", "extras_require", "python_requires", "classifiers", "keywords", "author", "license", "url"].filter((k) => kw[k] !== undefined && kw[k] !== null && !dyn.has(SETUP_TO_PROJECT[k] ?? k));
+    if (ignored.length > 0) warn(`${setupPy}: setup() ${ignored.join(", ")} ignored: [project] gives them (only fields listed in project.dynamic come from setup.py, as in setuptools)`);
   } else {
     const md = setupMetadata(kw, rec?.setupPy ? setupPy : join(o.projectDir, "setup.cfg"));
     out.setupMetadata = md.metadata;

@@ -47,6 +47,34 @@ describe("loadProjectConfig on a setuptools-rust project", () => {
     expect(c.setuptools?.sources).toEqual(["setup.py", "pyproject.toml"]);
   });
 
+  it("setup.py's fields count only where [project] lists them as dynamic; the rest is ignored with a warning, as setuptools does", () => {
+    const d = writeTree("ld-dyn-setup", {
+      "pyproject.toml": SETUPTOOLS_BUILD_SYSTEM + '[project]\nname = "mix"\nversion = "1"\ndynamic = ["optional-dependencies", "scripts"]\n[tool.setuptools]\npackages = []\n[[tool.setuptools-rust.ext-modules]]\ntarget = "_lib"\n',
+      "setup.py":
+        "from setuptools import setup\nsetup(install_requires=['six'], extras_require={'test': ['pytest']}, entry_points={'console_scripts': ['mix = mix:main'], 'mix.plugins': ['a = mix.a']})\n",
+      ...crate("", "mix"),
+    });
+    const c = loadProjectConfig({ cwd: d, python: PY });
+    expect(c.metadata.requiresDist).toEqual(['pytest; extra == "test"']);
+    expect(c.metadata.providesExtra).toEqual(["test"]);
+    expect(c.entryPoints).toEqual({ console_scripts: { mix: "mix:main" } });
+    const warnings = c.warnings.join("\n");
+    expect(warnings).toContain('entry_points [mix.plugins] is ignored: [project] does not list "entry-points" in dynamic');
+    expect(warnings).toContain("setup() install_requires ignored: [project] gives them");
+  });
+
+  it("setup.cfg's [metadata] and [options] with [tool.setuptools-rust] in pyproject.toml (no setup.py, no [project])", () => {
+    const d = writeTree("ld-cfg", {
+      "pyproject.toml": SETUPTOOLS_BUILD_SYSTEM + '[[tool.setuptools-rust.ext-modules]]\ntarget = "cfgpkg._lib"\n',
+      "setup.cfg": "[metadata]\nname = cfg-project\nversion = 2.0.1\nauthor = Cee Fg\nlicense = MIT\n\n[options]\npackages = cfgpkg\npython_requires = >=3.9\n",
+      "cfgpkg/__init__.py": "",
+      ...crate("", "cfg-crate"),
+    });
+    const c = loadProjectConfig({ cwd: d, python: PY });
+    expect(c.metadata).toMatchObject({ name: "cfg-project", version: "2.0.1", authors: [{ name: "Cee Fg" }], license: "MIT", requiresPython: ">=3.9" });
+    expect(c.setuptools).toMatchObject({ sources: ["setup.cfg", "pyproject.toml"], packages: ["cfgpkg"], includePackageData: false });
+  });
+
   it("[tool.setuptools-rust] replaces setup.py's rust_extensions, with a warning", () => {
     const d = writeTree("ld-both", {
       "pyproject.toml": SETUPTOOLS_BUILD_SYSTEM + '[project]\nname = "both"\nversion = "1"\n[[tool.setuptools-rust.ext-modules]]\ntarget = "_lib"\n',

@@ -72,12 +72,12 @@ describe("recordSetup", () => {
   });
 
   it.each([
-    ["raise RuntimeError('boom')\n", "setup.py failed before calling setup(): RuntimeError: boom"],
-    ["x = 1\n", "setup.py ran to its end without calling setup()"],
-    ["import time\ntime.sleep(30)\n", "setup.py did not call setup() within 1 s"],
-  ])("a setup.py that %j: one line naming it", (code, message) => {
+    ["raise RuntimeError('boom')\n", "60", "setup.py failed before calling setup(): RuntimeError: boom"],
+    ["x = 1\n", "60", "setup.py ran to its end without calling setup()"],
+    ["import time\ntime.sleep(30)\n", "1", "setup.py did not call setup() within 1 s"],
+  ])("a setup.py that %j (time limit %s s): one line naming it", (code, seconds, message) => {
     const d = writeTree("rec-bad", { "setup.py": code });
-    expect(() => recordSetup(d, PY, { ...process.env, PYTS_BUILD_SETUP_PY_TIMEOUT: "1" })).toThrow(message);
+    expect(() => recordSetup(d, PY, { ...process.env, PYTS_BUILD_SETUP_PY_TIMEOUT: seconds })).toThrow(message);
   });
 
   it("a missing interpreter and a bad time limit are named", () => {
