@@ -71,16 +71,17 @@ export function requiresTxt(requiresDist: readonly string[], providesExtra: read
   return out;
 }
 
-/** entry_points.txt as setuptools renders it: groups and entries sorted, a blank line after each group. */
+/** entry_points.txt as setuptools renders it: groups and entries sorted by name, a blank line between groups. */
 export function eggEntryPoints(groups: EntryPointGroups): string {
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return Object.keys(groups)
-    .sort()
+    .sort(byName)
     .filter((g) => Object.keys(groups[g] ?? {}).length > 0)
     .map((g) => {
-      const items = Object.entries(groups[g] ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return `[${g}]\n${items.map(([n, v]) => `${n} = ${v}\n`).join("")}\n`;
+      const items = Object.entries(groups[g] ?? {}).sort(([a], [b]) => byName(a, b));
+      return `[${g}]\n${items.map(([n, v]) => `${n} = ${v}`).join("\n")}\n`;
     })
-    .join("");
+    .join("\n");
 }
 
 /** The egg-info members but SOURCES.txt's content (which lists them): name -> content. */

@@ -24,8 +24,10 @@ describe("requiresTxt (setuptools' requires.txt)", () => {
 });
 
 describe("eggEntryPoints", () => {
-  it("sorts groups and names, a blank line after each group", () => {
-    expect(eggEntryPoints({ gui_scripts: { g: "p:g" }, console_scripts: { b: "p:b", a: "p:a" }, empty: {} })).toBe("[console_scripts]\na = p:a\nb = p:b\n\n[gui_scripts]\ng = p:g\n\n");
+  it("sorts groups and names, a blank line between groups", () => {
+    expect(eggEntryPoints({ gui_scripts: { g: "p:g" }, console_scripts: { b: "p:b", a: "p:a" }, "a.plugins": { x: "p:x" }, empty: {} })).toBe(
+      "[a.plugins]\nx = p:x\n\n[console_scripts]\na = p:a\nb = p:b\n\n[gui_scripts]\ng = p:g\n",
+    );
   });
 });
 
@@ -43,7 +45,7 @@ describe("eggInfoMembers", () => {
   it("adds requires.txt, entry_points.txt and the zip-safe flag when there is something to say", () => {
     const m = eggInfoMembers({ ...base, requiresDist: ["attrs"], entryPoints: { console_scripts: { wc: "word_count:main" } }, zipSafe: false });
     expect(m.get("word_count.egg-info/requires.txt")).toBe("attrs\n");
-    expect(m.get("word_count.egg-info/entry_points.txt")).toBe("[console_scripts]\nwc = word_count:main\n\n");
+    expect(m.get("word_count.egg-info/entry_points.txt")).toBe("[console_scripts]\nwc = word_count:main\n");
     expect(m.get("word_count.egg-info/not-zip-safe")).toBe("\n");
   });
 });

@@ -191,7 +191,7 @@ describe("sdist of a setuptools-rust project with MANIFEST.in", () => {
     expect(memberText(r.path, `manifest_demo-0.3.0/${EGG}/top_level.txt`)).toBe("manifest_demo\n");
   });
 
-  it("holds the same files as setuptools' own sdist of the same tree (python3 -m build --sdist)", (ctx) => {
+  it("holds the same files as setuptools' own sdist of the same tree (python3 -m build --sdist)", async (ctx) => {
     try {
       execFileSync(SYSTEM_PYTHON, ["-c", "import build, setuptools"], { stdio: "ignore" });
     } catch {
@@ -208,6 +208,13 @@ describe("sdist of a setuptools-rust project with MANIFEST.in", () => {
     // setuptools before pypa/distutils#187 (Debian 12 has 66) took test/test*.py only, not tests/test*.py
     const takesTests = execFileSync(SYSTEM_PYTHON, ["-c", "import inspect, setuptools._distutils.command.sdist as s; print('tests/test*.py' in inspect.getsource(s.sdist._add_defaults_optional))"], { encoding: "utf8" }).trim() === "True";
     expect(members(join(out, archive as string))).toEqual(takesTests ? EXPECTED : EXPECTED.filter((f) => f !== "tests/test_basic.py"));
+    // and the same egg-info and setup.cfg contents where setuptools' versions agree
+    const ours = await buildSdist({ cwd: dir, outDir: freshDir("st-out"), env, logger: silentLogger });
+    const theirs = join(out, archive as string);
+    const top = (archive as string).replace(/\.tar\.gz$/, "");
+    for (const f of ["setup.cfg", `${EGG}/requires.txt`, `${EGG}/entry_points.txt`, `${EGG}/top_level.txt`, `${EGG}/dependency_links.txt`]) {
+      expect(memberText(ours.path, `manifest_demo-0.3.0/${f}`), f).toBe(memberText(theirs, `${top}/${f}`));
+    }
   });
 
   it("builds a wheel with pyts-build from the unpacked sdist", async () => {
