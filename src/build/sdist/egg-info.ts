@@ -128,6 +128,19 @@ export function sdistSetupCfg(text: string | undefined): string {
   return out;
 }
 
+/**
+ * setup.cfg's `[egg_info]` version tags (`tag_build = .dev`, `tag_date = 1`),
+ * which make setuptools version the build `1.0.dev0` / `1.0.20261207`: a note
+ * saying pyts-build does not apply them, else undefined.
+ */
+export function eggInfoTagNote(text: string | undefined, where: string): string | undefined {
+  const egg = parseIni(text ?? "").get("egg_info");
+  const build = egg?.get("tag_build") ?? "";
+  const date = egg?.get("tag_date") ?? "0";
+  if (build === "" && ["", "0", "false", "no", "off"].includes(date.toLowerCase())) return undefined;
+  return `${where}: [egg_info] ${build !== "" ? `tag_build = ${build}` : `tag_date = ${date}`} is not applied by pyts-build (setuptools would add it to the version); the sdist's setup.cfg clears it so the version stays the configured one`;
+}
+
 /** configparser's reading (RawConfigParser, keys kept as written): sections of options, multi-line values joined by '\n'. */
 export function parseIni(text: string): Map<string, Map<string, string>> {
   const sections = new Map<string, Map<string, string>>();

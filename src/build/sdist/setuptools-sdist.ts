@@ -19,7 +19,7 @@ import { withPytsBuildBackend } from "../project/sdist-layout.js";
 import { packageFolder, type SetuptoolsProject } from "../project/setuptools/model.js";
 import { setuptoolsPythonFiles } from "../project/setuptools/python-files.js";
 import { readToml } from "../project/toml.js";
-import { eggInfoDir, eggInfoMembers, sdistSetupCfg, sourcesTxt } from "./egg-info.js";
+import { eggInfoDir, eggInfoMembers, eggInfoTagNote, sdistSetupCfg, sourcesTxt } from "./egg-info.js";
 import { sortFileList } from "./manifest-in.js";
 import { checkResolvesInside, isInside, type SdistFile, type SdistSelection, type SelectOptions } from "./sdist-files.js";
 import { Exclusions, isNativeModule } from "./sdist-exclusions.js";
@@ -217,7 +217,10 @@ export async function selectSetuptoolsSdistFiles(cfg: SetuptoolsConfig, o: Setup
   }
   for (const [p, text] of m.eggInfo) out.set(p, { path: p, source: { bytes: Buffer.from(p.endsWith("/SOURCES.txt") ? sourcesTxt(files) : text) } });
   const setupCfg = join(root, "setup.cfg");
-  out.set("setup.cfg", { path: "setup.cfg", source: { bytes: Buffer.from(sdistSetupCfg(existsSync(setupCfg) ? readFileSync(setupCfg, "utf8") : undefined)) } });
+  const cfgText = existsSync(setupCfg) ? readFileSync(setupCfg, "utf8") : undefined;
+  const tagNote = eggInfoTagNote(cfgText, setupCfg);
+  if (tagNote !== undefined) warnings.push(tagNote);
+  out.set("setup.cfg", { path: "setup.cfg", source: { bytes: Buffer.from(sdistSetupCfg(cfgText)) } });
   if (o.backend === "pyts-build") {
     const text = cfg.pyprojectPath !== undefined ? readFileSync(cfg.pyprojectPath, "utf8") : undefined;
     const raw = cfg.pyprojectPath !== undefined ? readToml(cfg.pyprojectPath) : undefined;

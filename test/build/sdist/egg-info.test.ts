@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eggEntryPoints, eggInfoDir, eggInfoMembers, parseIni, requiresTxt, safeName, sdistSetupCfg } from "../../../src/build/sdist/egg-info.js";
+import { eggEntryPoints, eggInfoDir, eggInfoMembers, eggInfoTagNote, parseIni, requiresTxt, safeName, sdistSetupCfg } from "../../../src/build/sdist/egg-info.js";
 
 describe("egg-info names", () => {
   it("safe_name turns runs of other characters into '-'; the folder uses '_'", () => {
@@ -62,5 +62,19 @@ describe("sdistSetupCfg", () => {
 
   it("parseIni keeps keys as written and joins continuation lines", () => {
     expect(parseIni("[options]\nInstall_Requires =\n  a\n  b\n")).toEqual(new Map([["options", new Map([["Install_Requires", "\na\nb"]])]]));
+  });
+});
+
+describe("eggInfoTagNote", () => {
+  it("names a version tag setuptools would apply and pyts-build does not", () => {
+    expect(eggInfoTagNote("[egg_info]\ntag_build = .dev\n", "p/setup.cfg")).toBe(
+      "p/setup.cfg: [egg_info] tag_build = .dev is not applied by pyts-build (setuptools would add it to the version); the sdist's setup.cfg clears it so the version stays the configured one",
+    );
+    expect(eggInfoTagNote("[egg_info]\ntag_date = 1\n", "s")).toMatch(/tag_date = 1 is not applied/);
+  });
+
+  it("is quiet for an sdist's own setup.cfg and for none", () => {
+    expect(eggInfoTagNote("[egg_info]\ntag_build = \ntag_date = 0\n", "s")).toBeUndefined();
+    expect(eggInfoTagNote(undefined, "s")).toBeUndefined();
   });
 });
