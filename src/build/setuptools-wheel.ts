@@ -17,7 +17,7 @@ import { readElfFile, startsWithElfMagic } from "../manylinux/audit/elf.js";
 import { moduleFileFromArtifact } from "../wheel/module-name.js";
 import { wheelDistName } from "../wheel/names.js";
 import { supportsAbi3 } from "../wheel/tags.js";
-import { dataDirName, type WheelFile } from "../wheel/wheel.js";
+import { dataDirName, distInfoDirName, type WheelFile } from "../wheel/wheel.js";
 import { checkNotLinkedToLibpython, stripCopy } from "./artifact.js";
 import { applyCargoEnv, type CargoEnvPlan, planCargoEnv } from "./cargo/cargo-env.js";
 import { type CargoMetadata, cargoMetadata, type CargoRun, commonCargoFlags } from "./cargo/cargo.js";
@@ -356,6 +356,9 @@ export async function layoutTargets(
     }
   }
   for (const f of setuptoolsDataFiles(config.projectDir, model, dataDir)) if (!files.has(f.path)) put({ path: f.path, source: { file: f.file } });
+  // egg_info's top_level.txt, which setuptools' wheels carry: the top-level names of the packages and modules
+  const tops = [...new Set([...model.packages, ...model.pyModules].map((n) => n.split(".")[0] as string))].sort();
+  put({ path: `${distInfoDirName(config.metadata.name, config.metadata.version)}/top_level.txt`, source: { bytes: tops.join("\n") + "\n" } });
   const list = [...files.values()];
   checkShippedExtensions(list.filter((f) => !("file" in f.source) || !artifacts.has(f.source.file)), undefined);
   return list;

@@ -6,7 +6,8 @@
  * project, written from their documented behaviour (setuptools' build_py and
  * discovery, setuptools-rust's build_rust): the Python packages as found, the
  * extension at its dotted target, RustBins in .data/scripts, generated files
- * in their package.
+ * in their package. Checked against setuptools 84 + setuptools-rust 1.13 with
+ * bench/setuptools-rust-layout.mjs: the same members and METADATA lines.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -17,7 +18,8 @@ import type { CargoManifest } from "../../src/build/project/cargo-manifest.js";
 import { Fields } from "../../src/build/project/fields.js";
 import type { RustTargetSpec } from "../../src/build/project/setuptools/model.js";
 import { readBin, readExtension } from "../../src/build/project/setuptools/rust-targets.js";
-import { bindingFeatures, rustVersionMatches, targetCargoArgs, usesLimitedApi } from "../../src/build/setuptools-wheel.js";
+import { bindingFeatures, planTargets, rustVersionMatches, targetCargoArgs, usesLimitedApi } from "../../src/build/setuptools-wheel.js";
+import { loadProjectConfig } from "../../src/build/project/config.js";
 import { memoryLogger } from "../../src/log.js";
 import { WheelReader } from "../../src/wheel/reader.js";
 import { runCli } from "../helpers/cli.js";
@@ -206,6 +208,7 @@ describe("setuptools-rust projects", () => {
       "dotted_find-1.2.0.dist-info/RECORD",
       "dotted_find-1.2.0.dist-info/WHEEL",
       "dotted_find-1.2.0.dist-info/entry_points.txt",
+      "dotted_find-1.2.0.dist-info/top_level.txt",
     ].sort());
     expect(await metadataLines(wheels.dotted.path, "dotted_find-1.2.0.dist-info")).toEqual([
       "Author-email: Ann Author <ann@example.org>",
@@ -233,6 +236,7 @@ describe("setuptools-rust projects", () => {
       "multi-1.0.dist-info/METADATA",
       "multi-1.0.dist-info/RECORD",
       "multi-1.0.dist-info/WHEEL",
+      "multi-1.0.dist-info/top_level.txt",
     ].sort());
     expect(py(venv, "import multi.alpha, multi.beta; print(multi.alpha.answer(), multi.beta.answer())")).toBe("10 21"); // beta's features = ["plus-one"]
     expect(execFileSync(join(venv, "..", "multi-tool"), { encoding: "utf8" }).trim()).toBe("multi-tool says hi");
@@ -282,6 +286,7 @@ describe("setuptools-rust projects", () => {
       "standalone.py",
     ].sort());
     expect(py(venv, "import srcpkg, standalone; print(srcpkg.answer(), standalone.NAME)")).toBe("11 standalone");
+    expect(py(venv, "import importlib.metadata as m; print(m.distribution('src-layout').read_text('top_level.txt').split())")).toBe("['srcpkg', 'standalone']");
   });
 
   it("a setup.py-only project: the setup() call recorded, METADATA as setuptools writes it", async () => {
@@ -428,5 +433,31 @@ describe("rustVersionMatches (semantic_version's SimpleSpec)", () => {
   });
   it("refuses what it cannot read", () => {
     expect(() => rustVersionMatches("1.95.0", "latest")).toThrow('rust-version "latest" cannot be read');
+  });
+});
+
+describe("planTargets: checks before any compile", () => {
+  const project = (extra: string, cargoExtra = "") =>
+    writeTree("st-plan", {
+      "pyproject.toml": SETUPTOOLS_BUILD_SYSTEM + '[project]\nname = "plan"\nversion = "1"\n[tool.setuptools]\npackages = []\n[[tool.setuptools-rust.ext-modules]]\ntarget = "_lib"\n' + extra,
+      "Cargo.toml": crateToml({ name: "plan", lib: "_lib" }) + cargoExtra,
+      "lib.rs": moduleSource("_lib", 1),
+    });
+  const plan = async (dir: string) => {
+    const log = memoryLogger();
+    const config = loadProjectConfig({ cwd: dir, python: PY });
+    const targets = await planTargets(config, { env: testEnv(), cwd: dir, log });
+    return { targets, log: log.lines.join("\n") };
+  };
+
+  it("rust-version the installed rustc does not meet: a ConfigError naming both; an optional target is left out", async () => {
+    await expect(plan(project('rust-version = ">=99"\n'))).rejects.toThrow('does not match the rust-version requirement >=99');
+    expect((await plan(project('rust-version = ">=99"\noptional = true\n'))).targets).toEqual([]);
+    expect((await plan(project('rust-version = ">=1.56"\n'))).targets).toHaveLength(1);
+  });
+
+  it("pyo3's abi3 feature without bdist_wheel's py_limited_api: a version-specific wheel, as setuptools tags it, with a warning", async () => {
+    const { log } = await plan(project("", '\n[dependencies]\npyo3 = { version = "0.17", features = ["abi3-py38"] }\n'));
+    expect(log).toContain("turns on pyo3's abi3 feature, but the wheel is tagged for one Python version");
   });
 });
