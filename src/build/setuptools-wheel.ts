@@ -30,6 +30,7 @@ import { abi3FromFeatures, type CargoManifest, enabledPyo3Features, readCargoMan
 import type { ProjectConfig } from "./project/config.js";
 import type { RustExtensionSpec, RustTargetSpec, SetuptoolsProject } from "./project/setuptools/model.js";
 import { setuptoolsDataFiles, setuptoolsPythonFiles } from "./project/setuptools/python-files.js";
+import { topLevelTxt } from "./sdist/egg-info.js";
 import { setuptoolsManifest } from "./sdist/setuptools-sdist.js";
 import { profileOf } from "./project/setuptools/rust-targets.js";
 import { limitedApiMinor } from "./project/setuptools/tool-setuptools.js";
@@ -357,8 +358,7 @@ export async function layoutTargets(
   }
   for (const f of setuptoolsDataFiles(config.projectDir, model, dataDir)) if (!files.has(f.path)) put({ path: f.path, source: { file: f.file } });
   // egg_info's top_level.txt, which setuptools' wheels carry: the top-level names of the packages and modules
-  const tops = [...new Set([...model.packages, ...model.pyModules].map((n) => n.split(".")[0] as string))].sort();
-  put({ path: `${distInfoDirName(config.metadata.name, config.metadata.version)}/top_level.txt`, source: { bytes: tops.join("\n") + "\n" } });
+  put({ path: `${distInfoDirName(config.metadata.name, config.metadata.version)}/top_level.txt`, source: { bytes: topLevelTxt(model.packages, model.pyModules) } });
   const list = [...files.values()];
   checkShippedExtensions(list.filter((f) => !("file" in f.source) || !artifacts.has(f.source.file)), undefined);
   return list;

@@ -84,6 +84,11 @@ export function eggEntryPoints(groups: EntryPointGroups): string {
     .join("\n");
 }
 
+/** top_level.txt (egg_info's, which setuptools' wheels carry too): the top-level names of the packages and modules, sorted. */
+export function topLevelTxt(packages: readonly string[], pyModules: readonly string[]): string {
+  return [...new Set([...packages, ...pyModules].map((n) => n.split(".")[0] as string))].sort().join("\n") + "\n";
+}
+
 /** The egg-info members but SOURCES.txt's content (which lists them): name -> content. */
 export function eggInfoMembers(input: EggInfoInput): Map<string, string> {
   const dir = eggInfoDir(input.name, input.rootPackageDir);
@@ -92,8 +97,7 @@ export function eggInfoMembers(input: EggInfoInput): Map<string, string> {
   out.set(`${dir}/PKG-INFO`, input.pkgInfo.replace(/^Name: .*$/m, `Name: ${safeName(input.name)}`));
   out.set(`${dir}/SOURCES.txt`, "");
   out.set(`${dir}/dependency_links.txt`, "\n");
-  const top = [...new Set([...input.packages, ...input.pyModules].map((p) => p.split(".")[0] as string))].sort();
-  out.set(`${dir}/top_level.txt`, top.join("\n") + "\n");
+  out.set(`${dir}/top_level.txt`, topLevelTxt(input.packages, input.pyModules));
   const requires = requiresTxt(input.requiresDist, input.providesExtra);
   if (requires !== "") out.set(`${dir}/requires.txt`, requires);
   const eps = eggEntryPoints(input.entryPoints);
