@@ -189,6 +189,12 @@ export async function selectSetuptoolsSdistFiles(cfg: SetuptoolsConfig, o: Setup
       "move the crate (and its path dependencies) into the project folder",
     );
   }
+  const requires = Array.isArray(cfg.buildSystem?.requires) ? (cfg.buildSystem.requires as unknown[]) : [];
+  if (requires.some((r) => typeof r === "string" && /^\s*setuptools[-_.]scm\b/i.test(r))) {
+    warnings.push(
+      `${cfg.pyprojectPath ?? root}: setuptools-scm is a build requirement: setuptools' sdist would also carry every file git tracks (its file finder), which pyts-build does not imitate; name them in MANIFEST.in (graft / recursive-include)`,
+    );
+  }
   const listed = new Set(m.files.map((f) => f.replace(/^\.\//, "")));
   const missing = needed
     .map(rel)

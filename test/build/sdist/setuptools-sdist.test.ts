@@ -264,6 +264,16 @@ describe("sdist of a setuptools-rust project with MANIFEST.in", () => {
     expect(members(r.path)).toEqual(EXPECTED);
   });
 
+  it("says that setuptools-scm's file finder is not imitated when the project builds with it", async () => {
+    const dir = project();
+    writeTree(dir, { "pyproject.toml": PYPROJECT.replace('"setuptools-rust>=1.7"]', '"setuptools-rust>=1.7", "setuptools_scm>=8"]') });
+    const log = memoryLogger();
+    await buildSdist({ cwd: dir, outDir: freshDir("st-out"), env, logger: log });
+    expect(log.lines.filter((l) => l.startsWith("warn: "))).toEqual([
+      `warn: ${join(dir, "pyproject.toml")}: setuptools-scm is a build requirement: setuptools' sdist would also carry every file git tracks (its file finder), which pyts-build does not imitate; name them in MANIFEST.in (graft / recursive-include)`,
+    ]);
+  });
+
   it("refuses a crate whose build needs files outside the project folder (one line, nothing written)", async () => {
     const dir = project();
     writeTree(join(dir, ".."), { [`dep-${dir.split("/").pop()}/Cargo.toml`]: '[package]\nname = "dep"\nversion = "0.1.0"\nedition = "2021"\n', [`dep-${dir.split("/").pop()}/src/lib.rs`]: "" });
