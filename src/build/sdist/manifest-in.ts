@@ -156,8 +156,8 @@ function fnmatchClass(inside: string, any: string): string {
 }
 
 /** One path part of a glob as fnmatch reads it. */
-function fnmatchPart(part: string, any = "[^/]"): string {
-  return wildcardPart(part, any, (inside) => fnmatchClass(inside, any));
+function fnmatchPart(part: string): string {
+  return wildcardPart(part, "[^/]", (inside) => fnmatchClass(inside, "[^/]"));
 }
 
 /** setuptools' class: its inside goes through re.escape, so every character is literal (no ranges). */
@@ -167,12 +167,6 @@ function literalClass(inside: string): string {
 }
 
 const MAGIC = /[*?[]/;
-
-/** fnmatch over a whole path, where `*` crosses folders (setuptools' exclude_package_data uses it so). */
-export function fnmatchMatcher(pattern: string): (path: string) => boolean {
-  const rx = safeRegExp(`^${fnmatchPart(pattern, ".")}$`);
-  return (path) => rx !== undefined && rx.test(path);
-}
 
 /**
  * setuptools' glob of `pattern` over a file list, as a test on one listed

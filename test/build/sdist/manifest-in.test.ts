@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   applyManifestIn,
-  fnmatchMatcher,
   globMatcher,
   manifestLines,
   normalizeManifestPath,
@@ -118,13 +117,6 @@ describe("translatePattern (setuptools: exclude, recursive-exclude, prune, globa
     ["x[y", "x[y", true],
   ])("%s vs %s -> %s", (pat, path, want) => {
     expect(translatePattern(pat)(path)).toBe(want);
-  });
-});
-
-describe("fnmatchMatcher (whole path)", () => {
-  it("lets * cross folders", () => {
-    expect(fnmatchMatcher("pkg/*.txt")("pkg/sub/a.txt")).toBe(true);
-    expect(fnmatchMatcher("pkg/*.txt")("other/a.txt")).toBe(false);
   });
 });
 
