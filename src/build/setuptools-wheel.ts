@@ -9,12 +9,13 @@
  * list the wheel's files.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ConfigError, CargoError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { readElfFile, startsWithElfMagic } from "../manylinux/audit/elf.js";
 import { moduleFileFromArtifact } from "../wheel/module-name.js";
+import { wheelDistName } from "../wheel/names.js";
 import { supportsAbi3 } from "../wheel/tags.js";
 import { dataDirName, distInfoDirName, type WheelFile } from "../wheel/wheel.js";
 import { checkNotLinkedToLibpython, stripCopy } from "./artifact.js";
@@ -29,6 +30,8 @@ import { abi3FromFeatures, type CargoManifest, enabledPyo3Features, readCargoMan
 import type { ProjectConfig } from "./project/config.js";
 import type { RustExtensionSpec, RustTargetSpec, SetuptoolsProject } from "./project/setuptools/model.js";
 import { setuptoolsDataFiles, setuptoolsPythonFiles } from "./project/setuptools/python-files.js";
+import { topLevelTxt } from "./sdist/egg-info.js";
+import { setuptoolsManifest } from "./sdist/setuptools-sdist.js";
 import { profileOf } from "./project/setuptools/rust-targets.js";
 import { limitedApiMinor } from "./project/setuptools/tool-setuptools.js";
 import type { InterpreterInfo } from "./python/interpreter-info.js";
@@ -245,7 +248,17 @@ export async function compileTargets(
   return built;
 }
 
-const manifestWarned = new WeakSet<ProjectConfig>();
+const manifests = new WeakMap<ProjectConfig, string[]>();
+
+/** setuptools' sdist manifest of the project (no cargo), once per loaded config: the same for every interpreter. */
+function sdistManifestOf(config: ProjectConfig, model: SetuptoolsProject): string[] {
+  let files = manifests.get(config);
+  if (files === undefined) {
+    files = setuptoolsManifest({ ...config, setuptools: model }, { distName: wheelDistName(config.metadata.name) }).files.map((f) => f.replace(/^\.\//, ""));
+    manifests.set(config, files);
+  }
+  return files;
+}
 
 /** Every file below a folder, '/'-separated and sorted. */
 function filesBelow(dir: string, prefix = ""): string[] {
@@ -276,14 +289,12 @@ export async function layoutTargets(
 ): Promise<WheelFile[]> {
   const model = config.setuptools as SetuptoolsProject;
   const interp = o.interpreter;
-  if (model.includePackageData && o.manifestFiles === undefined && existsSync(join(config.projectDir, "MANIFEST.in")) && !manifestWarned.has(config)) {
-    manifestWarned.add(config);
-    o.log.warn(`${join(config.projectDir, "MANIFEST.in")} is not read for wheels yet: with include-package-data, setuptools would also ship the data files it lists inside the packages; list them in package-data`);
-  }
+  // include-package-data: setuptools takes the package files its sdist manifest lists (MANIFEST.in applied)
+  const manifestFiles = o.manifestFiles ?? (model.includePackageData ? sdistManifestOf(config, model) : undefined);
   const dataDir = dataDirName(config.metadata.name, config.metadata.version);
   const files = new Map<string, WheelFile>();
   const put = (f: WheelFile) => files.set(f.path, f); // built files win over sources of the same name, as they are copied last
-  for (const f of setuptoolsPythonFiles(config.projectDir, model, { ...(o.manifestFiles ? { manifestFiles: o.manifestFiles } : {}), warn: (m) => o.log.warn(m) })) put({ path: f.path, source: { file: f.file } });
+  for (const f of setuptoolsPythonFiles(config.projectDir, model, { ...(manifestFiles ? { manifestFiles } : {}), warn: (m) => o.log.warn(m) })) put({ path: f.path, source: { file: f.file } });
 
   const artifacts = new Set<string>();
   for (const { target, run } of built) {
@@ -347,8 +358,7 @@ export async function layoutTargets(
   }
   for (const f of setuptoolsDataFiles(config.projectDir, model, dataDir)) if (!files.has(f.path)) put({ path: f.path, source: { file: f.file } });
   // egg_info's top_level.txt, which setuptools' wheels carry: the top-level names of the packages and modules
-  const tops = [...new Set([...model.packages, ...model.pyModules].map((n) => n.split(".")[0] as string))].sort();
-  put({ path: `${distInfoDirName(config.metadata.name, config.metadata.version)}/top_level.txt`, source: { bytes: tops.join("\n") + "\n" } });
+  put({ path: `${distInfoDirName(config.metadata.name, config.metadata.version)}/top_level.txt`, source: { bytes: topLevelTxt(model.packages, model.pyModules) } });
   const list = [...files.values()];
   checkShippedExtensions(list.filter((f) => !("file" in f.source) || !artifacts.has(f.source.file)), undefined);
   return list;

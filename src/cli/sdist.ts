@@ -1,5 +1,5 @@
 /** `pyts-build sdist`: a source distribution (.tar.gz) that rebuilds the wheel anywhere. */
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { loggerFor } from "./main.js";
 
 interface SdistFlags {
@@ -7,6 +7,7 @@ interface SdistFlags {
   out?: string;
   json?: boolean;
   strict?: boolean;
+  backend?: string;
 }
 
 export function registerSdist(program: Command): void {
@@ -17,18 +18,21 @@ export function registerSdist(program: Command): void {
     .option("-o, --out <dir>", "output folder (default: <cargo target dir>/wheels)")
     .option("--json", "print {path, members} as JSON on stdout")
     .option("--strict", "PEP 621 as written: a [project] field also listed in dynamic is an error (maturin merges them)")
+    .addOption(new Option("--backend <name>", "a setuptools-rust project's sdist names pyts-build's build backend (default: it stays a setuptools sdist)").choices(["pyts-build"]))
     .addHelpText(
       "after",
       `
 Examples:
   pyts-build sdist                     target/wheels/<name>-<version>.tar.gz
   pyts-build sdist -o dist --json      into dist/, and list what went in
-  pyts-build wheel --sdist             the sdist, then the wheel built from it (proves it is complete)`,
+  pyts-build wheel --sdist             the sdist, then the wheel built from it (proves it is complete)
+  pyts-build sdist --backend pyts-build   a setuptools-rust project's sdist that pip builds with pyts-build`,
     )
     .action(async (flags: SdistFlags, cmd: Command) => {
       const { buildSdist } = await import("../build/sdist/build-sdist.js"); // loaded on use: fast start-up
       const r = await buildSdist({
         logger: loggerFor(cmd),
+        ...(flags.backend !== undefined ? { backend: "pyts-build" as const } : {}),
         ...(flags.manifestPath !== undefined ? { manifestPath: flags.manifestPath } : {}),
         ...(flags.out !== undefined ? { outDir: flags.out } : {}),
         ...(flags.strict ? { strictMetadata: true } : {}),

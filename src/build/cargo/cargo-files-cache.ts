@@ -259,7 +259,11 @@ export async function cargoFileAnswers(manifestPath: string, o: CargoFilesOption
   const reuse = env.PYTS_BUILD_ALWAYS_RUN_CARGO !== "1";
   const file = cacheFile(main, o, env, cwd);
   if (reuse) {
-    const known = recallAnswer<CargoFileAnswers>(file, (a) => typeof a.set === "object" && Array.isArray(a.lists));
+    const known = recallAnswer<CargoFileAnswers>(
+      file,
+      // an answer remembered before crates carried their target sources is not this version's answer
+      (a) => typeof a.set === "object" && Array.isArray(a.lists) && Array.isArray(a.set.crates) && a.set.crates.every((c) => Array.isArray(c.targetSources)),
+    );
     if (known) return known;
   }
   const started = Date.now();

@@ -19,6 +19,8 @@ export interface SdistCrate {
   manifestPath: string;
   dir: string;
   workspaceRoot: string;
+  /** Absolute root source files of the targets a build compiles (lib, bins, build script): what a narrower "needed" list starts from. */
+  targetSources: string[];
 }
 
 /** One workspace some carried crate belongs to. */
@@ -66,6 +68,13 @@ function patchPaths(rootManifest: string): string[] {
   return out;
 }
 
+/** Target kinds a wheel build compiles; examples, tests and benches it does not. */
+const BUILT_KINDS = new Set(["lib", "rlib", "dylib", "cdylib", "staticlib", "proc-macro", "bin", "custom-build"]);
+
+function buildTargetSources(pkg: MetadataPackage): string[] {
+  return (pkg.targets ?? []).filter((t) => t.kind.some((k) => BUILT_KINDS.has(k))).map((t) => resolve(t.src_path));
+}
+
 /**
  * The crates reachable from `manifestPath` through path dependencies (all
  * kinds: normal, build and dev, which cargo loads to resolve), plus the
@@ -106,7 +115,7 @@ export async function collectCrates(manifestPath: string, env?: NodeJS.ProcessEn
     if (!known.has(manifest)) await load(manifest);
     const hit = known.get(manifest);
     if (!hit) throw new CargoError(`cargo metadata did not describe ${manifest}`, "is it a [package] manifest?");
-    crates.set(manifest, { name: hit.pkg.name, manifestPath: manifest, dir: dirname(manifest), workspaceRoot: hit.ws });
+    crates.set(manifest, { name: hit.pkg.name, manifestPath: manifest, dir: dirname(manifest), workspaceRoot: hit.ws, targetSources: buildTargetSources(hit.pkg) });
     for (const d of hit.pkg.dependencies) {
       if (d.path === undefined) continue;
       queue.push({ manifest: join(resolve(d.path), "Cargo.toml"), from: { crate: manifest, dep: d.name, path: d.path } });

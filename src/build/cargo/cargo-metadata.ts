@@ -20,6 +20,8 @@ export interface MetadataPackage {
   /** null for a local (path) package. */
   source: string | null;
   dependencies: MetadataDependency[];
+  /** The crate's targets (lib, bins, build script, examples...) and their root source files. */
+  targets?: Array<{ kind: string[]; src_path: string }>;
 }
 
 /** The part of `cargo metadata --format-version 1` pyts-build reads. */

@@ -63,3 +63,30 @@ export function stubTarget(pyprojectPath: string, raw: TomlTable): string | unde
   }
   return dir;
 }
+
+/** Build requirements pyts-build's backend replaces (a setuptools-rust build's own tools). */
+const REPLACED_REQUIREMENTS = /^\s*(setuptools|setuptools[-_.]rust|setuptools[-_.]scm|wheel|maturin)\b/i;
+
+/**
+ * `text` (a pyproject.toml, or undefined for none) with its `[build-system]`
+ * table replaced by one naming pyts-build's backend (`sdist --backend
+ * pyts-build`); the rest of the file is kept as written. `requires` keeps the
+ * project's other build requirements.
+ */
+export function withPytsBuildBackend(text: string | undefined, raw: TomlTable | undefined, where: string): string {
+  const own = raw?.["build-system"] as Record<string, unknown> | undefined;
+  const others = (Array.isArray(own?.requires) ? own.requires : []).filter((r): r is string => typeof r === "string" && !REPLACED_REQUIREMENTS.test(r));
+  const table = stringify({ "build-system": { ...DEFAULT_BUILD_SYSTEM, requires: [...DEFAULT_BUILD_SYSTEM.requires, ...others] } }) + "\n";
+  if (text === undefined) return "# Written by pyts-build sdist --backend pyts-build: the project had no pyproject.toml.\n" + table;
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => /^\s*\[\s*build-system\s*\]\s*(#.*)?$/.test(l));
+  if (start < 0) {
+    if (own !== undefined) throw new ConfigError(`${where}: [build-system] is written with dotted keys, which sdist --backend pyts-build cannot replace`, "write it as a [build-system] table");
+    return table.trimEnd() + "\n\n" + text;
+  }
+  let end = start + 1;
+  while (end < lines.length && !/^\s*\[/.test(lines[end] as string)) end++;
+  // the blank lines before the next table stay with it
+  while (end > start + 1 && (lines[end - 1] as string).trim() === "") end--;
+  return [...lines.slice(0, start), table.trimEnd(), ...lines.slice(end)].join("\n");
+}

@@ -12,6 +12,7 @@ import { wheelDistName } from "../../wheel/names.js";
 import { type TarEntry, writeTarGz } from "../../wheel/tar.js";
 import { loadProjectConfig, type ProjectConfig } from "../project/config.js";
 import { selectSdistFiles } from "./sdist-files.js";
+import { selectSetuptoolsSdistFiles } from "./setuptools-sdist.js";
 import { tarFingerprint, writeUnlessCurrent } from "../cache/wheel-reuse.js";
 import { sourceDateEpoch } from "../../wheel/zip.js";
 
@@ -30,6 +31,11 @@ export interface BuildSdistOptions {
   config?: ProjectConfig;
   /** `--strict`: PEP 621 without maturin's leniency (config.ts). */
   strictMetadata?: boolean;
+  /**
+   * "pyts-build": a setuptools-rust project's sdist names pyts-build's backend
+   * (else it keeps the project's own pyproject.toml and stays a setuptools sdist).
+   */
+  backend?: "pyts-build";
 }
 
 export interface SdistResult {
@@ -58,17 +64,22 @@ export async function buildSdist(o: BuildSdistOptions = {}): Promise<SdistResult
   const cwd = resolve(o.cwd ?? process.cwd());
   const cfg = o.config ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}), ...(o.strictMetadata ? { strictMetadata: true } : {}) });
   if (!o.config) for (const w of cfg.warnings) log.warn(w);
-  // the sdist of a setuptools-rust project (MANIFEST.in, every target's crate) is issue 20's point 4: until then, refuse rather than leave things out
-  if (cfg.setuptools) throw new ConfigError(`${cfg.pyprojectPath ?? cfg.projectDir}: pyts-build cannot make the sdist of a setuptools-rust project yet`, "make it with setuptools (python -m build --sdist); `pyts-build wheel` builds its wheels");
-  if (cfg.pyprojectPath !== undefined) checkBuildSystem(cfg.pyprojectPath, cfg.buildSystem);
+  // a setuptools project's sdist is built by its own backend (or by pyts-build's with backend: "pyts-build")
+  if (cfg.pyprojectPath !== undefined && cfg.setuptools === undefined) checkBuildSystem(cfg.pyprojectPath, cfg.buildSystem);
   const distName = wheelDistName(cfg.metadata.name);
   const base = `${distName}-${cfg.metadata.version}`;
   log.step(`Building sdist for ${cfg.metadata.name} ${cfg.metadata.version}`);
 
   // Rendering validates the metadata: do it before any file is written.
-  const pkgInfo = renderMetadata(cfg.metadata);
+  // setuptools names the license files in PKG-INFO (License-File), as the wheel's METADATA does
+  const licenseLines = cfg.setuptools !== undefined ? cfg.licenseFiles.map((l) => l.path) : [];
+  const pkgInfo = renderMetadata({ ...cfg.metadata, licenseFiles: [...new Set([...cfg.metadata.licenseFiles, ...licenseLines])] });
   const outArg = o.outDir === undefined ? undefined : resolve(cwd, o.outDir);
-  const sel = await selectSdistFiles(cfg, { distName, cwd, ...(outArg !== undefined ? { outDir: outArg } : {}), ...(o.env ? { env: o.env } : {}) });
+  const selectOptions = { distName, cwd, ...(outArg !== undefined ? { outDir: outArg } : {}), ...(o.env ? { env: o.env } : {}) };
+  const sel =
+    cfg.setuptools !== undefined
+      ? await selectSetuptoolsSdistFiles({ ...cfg, setuptools: cfg.setuptools }, { ...selectOptions, pkgInfo, ...(o.backend ? { backend: o.backend } : {}) })
+      : await selectSdistFiles(cfg, selectOptions);
   for (const w of sel.warnings) log.warn(w);
   const outDir = outArg ?? join(sel.targetDirectory, "wheels");
 

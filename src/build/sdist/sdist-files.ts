@@ -95,7 +95,7 @@ function walk(dir: string, skipDir: (abs: string) => boolean, out: string[] = []
  * inside the sdist's root: `src/x.rs -> /etc/passwd` would otherwise ship
  * that file. A symlink that resolves nowhere is an error too.
  */
-function checkResolvesInside(abs: string, root: string, realRoot: string): void {
+export function checkResolvesInside(abs: string, root: string, realRoot: string): void {
   let real: string;
   try {
     real = realpathSync(abs);

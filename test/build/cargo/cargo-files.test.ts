@@ -1,7 +1,7 @@
-import { chmodSync, cpSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cargoPackageFiles, condenseCargoError, missingPathDependency } from "../../../src/build/cargo/cargo-files.js";
+import { cargoPackageFiles, collectCrates, condenseCargoError, missingPathDependency } from "../../../src/build/cargo/cargo-files.js";
 import { freshDir, ROOT, testEnv } from "../../helpers/env.js";
 
 const missing = `error: failed to load manifest for workspace member \`/w/py\`
@@ -54,5 +54,19 @@ describe("cargoPackageFiles", () => {
     expect((await cargoPackageFiles(crate, env)).files.sort()).toEqual(expected);
     const calls = readFileSync(log, "utf8").trim().split("\n");
     expect(calls.map((c) => c.includes("--exclude-lockfile"))).toEqual([true, false, false]);
+  });
+});
+
+describe("collectCrates: the targets a build compiles", () => {
+  it("names the root source of the library, each binary and the build script, not examples", async () => {
+    const dir = join(freshDir("cargo-targets"), "crate");
+    cpSync(join(ROOT, "test/fixtures/ffi-min"), dir, { recursive: true });
+    writeFileSync(join(dir, "build.rs"), "fn main() {}\n");
+    mkdirSync(join(dir, "src/bin"), { recursive: true });
+    writeFileSync(join(dir, "src/bin/tool.rs"), "fn main() {}\n");
+    mkdirSync(join(dir, "examples"), { recursive: true });
+    writeFileSync(join(dir, "examples/demo.rs"), "fn main() {}\n");
+    const set = await collectCrates(join(dir, "Cargo.toml"), testEnv());
+    expect(set.crates[0]?.targetSources.sort()).toEqual([join(dir, "build.rs"), join(dir, "src/bin/tool.rs"), join(dir, "src/lib.rs")]);
   });
 });

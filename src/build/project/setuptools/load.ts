@@ -222,6 +222,8 @@ export function loadSetuptools(o: SetuptoolsLoadOptions): SetuptoolsLoaded {
     dataFiles: ts.dataFiles ?? dataFilesOf(kw.data_files, setupPy) ?? [],
     rustTargets,
   };
+  const zipSafe = ts.zipSafe ?? (typeof kw.zip_safe === "boolean" ? kw.zip_safe : undefined);
+  if (zipSafe !== undefined) model.zipSafe = zipSafe;
   const limited = pyLimitedApi(o, rec);
   if (limited !== undefined) model.pyLimitedApi = limited;
 

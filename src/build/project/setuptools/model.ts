@@ -88,6 +88,8 @@ export interface SetuptoolsProject {
   dataFiles: Array<{ dir: string; files: string[] }>;
   /** ext-modules then bins (setup.py: rust_extensions in its order). */
   rustTargets: RustTargetSpec[];
+  /** setup(zip_safe=...) / `[tool.setuptools] zip-safe`: only egg-info's not-zip-safe / zip-safe file in the sdist shows it. */
+  zipSafe?: boolean;
   /** bdist_wheel's py_limited_api (`cp38`...): the abi3 wheel tag and pyo3's abi3-py3X feature. */
   pyLimitedApi?: string;
 }

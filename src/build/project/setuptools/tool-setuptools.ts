@@ -19,6 +19,7 @@ export interface ToolSetuptools {
   packageData?: Record<string, string[]>;
   excludePackageData?: Record<string, string[]>;
   includePackageData?: boolean;
+  zipSafe?: boolean;
   dataFiles?: Array<{ dir: string; files: string[] }>;
   /** `[tool.setuptools.dynamic]` as read. */
   dynamic?: Fields;
@@ -79,6 +80,8 @@ export function readToolSetuptools(f: Fields | undefined, projectDir: string): T
   if (excl) out.excludePackageData = excl;
   const ipd = f.bool("include-package-data");
   if (ipd !== undefined) out.includePackageData = ipd;
+  const zs = f.bool("zip-safe");
+  if (zs !== undefined) out.zipSafe = zs;
   const df = f.table("data-files");
   if (df) out.dataFiles = df.keys().map((dir) => ({ dir, files: df.strings(dir, true) ?? [] }));
   const dyn = f.table("dynamic");
