@@ -41,12 +41,28 @@ function byName(u: RecordedUpload): Record<string, string[]> {
   return out;
 }
 
-// Fields pyts-build sends that twine 4.0.2 does not: the PEP 639 fields, under the names newer
-// twine (6.1+) gives them. Everything else must be identical, down to the empty ones.
-const ONLY_PYTS = ["license_expression", "license_files"];
+// The PEP 639 fields, which twine 4.0.2 does not send (twine 7's names for them: upload-form.test.ts).
+const ONLY_PYTS = ["license_expression", "license_file"];
+
+/**
+ * Debian's twine 4.0.2 form as twine 7 sends it for the same file (the differences read off twine 7's package.py
+ * and repository.py): no empty fields (twine 7 sends only what the file has), no md5_digest or comment, an
+ * sdist's pyversion "source", keywords split at "," and joined with ", ", Provides-Extra sent as provides_extra
+ * (twine 4: provides_extras).
+ */
+function asTwine7(theirs: Record<string, string[]>, fileName: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, values] of Object.entries(theirs)) {
+    if (k === "md5_digest" || k === "comment") continue;
+    const kept = values.filter((v) => v !== "");
+    if (kept.length) out[k === "provides_extras" ? "provides_extra" : k] = k === "keywords" ? kept.map((v) => v.split(",").map((w) => w.trim()).join(", ")) : kept;
+  }
+  if (fileName.endsWith(".tar.gz")) out.pyversion = ["source"];
+  return out;
+}
 
 describe("pyts-build upload (local index)", () => {
-  it("sends the same fields as twine for the same wheel and sdist", async () => {
+  it("sends the fields twine 7 sends: Debian's twine 4's, with twine 7's changes, for the same wheels and sdists", async () => {
     const d = freshDir("upload-twine");
     const files = [
       await sampleWheel(d),
@@ -68,14 +84,16 @@ describe("pyts-build upload (local index)", () => {
     expect(r.stdout).toBe(files.map((f) => `uploaded ${f}\n`).join(""));
     expect(index.uploads.map((u) => u.fileName)).toEqual(viaTwine.map((u) => u.fileName));
     for (const [i, ours] of index.uploads.entries()) {
-      const theirs = byName(viaTwine[i] as RecordedUpload);
+      const theirs = asTwine7(byName(viaTwine[i] as RecordedUpload), ours.fileName);
       const mine = byName(ours);
       for (const k of ONLY_PYTS) delete mine[k];
       expect(mine, ours.fileName).toEqual(theirs);
       expect(ours.size).toBe(viaTwine[i]?.size);
     }
-    // the PEP 639 expression goes along where the file has one
+    // the PEP 639 expression goes along where the file has one; the keywords as twine 7 joins them
     expect(byName(index.uploads[0] as RecordedUpload).license_expression).toEqual(["MIT"]);
+    expect(byName(index.uploads[0] as RecordedUpload).keywords).toEqual(["spam, eggs"]);
+    expect(byName(index.uploads[2] as RecordedUpload).pyversion).toEqual(["source"]);
   });
 
   it("--skip-existing: the index's 400 \"File already exists\" is success; without it, a one-line error", async () => {
