@@ -25,7 +25,7 @@ export interface UploadOptions extends TargetFlags, Omit<ResolveContext, "debug"
   skipExisting?: boolean;
   log?: Logger;
   retry?: RetryOptions;
-  /** Give up an attempt after this many seconds without progress (default DEFAULT_TIMEOUT_S); a quiet attempt is retried once. */
+  /** Give up an attempt after this many seconds without progress (default DEFAULT_TIMEOUT_S; trusted publishing's requests too); a quiet attempt is retried once. */
   timeoutSeconds?: number;
   /** An index's 200 with an HTML page fails instead of warning. */
   strict?: boolean;
