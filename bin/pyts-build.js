@@ -134,6 +134,11 @@ if (cjs && cjs.mtimeMs >= tree && cjs.mtimeMs >= bundle && process.env.PYTS_BUIL
   if (!replay(file)) runCommonJs(file, cjs);
 } else if (bundle > 0 && bundle >= tree) {
   import("../dist/bundle/pyts-build.mjs"); // runs the CLI itself
+} else if (tree < 0) {
+  // a fresh checkout before `npm run build` (or a package installed without its dist/): one line, not Node's stack
+  const root = resolve(__dirname, "..");
+  process.stderr.write(`error: pyts-build is not built: ${join(root, "dist")} has no compiled CLI\n  hint: run \`npm install && npm run build\` in ${root}\n`);
+  process.exitCode = 1;
 } else {
   import("../dist/src/cli/main.js").then(({ main }) =>
     main(process.argv).then(

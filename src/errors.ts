@@ -22,7 +22,14 @@ export class ValidationError extends PytsError {}
 /** An interpreter that cannot be found or queried. */
 export class InterpreterError extends PytsError {}
 /** cargo failed or produced nothing usable. */
-export class CargoError extends PytsError {}
+export class CargoError extends PytsError {
+  /** The hint when pip runs the build (PEP 517 backend), if it differs: there no flag can be passed. */
+  readonly backendHint: string | undefined;
+  constructor(message: string, hint?: string, options?: { cause?: unknown; backendHint?: string }) {
+    super(message, hint, options);
+    this.backendHint = options?.backendHint;
+  }
+}
 /** A malformed or hostile archive (wheel, sdist). */
 export class ArchiveError extends PytsError {}
 /** A malformed ELF file. */

@@ -6,6 +6,7 @@
  * `pyts-build upload` through trusted publishing.
  */
 import { pythonVersionAllowed } from "../build/python/interpreter.js";
+import { describeInstallSource, type InstallSource } from "./install-from.js";
 import { CI_PLATFORMS, type CiPlatform } from "./platforms.js";
 
 export { CI_PLATFORMS, type CiPlatform } from "./platforms.js";
@@ -26,8 +27,10 @@ export interface CiOptions {
   platforms: CiPlatform[];
   /** A job that installs the Linux x86_64 wheels and runs pytest. */
   pytest: boolean;
-  /** The pyts-build release each job installs from npm. */
+  /** The pyts-build release that generated the workflow. */
   pytsBuildVersion: string;
+  /** Where each job installs pyts-build from; default `pyts-build@<pytsBuildVersion>` from the npm registry. */
+  install?: InstallSource;
 }
 
 /** How the wheels are built: one per Python, one abi3 wheel, or one `py3-none` wheel (bin). */
@@ -88,7 +91,23 @@ function step(lines: string[]): string {
 }
 
 const checkoutStep = () => step([`uses: ${ACTIONS.checkout}`]);
-const nodeSteps = () => [step([`uses: ${ACTIONS.setupNode}`, "with:", "  node-version: 20"]), step(["name: Install pyts-build", `run: npm install --global "pyts-build@\${PYTS_BUILD_VERSION}"`])];
+/**
+ * Node 20, then pyts-build from the workflow's env (PYTS_BUILD_INSTALL, or PYTS_BUILD_GIT[_REF]). Under bash on every
+ * runner: Windows' default shell (pwsh) reads `${NAME}` as its own variable, not the environment's.
+ */
+function nodeSteps(install: InstallSource): string[] {
+  const setup = step([`uses: ${ACTIONS.setupNode}`, "with:", "  node-version: 20"]);
+  if (install.kind !== "git") return [setup, step(["name: Install pyts-build", "shell: bash", 'run: npm install --global "$PYTS_BUILD_INSTALL"'])];
+  // npm's own git install runs only `prepare`, and pyts-build builds its dist/ in `prepack`: pack it here
+  const script = [
+    'git clone --quiet "$PYTS_BUILD_GIT" "$RUNNER_TEMP/pyts-build"',
+    'cd "$RUNNER_TEMP/pyts-build"',
+    ...(install.ref !== undefined ? ['git checkout --quiet "$PYTS_BUILD_GIT_REF"'] : []),
+    "npm ci --no-audit --no-fund",
+    'npm install --global "./$(npm pack --silent | tail -n 1)"',
+  ];
+  return [setup, step(["name: Install pyts-build (from git)", "shell: bash", "run: |", ...script.map((l) => `  ${l}`)])];
+}
 const uploadStep = (name: string) => step([`uses: ${ACTIONS.upload}`, "with:", `  name: ${yamlString(name)}`, "  path: dist"]);
 
 function setupPythonStep(pythons: string[], extra: string[] = []): string {
@@ -100,7 +119,7 @@ function job(name: string, head: string[], steps: string[]): string {
   return `${name}:\n` + indent([...head, "steps:", indent(steps.join("\n"), 2)].join("\n"), 2);
 }
 
-function linuxJob(name: "linux" | "musllinux", plan: CiPlan): string {
+function linuxJob(name: "linux" | "musllinux", plan: CiPlan, install: InstallSource): string {
   const policy = name === "linux" ? "manylinux2014" : "musllinux_1_2";
   // x86_64 manylinux runs the runner's own Rust in the container; musl and QEMU'd aarch64 need rustup's
   const rows = [
@@ -118,7 +137,7 @@ function linuxJob(name: "linux" | "musllinux", plan: CiPlan): string {
   const build = `pyts-build manylinux --release --policy ${policy} --image quay.io/pypa/${policy}_\${{ matrix.arch }} --rust \${{ matrix.rust }} --python ${plan.buildPythons.join(",")} -o dist`;
   return job(name, head, [
     checkoutStep(),
-    ...nodeSteps(),
+    ...nodeSteps(install),
     step(["name: Set up QEMU", "if: matrix.arch != 'x86_64'", `uses: ${ACTIONS.qemu}`, "with:", "  platforms: arm64"]),
     step([`name: Build ${policy} wheels`, `run: ${build}`]),
     uploadStep(`wheels-${name}-\${{ matrix.arch }}`),
@@ -126,7 +145,7 @@ function linuxJob(name: "linux" | "musllinux", plan: CiPlan): string {
 }
 
 /** macOS and Windows: the runner's own Pythons, one job per architecture. */
-function nativeJob(name: "windows" | "macos", plan: CiPlan): string {
+function nativeJob(name: "windows" | "macos", plan: CiPlan, install: InstallSource): string {
   const rows = name === "windows" ? [["windows-latest", "x64"]] : [["macos-15-intel", "x86_64"], ["macos-latest", "arm64"]];
   const head = [
     "runs-on: ${{ matrix.runner }}",
@@ -141,14 +160,14 @@ function nativeJob(name: "windows" | "macos", plan: CiPlan): string {
   return job(name, head, [
     checkoutStep(),
     setupPythonStep(plan.buildPythons, name === "windows" ? ["  architecture: ${{ matrix.arch }}"] : []),
-    ...nodeSteps(),
+    ...nodeSteps(install),
     step(["name: Build wheels", `run: pyts-build wheel --release ${which} -o dist`]),
     uploadStep(`wheels-${name}-\${{ matrix.arch }}`),
   ]);
 }
 
-function sdistJob(): string {
-  return job("sdist", ["runs-on: ubuntu-latest"], [checkoutStep(), ...nodeSteps(), step(["name: Build the sdist", "run: pyts-build sdist -o dist"]), uploadStep("wheels-sdist")]);
+function sdistJob(install: InstallSource): string {
+  return job("sdist", ["runs-on: ubuntu-latest"], [checkoutStep(), ...nodeSteps(install), step(["name: Build the sdist", "run: pyts-build sdist -o dist"]), uploadStep("wheels-sdist")]);
 }
 
 function pytestJob(p: CiProject, plan: CiPlan): string {
@@ -168,7 +187,7 @@ function pytestJob(p: CiProject, plan: CiPlan): string {
   ]);
 }
 
-function releaseJob(p: CiProject, needs: string[]): string {
+function releaseJob(p: CiProject, needs: string[], install: InstallSource): string {
   const head = [
     "name: Release",
     "if: startsWith(github.ref, 'refs/tags/')",
@@ -184,7 +203,7 @@ function releaseJob(p: CiProject, needs: string[]): string {
   ];
   return job("release", head, [
     step([`uses: ${ACTIONS.download}`, "with:", "  pattern: wheels-*", "  merge-multiple: true", "  path: dist"]),
-    ...nodeSteps(),
+    ...nodeSteps(install),
     step(["name: Publish to PyPI", "run: pyts-build upload --skip-existing dist/*"]),
   ]);
 }
@@ -192,29 +211,46 @@ function releaseJob(p: CiProject, needs: string[]): string {
 /** The workflow file's text. */
 export function renderGithubWorkflow(p: CiProject, o: CiOptions): string {
   const plan = planCi(p);
+  const install = o.install ?? { kind: "npm", spec: `pyts-build@${o.pytsBuildVersion}` };
   const what = plan.kind === "abi3" ? `one abi3 wheel per platform (built with Python ${plan.buildPythons[0]})` : plan.kind === "bin" ? "one py3-none wheel per platform (a Rust program)" : `a wheel per platform and CPython ${plan.buildPythons.join(", ")}`;
   const jobs: string[] = [];
   const names: string[] = [];
   for (const platform of CI_PLATFORMS.filter((x) => o.platforms.includes(x))) {
-    jobs.push(platform === "linux" || platform === "musllinux" ? linuxJob(platform, plan) : nativeJob(platform, plan));
+    jobs.push(platform === "linux" || platform === "musllinux" ? linuxJob(platform, plan, install) : nativeJob(platform, plan, install));
     names.push(platform);
   }
-  jobs.push(sdistJob());
+  jobs.push(sdistJob(install));
   names.push("sdist");
   if (o.pytest) {
     jobs.push(pytestJob(p, plan));
     names.push("pytest");
   }
-  jobs.push(releaseJob(p, names));
+  jobs.push(releaseJob(p, names, install));
   return (
     `# Generated by pyts-build ${o.pytsBuildVersion} (pyts-build generate-ci github) for ${p.name}:\n` +
     `# ${what}, an sdist, and on a tag a release to PyPI with trusted publishing.\n` +
     `name: CI\n\n` +
     `on:\n  push:\n    branches: [main, master]\n    tags: ["*"]\n  pull_request:\n  workflow_dispatch:\n\n` +
     `permissions:\n  contents: read\n\n` +
-    `env:\n  PYTS_BUILD_VERSION: ${JSON.stringify(o.pytsBuildVersion)}\n\n` +
+    `env:\n${indent(installEnv(install), 2)}\n\n` +
     `jobs:\n` +
     jobs.map((j) => indent(j, 2)).join("\n\n") +
     "\n"
   );
+}
+
+/** The workflow's env lines that say where pyts-build comes from, with a comment on what that needs. */
+function installEnv(install: InstallSource): string {
+  const needs =
+    install.kind === "npm"
+      ? ["that release must be published there; until it is, regenerate with `--install-from` a", "release tarball URL (made by `npm pack`) or a git URL"]
+      : install.kind === "tarball"
+        ? ["the URL must stay reachable (a release asset, say); `--install-from pyts-build@VERSION`", "installs a release published on npm instead"]
+        : ["the repository must be reachable, and each job builds pyts-build (npm ci, npm pack) first"];
+  const lines = [`# Every job installs pyts-build with npm: ${describeInstallSource(install)};`, ...needs.map((l) => `# ${l}`)];
+  if (install.kind === "git") {
+    lines.push(`PYTS_BUILD_GIT: ${JSON.stringify(install.url)}`);
+    if (install.ref !== undefined) lines.push(`PYTS_BUILD_GIT_REF: ${JSON.stringify(install.ref)}`);
+  } else lines.push(`PYTS_BUILD_INSTALL: ${JSON.stringify(install.kind === "npm" ? install.spec : install.url)}`);
+  return lines.join("\n");
 }

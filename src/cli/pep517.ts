@@ -4,7 +4,7 @@
  * Not meant to be typed by hand (hidden from --help).
  */
 import type { Command } from "commander";
-import { ConfigError } from "../errors.js";
+import { CargoError, ConfigError } from "../errors.js";
 import { type Hook, HOOKS } from "../build/backend/pep517-hooks.js";
 import { loggerFor } from "./main.js";
 
@@ -44,6 +44,10 @@ export function registerPep517(program: Command): void {
         log: loggerFor(cmd),
         ...(flags.interpreter !== undefined ? { interpreter: flags.interpreter } : {}),
         ...(settings ? { configSettings: settings } : {}),
+      }).catch((e: unknown) => {
+        // pip runs this: its user cannot pass cargo flags, so the hint names what they can set instead
+        if (e instanceof CargoError && e.backendHint !== undefined && e.backendHint !== e.hint) throw new CargoError(e.message, e.backendHint, { cause: e });
+        throw e;
       });
       process.stdout.write(name + "\n");
     });

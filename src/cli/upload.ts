@@ -1,5 +1,6 @@
 /** `pyts-build upload [FILES...]`: send wheels and sdists to PyPI or another index. */
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
+import { DEFAULT_TIMEOUT_S } from "../publish/http.js";
 import type { TargetFlags } from "../publish/credentials.js";
 import type { UploadOptions } from "../publish/upload.js";
 import { loggerFor } from "./main.js";
@@ -7,6 +8,15 @@ import { loggerFor } from "./main.js";
 /** commander's names for the flags are the API's own. */
 export interface UploadFlags extends TargetFlags {
   skipExisting?: boolean;
+  timeout?: number;
+  strict?: boolean;
+}
+
+/** `--timeout SECONDS`: a positive number. */
+function parseSeconds(v: string): number {
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v.trim()) || !(n > 0)) throw new InvalidArgumentError("give a number of seconds greater than 0, e.g. --timeout 60");
+  return n;
 }
 
 /** The flags `upload` and `publish` share. */
@@ -18,7 +28,9 @@ export function addUploadOptions(cmd: Command, shortRepository = true): Command 
     .option("-p, --password <secret>", "password or API token; prefer the environment [env PYTS_BUILD_PASSWORD, PYTS_BUILD_PYPI_TOKEN]")
     .option("--config-file <path>", "the .pypirc to read (default ~/.pypirc)")
     .option("--non-interactive", "never prompt for credentials [env PYTS_BUILD_NON_INTERACTIVE]")
-    .option("--skip-existing", "a file the index already has is not an error");
+    .option("--skip-existing", "a file the index already has is not an error")
+    .option("--timeout <seconds>", `give up an attempt after this long without progress (connecting, sending, waiting for the answer); one such attempt is retried (default ${DEFAULT_TIMEOUT_S})`, parseSeconds)
+    .option("--strict", "an index's success answer that is an HTML page (a proxy's or sign-in page) fails instead of warning");
 }
 
 export function uploadOptionsFrom(f: UploadFlags): UploadOptions {
@@ -26,6 +38,8 @@ export function uploadOptionsFrom(f: UploadFlags): UploadOptions {
   for (const k of ["repository", "repositoryUrl", "username", "password", "configFile"] as const) if (f[k] !== undefined) o[k] = f[k];
   if (f.nonInteractive) o.nonInteractive = true;
   if (f.skipExisting) o.skipExisting = true;
+  if (f.timeout !== undefined) o.timeoutSeconds = f.timeout;
+  if (f.strict) o.strict = true;
   return o;
 }
 

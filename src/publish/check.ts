@@ -1,7 +1,9 @@
 /**
  * What `twine check --strict` checks, plus what an index refuses outright: a
  * valid file name, core metadata with a known Metadata-Version, a valid Name and
- * Version matching the file name, a description with a content type that renders.
+ * Version matching the file name, a description with a content type that renders;
+ * for a wheel also what an installer refuses (RECORD against the files, the file
+ * name's tags against WHEEL).
  * Used by `pyts-build check` and before every upload.
  */
 import { ArchiveError, PytsError } from "../errors.js";
@@ -99,6 +101,7 @@ export async function checkFile(path: string, o: CheckOptions = {}): Promise<Che
     return r;
   }
   r.dist = d;
+  r.errors.push(...d.problems);
   const h = parseMetadataHeaders(d.metadataText);
   const m = checkMetadata(d, h);
   r.errors.push(...m.errors);

@@ -39,6 +39,8 @@ export interface ResolveContext {
   prompt?: (question: string, hidden: boolean) => Promise<string>;
   fetch?: Fetch;
   debug?: (m: string) => void;
+  /** Each trusted-publishing request's time limit (the upload's --timeout); default DEFAULT_TIMEOUT_S. */
+  timeoutSeconds?: number;
 }
 
 /** Environment prefixes, strongest first. */
@@ -123,7 +125,7 @@ export async function resolveTarget(flags: TargetFlags, ctx: ResolveContext = {}
     username = { value: "__token__", source: envPass.source };
   }
   if (!password && trustedPublishingAvailable(env)) {
-    const token = await mintUploadToken(url, env, ctx.fetch, ctx.debug);
+    const token = await mintUploadToken(url, env, ctx.fetch, ctx.debug, ctx.timeoutSeconds !== undefined ? ctx.timeoutSeconds * 1000 : undefined);
     password = { value: token, source: "trusted publishing (GitHub Actions OIDC)" };
     username = { value: "__token__", source: "trusted publishing (GitHub Actions OIDC)" };
   }

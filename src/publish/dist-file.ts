@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import * as tar from "tar";
 import { ArchiveError } from "../errors.js";
-import { openWheel } from "../wheel/reader.js";
+import { openWheel, wheelConsistencyProblems } from "../wheel/reader.js";
 import { Blake2b } from "./blake2b.js";
 import type { FileFacts, Filetype } from "./upload-form.js";
 
@@ -21,6 +21,8 @@ export interface DistFile {
   metadataPath: string;
   facts: FileFacts;
   size: number;
+  /** What an installer would refuse (a wheel's RECORD or tags), one line each. */
+  problems: string[];
 }
 
 /** PKG-INFO larger than this is not metadata (a hostile or broken sdist). */
@@ -32,28 +34,26 @@ export function filetypeOf(path: string): Filetype | undefined {
   return undefined;
 }
 
-/** sha256, md5 and BLAKE2b-256 (hex) of a file, in one pass. */
-export async function fileDigests(path: string): Promise<{ sha256: string; md5: string; blake2_256: string; size: number }> {
+/** sha256 and BLAKE2b-256 (hex) of a file, in one pass (twine 6 dropped MD5, and so do we). */
+export async function fileDigests(path: string): Promise<{ sha256: string; blake2_256: string; size: number }> {
   const sha = createHash("sha256");
-  const md5 = createHash("md5");
   const b2 = new Blake2b(32);
   let size = 0;
   for await (const chunk of createReadStream(path)) {
     const b = chunk as Buffer;
     sha.update(b);
-    md5.update(b);
     b2.update(b);
     size += b.length;
   }
-  return { sha256: sha.digest("hex"), md5: md5.digest("hex"), blake2_256: b2.digest().toString("hex"), size };
+  return { sha256: sha.digest("hex"), blake2_256: b2.digest().toString("hex"), size };
 }
 
-async function wheelMetadata(path: string): Promise<{ text: string; where: string; pyversion: string }> {
+async function wheelMetadata(path: string): Promise<{ text: string; where: string; pyversion: string; problems: string[] }> {
   const w = await openWheel(path);
   try {
     const where = `${w.distInfoDir}/METADATA`;
     if (!w.reader.has(where)) throw new ArchiveError(`${basename(path)} has no ${where}`, "rebuild the wheel; every wheel carries its core metadata there");
-    return { text: await w.reader.readText(where), where, pyversion: w.fileName.pythonTags.join(".") };
+    return { text: await w.reader.readText(where), where, pyversion: w.fileName.pythonTags.join("."), problems: await wheelConsistencyProblems(w) };
   } finally {
     w.reader.close();
   }
@@ -101,8 +101,8 @@ export async function readDistFile(path: string): Promise<DistFile> {
   const digests = await fileDigests(path).catch((e: NodeJS.ErrnoException) => {
     throw new ArchiveError(`${path}: cannot read (${e.code ?? e.message})`, "check the path");
   });
-  const m = filetype === "bdist_wheel" ? await wheelMetadata(path) : { ...(await sdistPkgInfo(path)), pyversion: undefined };
-  const facts: FileFacts = { filetype, sha256: digests.sha256, md5: digests.md5, blake2_256: digests.blake2_256 };
+  const m = filetype === "bdist_wheel" ? await wheelMetadata(path) : { ...(await sdistPkgInfo(path)), pyversion: undefined, problems: [] };
+  const facts: FileFacts = { filetype, sha256: digests.sha256, blake2_256: digests.blake2_256 };
   if (m.pyversion !== undefined) facts.pyversion = m.pyversion;
-  return { path, fileName, filetype, metadataText: m.text, metadataPath: m.where, facts, size: digests.size };
+  return { path, fileName, filetype, metadataText: m.text, metadataPath: m.where, facts, size: digests.size, problems: m.problems };
 }

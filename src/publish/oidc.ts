@@ -6,7 +6,7 @@
  * is what puts ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN into the job's environment.
  */
 import { UploadError } from "./upload-error.js";
-import { indexMessage } from "./http.js";
+import { DEFAULT_TIMEOUT_S, indexMessage, networkReason } from "./http.js";
 
 export type Fetch = typeof fetch;
 
@@ -31,12 +31,39 @@ async function json(res: Response, what: string): Promise<Record<string, unknown
   }
 }
 
+/**
+ * One request of the exchange, answer included, within `timeoutMs` (an index that never answers must not hold
+ * the upload for Node's 300 s); a network failure or the time running out is a one-line UploadError.
+ */
+async function ask(f: Fetch, url: string | URL, init: RequestInit, timeoutMs: number): Promise<Response> {
+  const where = String(url).split("?")[0];
+  try {
+    const res = await f(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const body = await res.arrayBuffer();
+    return new Response(body.byteLength ? body : null, { status: res.status, statusText: res.statusText, headers: res.headers });
+  } catch (e) {
+    if (e instanceof UploadError) throw e;
+    const timedOut = (e as Error).name === "TimeoutError";
+    throw new UploadError(
+      `trusted publishing: ${where} ${timedOut ? `did not answer within ${timeoutMs / 1000} s` : `cannot be reached: ${networkReason(e)}`}`,
+      "check the index's status and the network, then try again; or give a token with -p or PYTS_BUILD_PYPI_TOKEN",
+      { cause: e },
+    );
+  }
+}
+
 /** Exchange the job's identity for an upload token. Never logs either token. */
-export async function mintUploadToken(uploadUrl: string, env: NodeJS.ProcessEnv, f: Fetch = fetch, debug: (m: string) => void = () => {}): Promise<string> {
+export async function mintUploadToken(
+  uploadUrl: string,
+  env: NodeJS.ProcessEnv,
+  f: Fetch = fetch,
+  debug: (m: string) => void = () => {},
+  timeoutMs = DEFAULT_TIMEOUT_S * 1000,
+): Promise<string> {
   const base = indexBaseFor(uploadUrl);
   const audienceUrl = `${base}/_/oidc/audience`;
   debug(`trusted publishing: audience from ${audienceUrl}`);
-  const aRes = await f(audienceUrl);
+  const aRes = await ask(f, audienceUrl, {}, timeoutMs);
   if (!aRes.ok) {
     throw new UploadError(`trusted publishing: ${audienceUrl} answered ${aRes.status} ${await indexMessage(aRes)}`, "this index may not support trusted publishing; give a token with -p or PYTS_BUILD_PYPI_TOKEN");
   }
@@ -46,7 +73,7 @@ export async function mintUploadToken(uploadUrl: string, env: NodeJS.ProcessEnv,
   const idUrl = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL as string);
   idUrl.searchParams.set("audience", audience);
   debug(`trusted publishing: identity token for audience ${audience}`);
-  const idRes = await f(idUrl, { headers: { Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN as string}` } });
+  const idRes = await ask(f, idUrl, { headers: { Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN as string}` } }, timeoutMs);
   if (!idRes.ok) {
     throw new UploadError(`trusted publishing: the GitHub identity token request failed (HTTP ${idRes.status})`, "the workflow needs `permissions: id-token: write`");
   }
@@ -55,7 +82,7 @@ export async function mintUploadToken(uploadUrl: string, env: NodeJS.ProcessEnv,
 
   const mintUrl = `${base}/_/oidc/mint-token`;
   debug(`trusted publishing: exchanging it at ${mintUrl}`);
-  const mRes = await f(mintUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: idToken }) });
+  const mRes = await ask(f, mintUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: idToken }) }, timeoutMs);
   const body = await json(mRes, mintUrl);
   if (!mRes.ok || typeof body.token !== "string") {
     const errors = Array.isArray(body.errors) ? (body.errors as Array<{ code?: string; description?: string }>).map((e) => `${e.code ?? "error"}: ${e.description ?? ""}`.trim()).join("; ") : "";

@@ -1,9 +1,14 @@
 /**
  * The fields of one legacy-API upload (`POST` multipart, `:action=file_upload`),
- * from a distribution's own METADATA / PKG-INFO. Names, order and values follow
- * twine (the reference client), so an index sees the same form from either tool:
- * a single-valued field that is absent is sent empty, a repeatable field once per
- * value (not at all when it has none), "UNKNOWN" counts as absent. Pure.
+ * from a distribution's own METADATA / PKG-INFO, named and filled as twine 7
+ * (the reference client) sends them, so an index sees the same form from either
+ * tool: only the fields the file has (none sent empty), a repeatable field once
+ * per value, `Keywords` as a ", "-joined list, `Project-URL` as "label, URL",
+ * PEP 639's `License-File` as `license_file`, an sdist's `pyversion` "source",
+ * the sha256 and BLAKE2b-256 digests (no MD5). Two deliberate differences, both
+ * for old files twine 7 would refuse or mangle: a field newer than the file's
+ * Metadata-Version is not read (twine 7 refuses the file), and "UNKNOWN" (old
+ * setuptools' placeholder) counts as absent. Pure.
  */
 import { headerValue, headerValues, type MetadataHeaders } from "./metadata-headers.js";
 
@@ -11,48 +16,60 @@ export type Filetype = "bdist_wheel" | "sdist";
 
 export interface FileFacts {
   filetype: Filetype;
-  /** The wheel's python tag part (`cp311`, `py2.py3`); undefined for an sdist (sent empty, as twine does). */
+  /** The wheel's python tag part (`cp311`, `py2.py3`); undefined for an sdist (sent as "source"). */
   pyversion?: string;
   sha256: string;
-  md5: string;
   blake2_256: string;
 }
 
-type Field = readonly [form: string, header: string, multiple: boolean, since: number];
+/** How a field's values become form values. */
+type Kind = "single" | "multiple" | "keywords" | "project-url";
 
-// form name, METADATA field, repeatable, first Metadata-Version that has it (older files are read
-// with that version's field set, like the reference reader)
-const FIELDS: readonly Field[] = [
-  ["summary", "Summary", false, 1.0],
-  ["home_page", "Home-page", false, 1.0],
-  ["author", "Author", false, 1.0],
-  ["author_email", "Author-email", false, 1.0],
-  ["maintainer", "Maintainer", false, 1.2],
-  ["maintainer_email", "Maintainer-email", false, 1.2],
-  ["license", "License", false, 1.0],
-  ["description", "Description", false, 1.0],
-  ["keywords", "Keywords", false, 1.0],
-  ["platform", "Platform", true, 1.0],
-  ["classifiers", "Classifier", true, 1.1],
-  ["download_url", "Download-URL", false, 1.1],
-  ["supported_platform", "Supported-Platform", true, 1.0],
-];
-const FIELDS_AFTER_DIGEST: readonly Field[] = [
-  ["provides", "Provides", true, 1.1],
-  ["requires", "Requires", true, 1.1],
-  ["obsoletes", "Obsoletes", true, 1.1],
-  ["project_urls", "Project-URL", true, 1.2],
-  ["provides_dist", "Provides-Dist", true, 1.2],
-  ["obsoletes_dist", "Obsoletes-Dist", true, 1.2],
-  ["requires_dist", "Requires-Dist", true, 1.2],
-  ["requires_external", "Requires-External", true, 1.2],
-  ["requires_python", "Requires-Python", false, 1.2],
-  ["provides_extras", "Provides-Extra", true, 2.1],
-  ["description_content_type", "Description-Content-Type", false, 2.1],
-  ["dynamic", "Dynamic", true, 2.2],
-  // PEP 639 (2.4): sent by newer twine (6.1+) under these names; twine 4 drops them
-  ["license_expression", "License-Expression", false, 2.4],
-  ["license_files", "License-File", true, 2.4],
+/** One row of the field map: form name, core-metadata field, kind, first Metadata-Version that has it. */
+export type FormField = readonly [form: string, header: string, kind: Kind, since: number];
+
+/**
+ * Core metadata -> form fields, in twine 7's order (its `_RAW_TO_PACKAGE_METADATA`,
+ * read through packaging's field names). The description is the body when there
+ * is one, else the `Description` field (packaging's rule).
+ */
+export const FORM_FIELDS: readonly FormField[] = [
+  // Metadata 1.0
+  ["metadata_version", "Metadata-Version", "single", 1.0],
+  ["name", "Name", "single", 1.0],
+  ["version", "Version", "single", 1.0],
+  ["platform", "Platform", "multiple", 1.0],
+  ["summary", "Summary", "single", 1.0],
+  ["description", "Description", "single", 1.0],
+  ["keywords", "Keywords", "keywords", 1.0],
+  ["home_page", "Home-page", "single", 1.0],
+  ["author", "Author", "single", 1.0],
+  ["author_email", "Author-email", "single", 1.0],
+  ["license", "License", "single", 1.0],
+  // 1.1
+  ["supported_platform", "Supported-Platform", "multiple", 1.1],
+  ["download_url", "Download-URL", "single", 1.1],
+  ["classifiers", "Classifier", "multiple", 1.1],
+  ["requires", "Requires", "multiple", 1.1],
+  ["provides", "Provides", "multiple", 1.1],
+  ["obsoletes", "Obsoletes", "multiple", 1.1],
+  // 1.2
+  ["maintainer", "Maintainer", "single", 1.2],
+  ["maintainer_email", "Maintainer-email", "single", 1.2],
+  ["requires_dist", "Requires-Dist", "multiple", 1.2],
+  ["provides_dist", "Provides-Dist", "multiple", 1.2],
+  ["obsoletes_dist", "Obsoletes-Dist", "multiple", 1.2],
+  ["requires_python", "Requires-Python", "single", 1.2],
+  ["requires_external", "Requires-External", "multiple", 1.2],
+  ["project_urls", "Project-URL", "project-url", 1.2],
+  // 2.1
+  ["description_content_type", "Description-Content-Type", "single", 2.1],
+  ["provides_extra", "Provides-Extra", "multiple", 2.1],
+  // 2.2
+  ["dynamic", "Dynamic", "multiple", 2.2],
+  // 2.4 (PEP 639)
+  ["license_expression", "License-Expression", "single", 2.4],
+  ["license_file", "License-File", "multiple", 2.4],
 ];
 
 /** Metadata-Version as a number for the field table; unknown newer versions read as the newest known. */
@@ -68,56 +85,47 @@ export function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9.]+/g, "-");
 }
 
-/** The metadata values a form field takes: [] when absent. */
-function valuesOf(h: MetadataHeaders, header: string, multiple: boolean): string[] {
-  if (multiple) return headerValues(h, header);
-  const v = headerValue(h, header);
-  return v === undefined || v === "UNKNOWN" ? [] : [v];
+/** `a,b , c` -> `a, b, c`: the keywords as a list, sent joined by ", ". */
+function keywordsValue(v: string): string {
+  return v
+    .split(",")
+    .map((k) => k.trim())
+    .join(", ");
 }
 
-/**
- * The description as the reference client reads it: a wheel's is always the body
- * (empty when there is none), an sdist's the body, else the Description field.
- */
-function description(h: MetadataHeaders, filetype: Filetype, version: number): string | undefined {
-  if (filetype === "bdist_wheel") return h.body;
-  if (h.body !== "") return h.body;
-  return version > 0 ? valuesOf(h, "Description", false)[0] : undefined;
+/** `Label,URL` -> `Label, URL`. */
+function projectUrlValue(v: string): string {
+  const comma = v.indexOf(",");
+  return comma < 0 ? v.trim() : `${v.slice(0, comma).trim()}, ${v.slice(comma + 1).trim()}`;
+}
+
+/** The form values of one field; [] when the file does not have it. */
+function valuesOf(h: MetadataHeaders, [form, header, kind]: FormField): string[] {
+  if (form === "description") {
+    if (h.body !== "") return [h.body];
+  }
+  if (kind === "multiple" || kind === "project-url") {
+    const all = headerValues(h, header);
+    return kind === "project-url" ? all.map(projectUrlValue) : all;
+  }
+  const v = headerValue(h, header);
+  if (v === undefined || v === "UNKNOWN") return [];
+  return [kind === "keywords" ? keywordsValue(v) : v];
 }
 
 /** The form fields in order, each `[name, value]`; the file itself (`content`) is added by the caller. */
 export function uploadFields(h: MetadataHeaders, file: FileFacts): Array<[string, string]> {
-  const mv = headerValue(h, "Metadata-Version");
-  const version = versionNumber(mv);
+  const version = versionNumber(headerValue(h, "Metadata-Version"));
   const out: Array<[string, string]> = [];
-  const single = (name: string, value: string | undefined) => out.push([name, value ?? ""]);
-  const table = (fields: readonly Field[]) => {
-    for (const [form, header, multiple, since] of fields) {
-      const known = version >= since;
-      if (form === "description") {
-        single(form, description(h, file.filetype, known ? version : 0));
-        continue;
-      }
-      const values = known ? valuesOf(h, header, multiple) : [];
-      if (multiple) for (const v of values) out.push([form, v]);
-      else if (form === "license_expression") {
-        // only a 2.4 field: sent when present, so older indexes see no unknown empty field
-        if (values.length) single(form, values[0]);
-      } else single(form, values[0]);
-    }
-  };
-  const name = valuesOf(h, "Name", false)[0];
-  single("name", name === undefined ? undefined : safeName(name));
-  single("version", valuesOf(h, "Version", false)[0]);
-  single("filetype", file.filetype);
-  single("pyversion", file.pyversion);
-  single("metadata_version", mv);
-  table(FIELDS);
-  single("comment", undefined);
-  single("sha256_digest", file.sha256);
-  table(FIELDS_AFTER_DIGEST);
-  single("md5_digest", file.md5);
-  single("blake2_256_digest", file.blake2_256);
+  for (const field of FORM_FIELDS) {
+    const [form, , , since] = field;
+    if (version < since && form !== "metadata_version") continue;
+    const values = valuesOf(h, field);
+    for (const v of values) out.push([form, form === "name" ? safeName(v) : v]);
+  }
+  out.push(["pyversion", file.filetype === "sdist" ? "source" : (file.pyversion ?? "")]);
+  out.push(["filetype", file.filetype]);
+  out.push(["sha256_digest", file.sha256], ["blake2_256_digest", file.blake2_256]);
   out.push([":action", "file_upload"], ["protocol_version", "1"]);
   return out;
 }

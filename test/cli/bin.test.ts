@@ -31,6 +31,17 @@ describe("bin/pyts-build.js", () => {
     expect(run()).toBe("from the bundle");
   });
 
+  it("before `npm run build` (no dist/): one line saying to build, exit 1, no Node stack", () => {
+    const root = freshDir("bin-unbuilt");
+    mkdirSync(join(root, "bin"));
+    for (const f of ["pyts-build.js", "package.json"]) copyFileSync(join(ROOT, "bin", f), join(root, "bin", f));
+    for (const args of [["--help"], ["wheel", "-r"], ["sdist"]]) {
+      const r = spawnSync(process.execPath, [join(root, "bin/pyts-build.js"), ...args], { env: testEnv(), encoding: "utf8" });
+      expect([r.status, r.stdout]).toEqual([1, ""]);
+      expect(r.stderr).toBe(`error: pyts-build is not built: ${join(root, "dist")} has no compiled CLI\n  hint: run \`npm install && npm run build\` in ${root}\n`);
+    }
+  });
+
   it("runs the compiled tree when the bundle is older (only tsc was run since)", () => {
     const { bundle, run } = layout();
     utimesSync(bundle, new Date(0), new Date(0));

@@ -118,7 +118,7 @@ describe("pyts-build new", () => {
     expect(names).toContain(mixed ? `${pkg}/_${pkg}/ffi.py` : `${pkg}/ffi.py`);
   });
 
-  it("refuses a non-empty folder, a name that is no Python module, bin with --mixed, and leaves nothing behind", () => {
+  it("refuses a non-empty folder, a name that is no project name or no Python module or a standard library module's, bin with --mixed, and leaves nothing behind", () => {
     const root = freshDir("new-errors");
     mkdirSync(join(root, "taken"));
     writeFileSync(join(root, "taken/notes.txt"), "x");
@@ -126,13 +126,25 @@ describe("pyts-build new", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: .*taken already exists and is not empty\n  hint: .*pyts-build init/);
     r = runCli(["new", "9lives", "--pyo3-version", "0.17.3"], { cwd: root });
-    expect(r.stderr).toMatch(/error: the project name "9lives" gives the module name "9lives", which is not a Python identifier/);
+    expect(r.stderr).toBe(`error: the folder name "9lives" gives the module name "9lives", which is not a Python identifier\n  hint: choose the project name with --name (it must start with a letter)\n`);
+    r = runCli(["new", "9lives", "--name", "my project"], { cwd: root });
+    expect(r.stderr).toBe(`error: --name "my project" is not a valid project name\n  hint: use ASCII letters, digits, '-', '_' and '.', starting and ending with a letter or digit (PEP 508); choose another with --name\n`);
+    r = runCli(["new", "my project", "--pyo3-version", "0.17.3"], { cwd: root });
+    expect(r.stderr).toBe(`error: the folder name "my project" is not a valid project name\n  hint: use ASCII letters, digits, '-', '_' and '.', starting and ending with a letter or digit (PEP 508); choose the project name with --name\n`);
+    // a module the standard library has would be shadowed by Python's own (its generated test would fail)
+    for (const [name, extra] of [["sys", []], ["test", ["--bindings", "cffi"]], ["json", ["--mixed"]]] as const) {
+      r = runCli(["new", name, "--pyo3-version", "0.17.3", ...extra], { cwd: root });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`error: the folder name "${name}" gives the module name "${name}", which the standard library already has: \`import ${name}\` would find Python's own\n  hint: choose the project name with --name, e.g. ${name}_rs\n`);
+    }
+    // a program has no module to shadow
+    expect(runCli(["new", "sys", "--bindings", "bin"], { cwd: root }).code).toBe(0);
     r = runCli(["new", "x", "--bindings", "bin", "--mixed"], { cwd: root });
     expect(r.stderr).toContain("error: --mixed with --bindings bin is not supported");
     r = runCli(["new", "y", "--bindings", "uniffi"], { cwd: root });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/argument 'uniffi' is invalid/);
-    expect(readdirSync(root).sort()).toEqual(["taken"]);
+    expect(readdirSync(root).sort()).toEqual(["sys", "taken"]);
   });
 
   it("a crate source without pyo3: a one-line error naming the way out", () => {

@@ -102,6 +102,19 @@ describe("pyts-build wheel failures", () => {
     expect(filesIn(join(d, "out2"))).toEqual([]);
   });
 
+  it("a dependency no crate source has: the hint says --offline to the CLI's user, CARGO_NET_OFFLINE=true under pip (the PEP 517 backend)", () => {
+    const d = crate();
+    writeFileSync(join(d, "Cargo.toml"), readFileSync(join(d, "Cargo.toml"), "utf8").replace("[lib]", '[dependencies]\nno-such-crate-xyz = "1"\n\n[lib]'));
+    const cli = runCli(["wheel", "-i", py311, "-o", "out"], { cwd: d });
+    expectUserError(cli, "the dependency `no-such-crate-xyz` is not in the crate source it searched");
+    expect(cli.stderr).toMatch(/\n {2}hint: .* and pass --offline\n$/);
+    // what the Python shim runs for pip's build_wheel
+    const backend = runCli(["pep517", "build_wheel", "--out", join(d, "pip-out"), "--interpreter", py311], { cwd: d });
+    expectUserError(backend, "the dependency `no-such-crate-xyz` is not in the crate source it searched");
+    expect(backend.stderr).toMatch(/\n {2}hint: .* and set CARGO_NET_OFFLINE=true where pip runs\n$/);
+    expect(backend.stderr).not.toContain("--offline\n");
+  });
+
   it("--verbose shows the stack", () => {
     const r = runCli(["-v", "wheel"], { cwd: freshDir("empty-v") });
     expect(r.code).not.toBe(0);

@@ -1,9 +1,9 @@
 /** `check`: the verdicts of `twine check --strict` on the same files, plus the file-name/metadata checks. */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkFile, passed } from "../../src/publish/check.js";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { freshDir, NEWER_PKGINFO, SYSTEM_PYTHON, testEnv } from "../helpers/env.js";
 import { requireNewerPkginfo, runCliAsync, sampleSdist, sampleWheel } from "./helpers.js";
 import { writeTarGz } from "../../src/wheel/tar.js";
@@ -61,6 +61,31 @@ describe("checkFile", () => {
     const empty = join(freshDir("check"), "spam-1.0.tar.gz");
     await writeTarGz(empty, [{ path: "spam-1.0/setup.py", content: { kind: "bytes", data: Buffer.from("") } }]);
     expect((await checkFile(empty)).errors).toEqual(["spam-1.0.tar.gz has no spam-1.0/PKG-INFO"]);
+  });
+
+  it("a wheel whose RECORD does not match a file, and one whose file name's tags are not WHEEL's: one error line each", async () => {
+    const d = freshDir("check");
+    const good = await sampleWheel(d);
+    // the same archive with one file's bytes changed (by Python's zipfile, not our writer); RECORD kept
+    const tampered = join(freshDir("check"), basename(good));
+    const py = "import sys, zipfile\nsrc, dst = sys.argv[1:]\nwith zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, 'w') as b:\n  for i in a.infolist(): b.writestr(i, b'ANSWER = 41\\n' if i.filename.endswith('__init__.py') else a.read(i))\n";
+    execFileSync(SYSTEM_PYTHON, ["-c", py, good, tampered]);
+    expect((await checkFile(tampered)).errors).toEqual([
+      "spam_eggs-1.2.0-cp311-cp311-linux_x86_64.whl: spam_eggs-1.2.0.dist-info/RECORD: the hash of spam_eggs/__init__.py does not match its content",
+    ]);
+    // renamed to other tags: WHEEL still says cp311
+    const renamed = join(d, "spam_eggs-1.2.0-cp312-cp312-linux_x86_64.whl");
+    copyFileSync(good, renamed);
+    expect((await checkFile(renamed)).errors).toEqual([
+      "spam_eggs-1.2.0-cp312-cp312-linux_x86_64.whl: the file name's tags (cp312-cp312-linux_x86_64) differ from spam_eggs-1.2.0.dist-info/WHEEL's Tag lines (cp311-cp311-linux_x86_64)",
+    ]);
+    // the CLI: FAILED, one error line for each
+    const r = await runCliAsync(["check", tampered, renamed]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      `Checking ${tampered}: FAILED\n  error: ${(await checkFile(tampered)).errors[0]}\nChecking ${renamed}: FAILED\n  error: ${(await checkFile(renamed)).errors[0]}\n`,
+    );
+    expect(passed(await checkFile(good))).toBe(true);
   });
 
   it("not a zip, a bad wheel name, a missing file, not a tar.gz: each one error naming the file, no throw", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { indexMessage, withRetry } from "../../src/publish/http.js";
+import { indexMessage, NoProgress, watchedPost, withRetry } from "../../src/publish/http.js";
 import { UploadError } from "../../src/publish/upload-error.js";
 
 const noSleep = async () => {};
@@ -31,6 +31,47 @@ describe("withRetry", () => {
     let n = 0;
     await expect(withRetry(async () => (n++, Promise.reject(netError("ERR_TLS_CERT_ALTNAME_INVALID"))), "x", { sleep: noSleep })).rejects.toThrow(UploadError);
     expect(n).toBe(1);
+  });
+});
+
+describe("attempts that go quiet", () => {
+  it("withRetry: one retry after a quiet attempt, then an UploadError saying so, with --timeout in the hint", async () => {
+    let n = 0;
+    const seen: string[] = [];
+    const quiet = withRetry(async () => (n++, Promise.reject(new NoProgress(15, "waiting for the answer"))), "uploading a.whl", { sleep: noSleep, onRetry: (why, i) => seen.push(`${i}:${why}`) });
+    await expect(quiet).rejects.toThrow("uploading a.whl: no progress for 15 s while waiting for the answer (after 2 attempts)");
+    await quiet.catch((e: UploadError) => expect(e.hint).toContain("--timeout SECONDS"));
+    expect([n, seen]).toEqual([2, ["1:no progress for 15 s while waiting for the answer"]]);
+    // undici's own connect time limit counts as quiet too; other failures keep their own retries
+    n = 0;
+    await expect(withRetry(async () => (n++, Promise.reject(netError("UND_ERR_CONNECT_TIMEOUT"))), "x", { sleep: noSleep })).rejects.toThrow(UploadError);
+    expect(n).toBe(2);
+  });
+
+  /** A fetch that reads the whole body, then answers only when `answer` says so (and honours the abort signal). */
+  const stalling = (answer?: () => Promise<Response>) => async (_url: string | URL | Request, init?: RequestInit) => {
+    const signal = init?.signal as AbortSignal;
+    await new Response(init?.body as ReadableStream).arrayBuffer();
+    return new Promise<Response>((resolve, reject) => {
+      signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+      answer?.().then(resolve, reject);
+    });
+  };
+
+  it("watchedPost: no answer within the limit is NoProgress naming the phase; the waiting note comes once the body is out", async () => {
+    const notes: string[] = [];
+    const sent: number[] = [];
+    const post = watchedPost({ url: "http://x/", headers: {}, body: new Blob(["0123456789"]), timeoutMs: 120, waitingNoteMs: 20, onWaiting: () => notes.push("waiting"), onProgress: (s) => sent.push(s), fetch: stalling() as typeof fetch });
+    await expect(post).rejects.toThrow(new NoProgress(0.12, "waiting for the answer"));
+    expect(notes).toEqual(["waiting"]);
+    expect(sent.at(-1)).toBe(10);
+  });
+
+  it("watchedPost: an answer in time is returned whole and can be read again; no waiting note when it is quick", async () => {
+    const notes: string[] = [];
+    const quick = stalling(async () => new Response("<html><title>x</title></html>", { status: 200, headers: { "content-type": "text/html" } }));
+    const res = await watchedPost({ url: "http://x/", headers: {}, body: new Blob(["a"]), timeoutMs: 1000, waitingNoteMs: 500, onWaiting: () => notes.push("waiting"), fetch: quick as typeof fetch });
+    expect([res.status, res.headers.get("content-type"), await res.text(), notes]).toEqual([200, "text/html", "<html><title>x</title></html>", []]);
   });
 });
 

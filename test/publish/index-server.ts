@@ -4,8 +4,9 @@
  * `protocol_version`, required fields, digests of the bytes received, name and
  * version against the file name, and "File already exists" for a repeat. It also
  * plays the trusted-publishing endpoints (`/_/oidc/audience`, `/_/oidc/mint-token`)
- * and GitHub's identity-token endpoint (`/github-oidc`). It closes itself after
- * two minutes at the latest.
+ * and GitHub's identity-token endpoint (`/github-oidc`), and can stand in for a
+ * hung index (`stall`) or a proxy's sign-in page (`htmlPage`). It closes itself
+ * after two minutes at the latest.
  */
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -26,6 +27,10 @@ export interface IndexOptions {
   failFirst?: number;
   /** A careless index: its 403 message repeats the credentials it got (the client must hide them). */
   echoAuth?: boolean;
+  /** A hung index: read each upload request, then never answer. */
+  stall?: boolean;
+  /** A proxy's sign-in page: every upload answered 200 with this HTML (the file is not stored). */
+  htmlPage?: string;
   /** Trusted publishing: the GitHub request token, and the identity token it yields. */
   oidc?: { requestToken: string; identityToken: string; mintedToken: string; audience: string };
 }
@@ -109,6 +114,11 @@ export async function startIndex(o: IndexOptions = {}): Promise<LocalIndex> {
       return;
     }
     if (req.method !== "POST" || url.pathname !== "/") return answer(res, 405, "Method Not Allowed");
+    if (o.stall) return; // the request was read; no answer ever comes
+    if (o.htmlPage !== undefined) {
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(o.htmlPage);
+      return;
+    }
     if (failures > 0) {
       failures--;
       return answer(res, 503, "Service Unavailable");
@@ -148,7 +158,8 @@ export async function startIndex(o: IndexOptions = {}): Promise<LocalIndex> {
     if (seen.has(fileName)) return answer(res, 400, "File already exists ('" + fileName + "', with blake2_256 hash '" + get("blake2_256_digest") + "'). See http://127.0.0.1/help/#file-name-reuse for more information.");
     seen.add(fileName);
     uploads.push({ fileName, fields, size: bytes.length });
-    res.writeHead(200, { "Content-Type": "text/plain" }).end("OK");
+    // as warehouse answers a stored upload (pyramid's bare Response()): 200, text/html, no body
+    res.writeHead(200, { "Content-Type": "text/html; charset=UTF-8" }).end();
   };
 
   const server = createServer((req, res) => {

@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { indexBaseFor, mintUploadToken, trustedPublishingAvailable } from "../../src/publish/oidc.js";
 import { type LocalIndex, startIndex } from "./index-server.js";
@@ -41,5 +42,25 @@ describe("trusted publishing", () => {
     const e = await mintUploadToken(index.url, { ACTIONS_ID_TOKEN_REQUEST_URL: `${index.origin}/x`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "t" }).catch((x: Error & { hint?: string }) => x);
     expect((e as Error).message).toMatch(/^trusted publishing: http:\/\/127\.0\.0\.1:\d+\/_\/oidc\/audience answered 405 Method Not Allowed/);
     expect((e as { hint?: string }).hint).toContain("PYTS_BUILD_PYPI_TOKEN");
+  });
+
+  it("an index that takes the connection and never answers, or none at all: a one-line error in bounded time", async () => {
+    const hung = createServer(() => {}); // reads the request, never answers
+    await new Promise<void>((r) => hung.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(hung.address() as { port: number }).port}/legacy/`;
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: "http://127.0.0.1:9/x", ACTIONS_ID_TOKEN_REQUEST_TOKEN: "t" };
+    try {
+      const started = Date.now();
+      const e = await mintUploadToken(url, env, fetch, () => {}, 300).catch((x: Error & { hint?: string }) => x);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect((e as Error).message).toBe(`trusted publishing: ${new URL(url).origin}/_/oidc/audience did not answer within 0.3 s`);
+      expect((e as { hint?: string }).hint).toContain("PYTS_BUILD_PYPI_TOKEN");
+    } finally {
+      hung.closeAllConnections();
+      await new Promise<void>((r) => hung.close(() => r()));
+    }
+    // the same port, closed now: refused
+    const refused = await mintUploadToken(url, env).catch((x: Error) => x);
+    expect((refused as Error).message).toBe(`trusted publishing: ${new URL(url).origin}/_/oidc/audience cannot be reached: ECONNREFUSED`);
   });
 });

@@ -41,12 +41,28 @@ function byName(u: RecordedUpload): Record<string, string[]> {
   return out;
 }
 
-// Fields pyts-build sends that twine 4.0.2 does not: the PEP 639 fields, under the names newer
-// twine (6.1+) gives them. Everything else must be identical, down to the empty ones.
-const ONLY_PYTS = ["license_expression", "license_files"];
+// The PEP 639 fields, which twine 4.0.2 does not send (twine 7's names for them: upload-form.test.ts).
+const ONLY_PYTS = ["license_expression", "license_file"];
+
+/**
+ * Debian's twine 4.0.2 form as twine 7 sends it for the same file (the differences read off twine 7's package.py
+ * and repository.py): no empty fields (twine 7 sends only what the file has), no md5_digest or comment, an
+ * sdist's pyversion "source", keywords split at "," and joined with ", ", Provides-Extra sent as provides_extra
+ * (twine 4: provides_extras).
+ */
+function asTwine7(theirs: Record<string, string[]>, fileName: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, values] of Object.entries(theirs)) {
+    if (k === "md5_digest" || k === "comment") continue;
+    const kept = values.filter((v) => v !== "");
+    if (kept.length) out[k === "provides_extras" ? "provides_extra" : k] = k === "keywords" ? kept.map((v) => v.split(",").map((w) => w.trim()).join(", ")) : kept;
+  }
+  if (fileName.endsWith(".tar.gz")) out.pyversion = ["source"];
+  return out;
+}
 
 describe("pyts-build upload (local index)", () => {
-  it("sends the same fields as twine for the same wheel and sdist", async () => {
+  it("sends the fields twine 7 sends: Debian's twine 4's, with twine 7's changes, for the same wheels and sdists", async () => {
     const d = freshDir("upload-twine");
     const files = [
       await sampleWheel(d),
@@ -68,14 +84,16 @@ describe("pyts-build upload (local index)", () => {
     expect(r.stdout).toBe(files.map((f) => `uploaded ${f}\n`).join(""));
     expect(index.uploads.map((u) => u.fileName)).toEqual(viaTwine.map((u) => u.fileName));
     for (const [i, ours] of index.uploads.entries()) {
-      const theirs = byName(viaTwine[i] as RecordedUpload);
+      const theirs = asTwine7(byName(viaTwine[i] as RecordedUpload), ours.fileName);
       const mine = byName(ours);
       for (const k of ONLY_PYTS) delete mine[k];
       expect(mine, ours.fileName).toEqual(theirs);
       expect(ours.size).toBe(viaTwine[i]?.size);
     }
-    // the PEP 639 expression goes along where the file has one
+    // the PEP 639 expression goes along where the file has one; the keywords as twine 7 joins them
     expect(byName(index.uploads[0] as RecordedUpload).license_expression).toEqual(["MIT"]);
+    expect(byName(index.uploads[0] as RecordedUpload).keywords).toEqual(["spam, eggs"]);
+    expect(byName(index.uploads[2] as RecordedUpload).pyversion).toEqual(["source"]);
   });
 
   it("--skip-existing: the index's 400 \"File already exists\" is success; without it, a one-line error", async () => {
@@ -102,6 +120,55 @@ describe("pyts-build upload (local index)", () => {
     expect(r.stderr).toMatch(/warning: spam_eggs-1\.2\.0-cp311-cp311-linux_x86_64\.whl: 503 Service Unavailable; retry 1 of 4/);
     expect(index.requests).toEqual(["POST /", "POST /"]);
     expect(index.uploads).toHaveLength(1);
+  });
+
+  it("a hung index (takes the request, never answers) fails in under a minute with the default settings: a waiting line, one retry, one error line", async () => {
+    const d = freshDir("upload-stall");
+    const wheel = await sampleWheel(d);
+    index = await startIndex({ users: { [USER]: SECRET }, stall: true });
+    const started = Date.now();
+    const r = await runCliAsync(["upload", "--repository-url", index.url, "-u", USER, "-p", SECRET, wheel]);
+    const seconds = (Date.now() - started) / 1000;
+    expect(r.code).toBe(1);
+    expect(seconds).toBeLessThan(60);
+    expect(seconds).toBeGreaterThan(2 * 15); // the default limit (15 s), twice: the first attempt and its one retry
+    const name = "spam_eggs-1.2.0-cp311-cp311-linux_x86_64.whl";
+    const waiting = `==> ${name}: sent; waiting for ${index.url} to answer (gives up after 15 s without an answer; --timeout)`;
+    expect(r.stderr.split("\n").filter((l) => l.includes("sent; waiting"))).toEqual([waiting, waiting]);
+    expect(r.stderr).toContain(`warning: ${name}: no progress for 15 s while waiting for the answer; retry 1 of 4\n`);
+    const last = r.stderr.trimEnd().split("\n").slice(-2);
+    expect(last[0]).toBe(`error: uploading ${name} to ${index.url}: no progress for 15 s while waiting for the answer (after 2 attempts)`);
+    expect(last[1]).toMatch(/^ {2}hint: .*--timeout SECONDS$/);
+    expect(index.requests).toEqual(["POST /", "POST /"]);
+    // --timeout: the same in seconds
+    const short = await runCliAsync(["upload", "--repository-url", index.url, "-u", USER, "-p", SECRET, "--timeout", "1", wheel]);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain("no progress for 1 s while waiting for the answer (after 2 attempts)");
+    const bad = await runCliAsync(["upload", "--repository-url", index.url, "--timeout", "soon", wheel]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("give a number of seconds greater than 0");
+  });
+
+  it("a 200 answer with an HTML page (a proxy's sign-in page): a warning; with --strict an error", async () => {
+    const d = freshDir("upload-html");
+    const wheel = await sampleWheel(d);
+    index = await startIndex({ users: { [USER]: SECRET }, htmlPage: "<!doctype html><html><head><title>Sign in - Corporate Proxy</title></head><body><form></form></body></html>" });
+    const args = ["upload", "--repository-url", index.url, "-u", USER, "-p", SECRET, wheel];
+    const warned = await runCliAsync(args);
+    expect(warned.code, warned.stderr).toBe(0);
+    const said = `spam_eggs-1.2.0-cp311-cp311-linux_x86_64.whl: ${index.url} answered 200 with an HTML page ("Sign in - Corporate Proxy"), not an index's upload answer`;
+    expect(warned.stderr).toContain(`warning: ${said}: a proxy or sign-in page may have taken the request; check that the file is on the index (--strict makes this an error)\n`);
+    const strict = await runCliAsync([...args, "--strict"]);
+    expect(strict.code).toBe(1);
+    const last = strict.stderr.trimEnd().split("\n").slice(-2);
+    expect(last[0]).toBe(`error: ${said} (--strict)`);
+    expect(last[1]).toMatch(/^ {2}hint: a proxy or sign-in page may have taken the request: /);
+    // the index's own success (warehouse's: 200, text/html, empty) is no warning: every other test uploads to it
+    await index.close();
+    index = await startIndex({ users: { [USER]: SECRET } });
+    const clean = await runCliAsync(["upload", "--repository-url", index.url, "-u", USER, "-p", SECRET, "--strict", wheel]);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stderr).not.toContain("warning");
   });
 
   it("a bad token: one line with the index's own message, exit 1, no stack, no secret (also with --verbose)", async () => {

@@ -4,7 +4,7 @@ import { basename, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ArchiveError, ValidationError } from "../../src/errors.js";
 import { extractEntries, rewriteWheel, writeEditedWheel } from "../../src/wheel/edit.js";
-import { openWheel, parseWheelInfo, retagWheelInfo, WheelReader } from "../../src/wheel/reader.js";
+import { openWheel, parseWheelInfo, retagWheelInfo, WheelReader, wheelConsistencyProblems } from "../../src/wheel/reader.js";
 import { parseRecord, recordHash } from "../../src/wheel/record.js";
 import { writeWheel } from "../../src/wheel/wheel.js";
 import { freshDir, installWheel, makeVenv, py, SYSTEM_PYTHON, twineCheck } from "../helpers/env.js";
@@ -115,6 +115,36 @@ describe("reading and rewriting our wheels", () => {
       await expect(w.reader.readBytes("nope")).rejects.toThrow(ArchiveError);
     } finally {
       w.reader.close();
+    }
+  });
+
+  it("hashEntry streams an entry's RECORD hash; wheelConsistencyProblems: none for ours, one line per kind of defect", async () => {
+    const dir = freshDir("read-consistency");
+    const whl = await writeWheel(sampleSpec(join(dir, "src")), dir);
+    const w = await openWheel(whl);
+    try {
+      expect(await w.reader.hashEntry("spam/data.txt")).toEqual({ hash: recordHash("some data\n"), size: 10 });
+      expect(await wheelConsistencyProblems(w)).toEqual([]);
+    } finally {
+      w.reader.close();
+    }
+    // another file's bytes under a kept RECORD, and a name whose tags WHEEL does not declare: both found, one line each
+    const bad = join(freshDir("read-consistency"), "spam_eggs-1.0.0a1-py2-none-any.whl");
+    execFileSync(SYSTEM_PYTHON, [
+      "-c",
+      "import sys,zipfile; src=zipfile.ZipFile(sys.argv[1]); dst=zipfile.ZipFile(sys.argv[2],'w',zipfile.ZIP_DEFLATED)\n" +
+        "for i in src.infolist():\n    d=src.read(i)\n    dst.writestr(i, b'SOME data\\n' if i.filename=='spam/data.txt' else d)\ndst.close()",
+      whl,
+      bad,
+    ]);
+    const b = await openWheel(bad);
+    try {
+      expect(await wheelConsistencyProblems(b)).toEqual([
+        "spam_eggs-1.0.0a1-py2-none-any.whl: spam_eggs-1.0.0a1.dist-info/RECORD: the hash of spam/data.txt does not match its content",
+        "spam_eggs-1.0.0a1-py2-none-any.whl: the file name's tags (py2-none-any) differ from spam_eggs-1.0.0a1.dist-info/WHEEL's Tag lines (py3-none-any)",
+      ]);
+    } finally {
+      b.reader.close();
     }
   });
 

@@ -9,11 +9,16 @@ export interface CargoFailure {
   /** Words for the error line after "cargo failed ...: " (empty for "other"). */
   detail: string;
   hint: string;
+  /** The hint for a build run by pip through the PEP 517 backend, where no flag can be passed. */
+  backendHint: string;
 }
 
-const OFFLINE_HOW =
-  "to build without network, give cargo a local crate source (`cargo vendor` and the [source] replacement it prints, " +
-  "or a [source.crates-io] replace-with in $CARGO_HOME/config.toml, see the README's Offline machines) and pass --offline";
+const LOCAL_SOURCE =
+  "give cargo a local crate source (`cargo vendor` and the [source] replacement it prints, " +
+  "or a [source.crates-io] replace-with in $CARGO_HOME/config.toml, see the README's Offline machines)";
+const OFFLINE_HOW = `to build without network, ${LOCAL_SOURCE} and pass --offline`;
+// pip passes no flags to the backend, but the environment reaches cargo
+const OFFLINE_HOW_BACKEND = `to build without network, ${LOCAL_SOURCE} and set CARGO_NET_OFFLINE=true where pip runs`;
 
 const NETWORK = [
   /Could not resolve host(name)?/i,
@@ -38,12 +43,14 @@ export function classifyCargoFailure(stderr: string): CargoFailure {
         kind: "offline-needs-download",
         detail: `offline, and the dependency \`${missing[1]}\` is in no local crate source (cargo searched: ${where})`,
         hint: OFFLINE_HOW,
+        backendHint: OFFLINE_HOW_BACKEND,
       };
     }
     return {
       kind: "missing-crate",
       detail: `the dependency \`${missing[1]}\` is not in the crate source it searched${where ? ` (${where})` : ""}`,
       hint: `add \`${missing[1]}\` to that crate source (vendor it, or install the package that provides it), or point cargo at a registry that has it; ${OFFLINE_HOW}`,
+      backendHint: `add \`${missing[1]}\` to that crate source (vendor it, or install the package that provides it), or point cargo at a registry that has it; ${OFFLINE_HOW_BACKEND}`,
     };
   }
   if (/attempting to make an HTTP request, but --offline was specified|--offline was specified|can't checkout from '[^']+': you are in the offline mode/.test(stderr)) {
@@ -51,6 +58,7 @@ export function classifyCargoFailure(stderr: string): CargoFailure {
       kind: "offline-needs-download",
       detail: "offline, but a dependency is not in any local crate source",
       hint: OFFLINE_HOW,
+      backendHint: OFFLINE_HOW_BACKEND,
     };
   }
   // the last such line is the root cause (cargo prints "Caused by:" chains outermost first)
@@ -60,9 +68,11 @@ export function classifyCargoFailure(stderr: string): CargoFailure {
       kind: "network",
       detail: `cannot reach the crate registry (${net.replace(/^(warning|error|Caused by):\s*/, "").slice(0, 160)})`,
       hint: `this is the machine's network or cargo configuration, not the crate: ${OFFLINE_HOW}`,
+      backendHint: `this is the machine's network or cargo configuration, not the crate: ${OFFLINE_HOW_BACKEND}`,
     };
   }
-  return { kind: "other", detail: "", hint: "see cargo's messages above; fix the crate, then build again" };
+  const hint = "see cargo's messages above; fix the crate, then build again";
+  return { kind: "other", detail: "", hint, backendHint: hint };
 }
 
 /** Keeps the last `max` characters of a stream's text. */

@@ -142,7 +142,7 @@ export function runCargoJson(args: string[], opts: { env?: NodeJS.ProcessEnv; cw
       else if (signal) reject(new CargoError(`cargo was stopped by ${signal}`, "see cargo's messages above; fix the crate, then build again"));
       else {
         const f = classifyCargoFailure(tail.toString());
-        reject(new CargoError(`cargo failed with exit code ${code}${f.detail ? `: ${f.detail}` : ""}`, f.hint));
+        reject(new CargoError(`cargo failed with exit code ${code}${f.detail ? `: ${f.detail}` : ""}`, f.hint, { backendHint: f.backendHint }));
       }
     });
   });

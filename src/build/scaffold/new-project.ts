@@ -11,7 +11,8 @@ import { releaseTemp, trackTemp } from "../../cleanup.js";
 import { CargoError, ConfigError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { silentLogger } from "../../log.js";
-import { isValidIdentifier, validateProjectName } from "../../wheel/names.js";
+import { isValidIdentifier, isValidProjectName } from "../../wheel/names.js";
+import { STDLIB_MODULES } from "./stdlib-modules.js";
 import { readCargoManifest } from "../project/cargo-manifest.js";
 import { captureCargo } from "../cargo/cargo-process.js";
 import { isDir } from "../../fs-util.js";
@@ -107,11 +108,23 @@ function checkPyo3Version(v: string): string {
   return v;
 }
 
-function checkName(name: string, from: string): string {
-  validateProjectName(name, from === "--name" ? "--name" : `the project name ${from}`);
+/** Where a project name came from, as the error says it. */
+type NameSource = "--name" | "the folder" | "Cargo.toml";
+
+/** The name as a project name and as the module it gives (when the bindings make one). */
+function checkName(name: string, from: NameSource, bindings: NewBindings): string {
+  const what = from === "--name" ? `--name "${name}"` : from === "the folder" ? `the folder name "${name}"` : `the package name "${name}" in Cargo.toml`;
+  const other = from === "--name" ? "choose another with --name" : "choose the project name with --name";
+  if (!isValidProjectName(name)) {
+    throw new ConfigError(`${what} is not a valid project name`, `use ASCII letters, digits, '-', '_' and '.', starting and ending with a letter or digit (PEP 508); ${other}`);
+  }
   const pkg = importNameFor(name);
   if (!isValidIdentifier(pkg)) {
-    throw new ConfigError(`the project name "${name}" gives the module name "${pkg}", which is not a Python identifier`, "choose another name with --name (it must start with a letter)");
+    throw new ConfigError(`${what} gives the module name "${pkg}", which is not a Python identifier`, `${other} (it must start with a letter)`);
+  }
+  // a bin project makes no module; any other would be hidden behind the standard library's (its own test would fail)
+  if (bindings !== "bin" && STDLIB_MODULES.has(pkg)) {
+    throw new ConfigError(`${what} gives the module name "${pkg}", which the standard library already has: \`import ${pkg}\` would find Python's own`, `${other}, e.g. ${pkg}_rs`);
   }
   return name;
 }
@@ -162,9 +175,9 @@ export async function newProject(o: NewProjectOptions & { path: string }): Promi
 async function writeNew(o: NewProjectOptions, dir: string, init: boolean): Promise<NewProjectResult> {
   const env = o.env ?? process.env;
   const log = o.log ?? silentLogger;
-  const name = checkName(o.name ?? basename(dir), o.name !== undefined ? "--name" : `"${basename(dir)}" (from the folder; choose another with --name)`);
   const mixed = o.mixed === true;
   const bindings = checkBindings(o.bindings, mixed);
+  const name = checkName(o.name ?? basename(dir), o.name !== undefined ? "--name" : "the folder", bindings);
   const pyo3Version = bindings === "pyo3" ? await pyo3For(o, dir, env, log) : undefined;
   const kept = (f: TemplateFile) => init && (f.path === "README.md" || f.path === ".gitignore") && existsSync(join(dir, f.path));
   const files = projectFiles({ name, bindings, mixed, ...(pyo3Version ? { pyo3Version } : {}) }).filter((f) => !kept(f));
@@ -243,7 +256,7 @@ export async function initProject(o: NewProjectOptions = {}): Promise<NewProject
   const mixed = o.mixed === true;
   if (mixed) throw new ConfigError("--mixed is for new folders only", "create python/<package>/__init__.py yourself and set [tool.pyts-build] python-source");
   const bindings = checkBindings(o.bindings ?? (crate.lib === undefined && crate.bins.length > 0 ? "bin" : "pyo3"), false);
-  const name = checkName(o.name ?? crate.package.name, o.name !== undefined ? "--name" : `"${crate.package.name}" (from Cargo.toml; choose another with --name)`);
+  const name = checkName(o.name ?? crate.package.name, o.name !== undefined ? "--name" : "Cargo.toml", bindings);
   if (bindings === "bin" && crate.bins.length === 0) throw new ConfigError(`${cargoToml} has no binary target`, "add src/main.rs, or use --bindings pyo3");
   if (bindings !== "bin" && crate.lib === undefined) throw new ConfigError(`${cargoToml} has no library target`, "add src/lib.rs, or use --bindings bin for a program");
 

@@ -55,8 +55,13 @@ describe("classifyCargoFailure", () => {
     expect(f.kind).toBe(kind);
     expect(f.detail).toMatch(detail);
     expect(f.detail).not.toContain("\n");
-    if (kind === "other") expect(f.hint).toContain("fix the crate");
-    else expect(f.hint).toMatch(/cargo vendor.*--offline/);
+    if (kind === "other") expect([f.hint, f.backendHint]).toEqual([expect.stringContaining("fix the crate"), f.hint]);
+    else {
+      expect(f.hint).toMatch(/cargo vendor.*--offline$/);
+      // pip passes no flags to the backend: the environment variable instead
+      expect(f.backendHint).toMatch(/cargo vendor.*set CARGO_NET_OFFLINE=true where pip runs$/);
+      expect(f.backendHint).not.toContain("--offline");
+    }
   });
 });
 
