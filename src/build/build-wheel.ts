@@ -27,6 +27,9 @@ import type { WheelFile } from "../wheel/wheel.js";
 import { checkOutputDir } from "../output-dir.js";
 import { writeWheelUnlessCurrent } from "./cache/wheel-reuse.js";
 import { runCargoUnlessFresh } from "./cargo/cargo-fresh.js";
+import { buildTarget, crossInterpreters } from "./target/cross.js";
+import { chooseLinker } from "./target/toolchain.js";
+import { pyo3ConfigFor, writePyo3Config } from "./target/pyo3-config.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -136,6 +139,11 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   // [tool.pyts-build] / [tool.maturin] cargo keys plus the command line's (tool-config.ts)
   const cargoOpts: CargoOptions = cargoOptionsOf(config.tool, o, config.cargo.path);
   checkTarget(config, cargoOpts.rustcArgs);
+  // --target, the project's target key, or CARGO_BUILD_TARGET (cross.ts); cargo gets it as --target either way
+  const target = buildTarget(cargoOpts.target, env);
+  if (target) cargoOpts.target = target.triple;
+  if (target?.foreign && config.tool.bindings === "cffi") throw new ConfigError(`bindings = "cffi" cannot be built for ${target.triple} from here: ffi.py is made by the target's Python`, "build it on the target machine (or under its emulation)");
+  if (target?.foreign && o.interpreterSource) throw new ConfigError(`manylinux --target ${target.triple} is not supported yet`, `build with \`pyts-build wheel --target ${target.triple}\` (the audit gives the manylinux tag)`);
   const features = cargoOpts.features ?? [];
   // ffi.py is made by the build interpreter, which a container build only has inside the container
   if (config.tool.bindings === "cffi" && o.runCargo) throw new ConfigError('bindings = "cffi" cannot be built in a container yet', "build it with `pyts-build wheel` on the target machine");
@@ -144,7 +152,14 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const meta = await cargoMetadata(config.cargo.path, { env, cwd, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}), ...(cargoOpts.config ? { config: cargoOpts.config } : {}) });
   const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
   await checkOutputDir(outDir); // before the compile, not after it
-  const interps = o.interpreterSource ? await o.interpreterSource({ config, meta }) : await findInterpreters({
+  const bindings = config.tool.bindings;
+  const abi3 = isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
+  // a foreign target's Pythons are described, not run; its linker is the user's, or the usual cross gcc (toolchain.ts)
+  const linker = target?.foreign && !o.runCargo ? chooseLinker(target.parsed, { env, cwd, ...(cargoOpts.config ? { config: cargoOpts.config } : {}) }) : undefined;
+  if (linker) log.info(`linking for ${target?.triple} with ${linker.value} (found on PATH; set ${linker.name} to choose another)`);
+  const interps = target?.foreign
+    ? crossInterpreters(target, { ...(o.interpreters ? { interpreters: o.interpreters } : {}), ...(o.findInterpreter ? { findInterpreter: true } : {}), abi3, versionIndependent: isVersionIndependent(bindings), env })
+    : o.interpreterSource ? await o.interpreterSource({ config, meta }) : await findInterpreters({
     ...(o.interpreters ? { interpreters: o.interpreters } : {}),
     ...(o.findInterpreter ? { findInterpreter: true } : {}),
     cacheDir: join(meta.targetDirectory, "pyts-build", "interpreters"),
@@ -155,10 +170,8 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     log,
   });
 
-  const bindings = config.tool.bindings;
   const isBin = bindings === "bin";
   warnLayout(config, log);
-  const abi3 = isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
   // A binary or a cffi library does not depend on the Python version: one build, tagged py3-none.
   const units = isVersionIndependent(bindings) ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);
   if (typeof abi3 === "number") {
@@ -167,11 +180,13 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     }
   }
 
-  const cargoEnvs = units.map((unit) =>
-    planCargoEnv({ bindings, interpreter: unit.interpreter, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}), ...(o.target !== undefined ? { target: o.target } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}) }),
-  );
+  const pyo3ConfigDir = join(meta.targetDirectory, "pyts-build", "pyo3-config");
+  const cargoEnvs = units.map((unit) => {
+    const described = unit.interpreter.described !== undefined ? { pyo3ConfigFile: writePyo3Config(pyo3ConfigDir, pyo3ConfigFor(unit.interpreter, unit.abi3Minor, env.PYO3_CROSS_LIB_DIR || undefined)) } : {};
+    return planCargoEnv({ bindings, interpreter: unit.interpreter, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}), ...(target ? { target: target.triple } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}), ...described, ...(linker ? { linker } : {}) });
+  });
   // several Python environments: one target folder each, so a rebuild compiles nothing (target-dirs.ts); the container has its own
-  const targetDirs = o.runCargo ? units.map(() => undefined) : planTargetDirs(units.map((u, i) => ({ cargoEnv: cargoEnvs[i] as CargoEnvPlan, ...(u.abi3Minor !== undefined ? { abi3Minor: u.abi3Minor } : {}), ...(o.target !== undefined ? { target: o.target } : {}) })), meta.targetDirectory);
+  const targetDirs = o.runCargo ? units.map(() => undefined) : planTargetDirs(units.map((u, i) => ({ cargoEnv: cargoEnvs[i] as CargoEnvPlan, ...(u.abi3Minor !== undefined ? { abi3Minor: u.abi3Minor } : {}), ...(target ? { target: target.triple } : {}) })), meta.targetDirectory);
 
   /** Seeds the unit's target folder (from `seeds`, first fitting) and runs cargo for it. */
   const compile = async (index: number, seeds: string[]) => {
