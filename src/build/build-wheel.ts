@@ -3,6 +3,7 @@
  * config -> interpreters -> cargo (once per interpreter, or once for abi3)
  * -> layout -> writeWheel -> optional after-write step (manylinux audit) -> out/.
  */
+import { rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
@@ -30,6 +31,7 @@ import { runCargoUnlessFresh } from "./cargo/cargo-fresh.js";
 import { buildTarget, crossInterpreters } from "./target/cross.js";
 import { chooseLinker } from "./target/toolchain.js";
 import { pyo3ConfigFor, writePyo3Config } from "./target/pyo3-config.js";
+import { runTestCommand, TestCommandError } from "./target/test-command.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -64,6 +66,11 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   layout?: (input: LayoutInput) => WheelFile[] | Promise<WheelFile[]>;
   /** Replaces findInterpreters (the manylinux command describes the Pythons inside its container). */
   interpreterSource?: (ctx: { config: ProjectConfig; meta: CargoMetadata }) => Promise<InterpreterInfo[]>;
+  /**
+   * `pyts-build wheel`'s tests: each wheel is tested with `command`, else the
+   * project's test-command (none: nothing runs); a failing one removes its wheel.
+   */
+  test?: { command?: string; pythonRoot?: string };
   /** Replaces running cargo on the host (the manylinux command runs the same arguments inside its container). */
   runCargo?: (args: string[], ctx: { interpreter: InterpreterInfo; abi3Minor?: number; cargoEnv: CargoEnvPlan; subdirs: string[] }) => Promise<CargoRun>;
 }
@@ -260,6 +267,16 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       interpreter: describe(interp),
     };
     if (o.afterWrite) wheel = await o.afterWrite(wheel, ctx);
+    const testCommand = o.test ? (o.test.command ?? config.tool.testCommand) : undefined;
+    if (testCommand !== undefined) {
+      const pythonRoot = o.test?.pythonRoot !== undefined ? { pythonRoot: resolve(cwd, o.test.pythonRoot) } : {};
+      try {
+        await runTestCommand(wheel.path, interp, { command: testCommand, projectDir: config.projectDir, env, log, abi3: wheel.abi3, ...pythonRoot });
+      } catch (e) {
+        if (e instanceof TestCommandError) rmSync(wheel.path, { force: true });
+        throw e;
+      }
+    }
     if (o.temporaryOut) log.step(`Built ${wheel.fileName}`);
     else log.info(`Built wheel ${wheel.path}`);
     return wheel;
