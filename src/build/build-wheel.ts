@@ -149,6 +149,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   // --target, the project's target key, or CARGO_BUILD_TARGET (cross.ts); cargo gets it as --target either way
   const target = buildTarget(cargoOpts.target, env);
   if (target) cargoOpts.target = target.triple;
+  if (target?.parsed.arch === "universal2") throw new ConfigError("universal2 wheels (two macOS builds joined into one file) are not built yet", "build --target x86_64-apple-darwin and --target aarch64-apple-darwin as two wheels");
   if (target?.foreign && config.tool.bindings === "cffi") throw new ConfigError(`bindings = "cffi" cannot be built for ${target.triple} from here: ffi.py is made by the target's Python`, "build it on the target machine (or under its emulation)");
   if (target?.foreign && o.interpreterSource) throw new ConfigError(`manylinux --target ${target.triple} is not supported yet`, `build with \`pyts-build wheel --target ${target.triple}\` (the audit gives the manylinux tag)`);
   const features = cargoOpts.features ?? [];

@@ -6,14 +6,15 @@
  * The errors at the end need no setup: they fail before any compile.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, readdirSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readElfFile } from "../../src/manylinux/audit/elf.js";
 import type { BuiltWheel } from "../../src/build/build-wheel.js";
 import { runCli } from "../helpers/cli.js";
 import { crossSetup } from "../helpers/cross.js";
-import { cpython, freshDir, ROOT, SYSTEM_PYTHON, WORK } from "../helpers/env.js";
+import { cpython, freshDir, ROOT, SYSTEM_PYTHON, testEnv, WORK } from "../helpers/env.js";
+import { runHook } from "../../src/build/backend/pep517.js";
 import { expectUserError, fixture, wheelNames } from "./wheel-helpers.js";
 
 const setup = crossSetup();
@@ -74,6 +75,18 @@ describe.skipIf(!ready)(`cross builds${ready ? "" : ` (skipped: ${setup})`}`, ()
     expect(existsSync(w.path)).toBe(false);
   });
 
+  it("the PEP 517 backend builds for the project's target key, taking only the version of the frontend's Python", async () => {
+    const project = copyOf(fixture("pyo3-abi3"), "cross-pep517");
+    appendFileSync(join(project, "pyproject.toml"), '\n[tool.pyts-build]\ntarget = "aarch64-unknown-linux-gnu"\n');
+    const out = join(project, "dist");
+    mkdirSync(out);
+    // python3.7, the abi3 minimum: the same PyO3 configuration as the builds above, so their compiled crates are reused
+    const frontend = cpython("3.7") ?? (cpython("3.11") as string);
+    const name = await runHook("build_wheel", { out, interpreter: frontend, cwd: project, env: testEnv({ CARGO_TARGET_DIR: TARGET_DIR, RUSTC: s.rustc }) });
+    expect(name).toBe("pyo3_abi3-1.0.0-cp37-abi3-linux_aarch64.whl");
+    expect(extensionArch(join(out, name))).toBe("aarch64");
+  }, 600_000);
+
   it.skipIf(!s.targets.includes("armv7-unknown-linux-gnueabihf"))("the same fixture for armv7 (32-bit, hard float): armv7l tags and an ARM file", () => {
     const r = cross(abi3, ["--target", "armv7-unknown-linux-gnueabihf", "--test-command", "python -c 1"]);
     expect(r.code, r.stderr).toBe(0);
@@ -118,6 +131,12 @@ describe("cross-compilation errors: one line, non-zero, nothing written", () => 
     });
     expectUserError(r, "cargo failed with exit code 101: the Rust standard library for aarch64-unknown-linux-gnu is not installed");
     expect(r.stderr).toContain("hint: add it with `rustup target add aarch64-unknown-linux-gnu`");
+    noWheels();
+  });
+
+  it("universal2 (not built yet) says so", () => {
+    const r = cross(ffi, ["--target", "universal2-apple-darwin", "-i", "python3.11", "-o", out()]);
+    expectUserError(r, "universal2 wheels (two macOS builds joined into one file) are not built yet");
     noWheels();
   });
 
