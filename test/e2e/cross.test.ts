@@ -140,6 +140,12 @@ describe("cross-compilation errors: one line, non-zero, nothing written", () => 
     noWheels();
   });
 
+  it("manylinux --target for a foreign target (not supported yet), before any engine is asked", () => {
+    const r = runCli(["manylinux", "-m", join(ffi, "Cargo.toml"), "--target", "aarch64-unknown-linux-gnu", "--engine", "/nonexistent/engine", "-o", out()]);
+    expectUserError(r, "manylinux --target aarch64-unknown-linux-gnu is not supported yet");
+    noWheels();
+  });
+
   it("develop --target for a foreign target", () => {
     const r = runCli(["develop", "-m", join(ffi, "Cargo.toml"), "--target", "aarch64-unknown-linux-gnu"], { env: { VIRTUAL_ENV: undefined } });
     expectUserError(r, "develop installs into this machine's virtualenv, which cannot load a build for aarch64-unknown-linux-gnu");
