@@ -190,7 +190,9 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
 
   const pyo3ConfigDir = join(meta.targetDirectory, "pyts-build", "pyo3-config");
   const cargoEnvs = units.map((unit) => {
-    const described = unit.interpreter.described !== undefined ? { pyo3ConfigFile: writePyo3Config(pyo3ConfigDir, pyo3ConfigFor(unit.interpreter, unit.abi3Minor, env.PYO3_CROSS_LIB_DIR || undefined)) } : {};
+    // lib_dir only where something links libpython: a program embedding it, or any Windows module
+    const libDir = env.PYO3_CROSS_LIB_DIR && (isVersionIndependent(bindings) || target?.parsed.system === "windows") ? env.PYO3_CROSS_LIB_DIR : undefined;
+    const described = unit.interpreter.described !== undefined ? { pyo3ConfigFile: writePyo3Config(pyo3ConfigDir, pyo3ConfigFor(unit.interpreter, unit.abi3Minor, libDir)) } : {};
     return planCargoEnv({ bindings, interpreter: unit.interpreter, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}), ...(target ? { target: target.triple } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}), ...described, ...(linker ? { linker } : {}) });
   });
   // several Python environments: one target folder each, so a rebuild compiles nothing (target-dirs.ts); the container has its own

@@ -105,6 +105,12 @@ describe.skipIf(!ready)(`cross builds${ready ? "" : ` (skipped: ${setup})`}`, ()
     expect(w.fileName).toMatch(/^word_count-0\.1\.0-cp311-cp311-manylinux_2_\d+_aarch64\.whl$/);
     expect(wheelNames(SYSTEM_PYTHON, w.path)).toContain("word_count/_word_count.cpython-311-aarch64-linux-gnu.so");
     expect(r.stderr).toMatch(/Ran \d+ tests? in [\d.]+s\s+OK/);
+    // the same build described by the target root's own _sysconfigdata (PYO3_CROSS_LIB_DIR): the same PyO3 configuration, nothing compiled
+    const lib = cross(wc, ["--target", "aarch64-unknown-linux-gnu"], { PYO3_CROSS_LIB_DIR: join(s.aarch64Root, "usr/lib/python3.11") });
+    expect(lib.code, lib.stderr).toBe(0);
+    expect(lib.stderr).not.toMatch(/Compiling /);
+    expect((lib.wheels[0] as BuiltWheel).fileName).toBe(w.fileName);
+    expect((lib.wheels[0] as BuiltWheel).interpreter.executable).toMatch(/^python3\.11 \(.*_sysconfigdata_.*aarch64-linux-gnu\.py\)$/);
   }, 600_000);
 });
 
