@@ -37,6 +37,8 @@ CROSS_PYTHON_DEBS=(
   libuuid1 libsqlite3-0 libncursesw6 libtinfo6 libreadline8 libdb5.3 libnsl2 libtirpc3
   libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 libcom-err2 libkeyutils1 libstdc++6
 )
+# (rustc-web recommends rust-web-llvm, i.e. LLVM 22: its llvm-mc and llvm-lipo check
+# the Mach-O universal writer in test/wheel/macho-fat.test.ts.)
 # Bump when the list above changes: an unpacked root of another recipe is redone.
 CROSS_ROOT_RECIPE=1
 

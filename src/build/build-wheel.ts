@@ -29,7 +29,7 @@ import { checkOutputDir } from "../output-dir.js";
 import { writeWheelUnlessCurrent } from "./cache/wheel-reuse.js";
 import { runCargoUnlessFresh } from "./cargo/cargo-fresh.js";
 import { buildTarget, crossInterpreters } from "./target/cross.js";
-import { chooseLinker } from "./target/toolchain.js";
+import { chooseLinker, crossStripEnv } from "./target/toolchain.js";
 import { pyo3ConfigFor, writePyo3Config } from "./target/pyo3-config.js";
 import { runTestCommand, TestCommandError } from "./target/test-command.js";
 
@@ -156,6 +156,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   // ffi.py is made by the build interpreter, which a container build only has inside the container
   if (config.tool.bindings === "cffi" && o.runCargo) throw new ConfigError('bindings = "cffi" cannot be built in a container yet', "build it with `pyts-build wheel` on the target machine");
   const strip = o.strip ?? config.tool.strip;
+  const stripEnv = target?.foreign ? crossStripEnv(target.parsed, env) : env;
 
   const meta = await cargoMetadata(config.cargo.path, { env, cwd, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}), ...(cargoOpts.config ? { config: cargoOpts.config } : {}) });
   const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
@@ -237,7 +238,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       const binaries = ours
         .filter((a) => a.kind.includes("bin") && a.executable)
         .map((a) => ({ name: basename(a.executable as string), path: a.executable as string }));
-      const shipped = strip ? await Promise.all(binaries.map(async (b) => ({ ...b, path: await stripCopy(b.path, stripDir, interp.system, env) }))) : binaries;
+      const shipped = strip ? await Promise.all(binaries.map(async (b) => ({ ...b, path: await stripCopy(b.path, stripDir, interp.system, stripEnv) }))) : binaries;
       files = layoutWheel({ config, interpreter: interp, binaries: shipped });
     } else {
       const lib = ours.map(sharedLibraryOf).filter((f): f is string => f !== undefined).pop();
@@ -248,7 +249,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       const elf = startsWithElfMagic(lib) ? readElfFile(lib) : undefined;
       checkNotLinkedToLibpython(lib, { usesPyo3: config.cargo.pyo3 !== undefined || config.cargo.pyo3Ffi !== undefined, lockFile: join(meta.workspaceRoot, "Cargo.lock"), ...(elf ? { elf } : {}) });
       checkImportable(lib, config.moduleName, bindings, elf); // before the layout: an editable one installs the library at once
-      const artifact = strip ? await stripCopy(lib, stripDir, interp.system, env) : lib;
+      const artifact = strip ? await stripCopy(lib, stripDir, interp.system, stripEnv) : lib;
       const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined, ...(cffiModule !== undefined ? { cffiModule } : {}) };
       files = o.layout ? await o.layout(input) : layoutWheel(input);
       checkShippedExtensions(files, artifact);
