@@ -28,7 +28,7 @@ export function importsOf(file: string, text: string): string[] {
 }
 
 /** The rooms of src/build, lowest first: a room may import its own and lower rooms, never a higher one. */
-const BUILD_RANK: Record<string, number> = { cache: 0, project: 1, python: 2, cargo: 3, stubs: 4, sdist: 5, "(top)": 5, backend: 6, scaffold: 7 };
+const BUILD_RANK: Record<string, number> = { cache: 0, project: 1, python: 2, target: 2.5, cargo: 3, stubs: 4, sdist: 5, "(top)": 5, backend: 6, scaffold: 7 };
 
 /** The layer of a file under src/ (`build/<room>` for src/build). */
 export function layerOf(path: string): string {

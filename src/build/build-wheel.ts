@@ -3,6 +3,7 @@
  * config -> interpreters -> cargo (once per interpreter, or once for abi3)
  * -> layout -> writeWheel -> optional after-write step (manylinux audit) -> out/.
  */
+import { rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
@@ -30,6 +31,10 @@ import { outDirFiles } from "./out-dir-include.js";
 import { runCargoUnlessFresh } from "./cargo/cargo-fresh.js";
 import { checkStubBindings, stubsForWheel } from "./stubs/wheel-stubs.js";
 import { type BuiltTarget, compileTargets, layoutTargets, planTargets, setuptoolsAbi3, targetSubdirs } from "./setuptools-wheel.js";
+import { buildTarget, crossInterpreters } from "./target/cross.js";
+import { chooseLinker, crossStripEnv } from "./target/toolchain.js";
+import { pyo3ConfigFor, writePyo3Config } from "./target/pyo3-config.js";
+import { runTestCommand, TestCommandError } from "./target/test-command.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -68,6 +73,11 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   layout?: (input: LayoutInput) => WheelFile[] | Promise<WheelFile[]>;
   /** Replaces findInterpreters (the manylinux command describes the Pythons inside its container). */
   interpreterSource?: (ctx: { config: ProjectConfig; meta: CargoMetadata }) => Promise<InterpreterInfo[]>;
+  /**
+   * `pyts-build wheel`'s tests: each wheel is tested with `command`, else the
+   * project's test-command (none: nothing runs); a failing one removes its wheel.
+   */
+  test?: { command?: string; pythonRoot?: string };
   /** Replaces running cargo on the host (the manylinux command runs the same arguments inside its container). */
   runCargo?: (args: string[], ctx: { interpreter: InterpreterInfo; abi3Minor?: number; cargoEnv: CargoEnvPlan; subdirs: string[] }) => Promise<CargoRun>;
 }
@@ -143,17 +153,31 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   // [tool.pyts-build] / [tool.maturin] cargo keys plus the command line's (tool-config.ts)
   const cargoOpts: CargoOptions = cargoOptionsOf(config.tool, o, config.cargo.path);
   if (!config.setuptools) checkTarget(config, cargoOpts.rustcArgs);
+  // --target, the project's target key, or CARGO_BUILD_TARGET (cross.ts); cargo gets it as --target either way
+  const target = buildTarget(cargoOpts.target, env);
+  if (target) cargoOpts.target = target.triple;
+  if (target?.parsed.arch === "universal2") throw new ConfigError("universal2 wheels (two macOS builds joined into one file) are not built yet", "build --target x86_64-apple-darwin and --target aarch64-apple-darwin as two wheels");
+  if (target?.foreign && config.tool.bindings === "cffi") throw new ConfigError(`bindings = "cffi" cannot be built for ${target.triple} from here: ffi.py is made by the target's Python`, "build it on the target machine (or under its emulation)");
+  if (target?.foreign && o.interpreterSource) throw new ConfigError(`manylinux --target ${target.triple} is not supported yet`, `build with \`pyts-build wheel --target ${target.triple}\` (the audit gives the manylinux tag)`);
   const features = cargoOpts.features ?? [];
   // ffi.py is made by the build interpreter, which a container build only has inside the container
   if (config.tool.bindings === "cffi" && o.runCargo) throw new ConfigError('bindings = "cffi" cannot be built in a container yet', "build it with `pyts-build wheel` on the target machine");
   const strip = o.strip ?? config.tool.strip;
   const generateStubs = o.generateStubs ?? config.tool.generateStubs ?? false;
   if (generateStubs) checkStubBindings(config);
+  const stripEnv = target?.foreign ? crossStripEnv(target.parsed, env) : env;
 
   const meta = await cargoMetadata(config.cargo.path, { env, cwd, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}), ...(cargoOpts.config ? { config: cargoOpts.config } : {}) });
   const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
   await checkOutputDir(outDir); // before the compile, not after it
-  const interps = o.interpreterSource ? await o.interpreterSource({ config, meta }) : await findInterpreters({
+  const bindings = config.tool.bindings;
+  const abi3 = config.setuptools ? setuptoolsAbi3(config.setuptools) : isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
+  // a foreign target's Pythons are described, not run; its linker is the user's, or the usual cross gcc (toolchain.ts)
+  const linker = target?.foreign && !o.runCargo ? chooseLinker(target.parsed, { env, cwd, ...(cargoOpts.config ? { config: cargoOpts.config } : {}) }) : undefined;
+  if (linker) log.info(`linking for ${target?.triple} with ${linker.value} (found on PATH; set ${linker.name} to choose another)`);
+  const interps = target?.foreign
+    ? crossInterpreters(target, { ...(o.interpreters ? { interpreters: o.interpreters } : {}), ...(o.findInterpreter ? { findInterpreter: true } : {}), abi3, versionIndependent: isVersionIndependent(bindings), env })
+    : o.interpreterSource ? await o.interpreterSource({ config, meta }) : await findInterpreters({
     ...(o.interpreters ? { interpreters: o.interpreters } : {}),
     ...(o.findInterpreter ? { findInterpreter: true } : {}),
     cacheDir: join(meta.targetDirectory, "pyts-build", "interpreters"),
@@ -164,13 +188,11 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     log,
   });
 
-  const bindings = config.tool.bindings;
   const isBin = bindings === "bin";
   // a setuptools-rust project: one cargo run per RustExtension / RustBin, each its own crate (setuptools-wheel.ts)
   const targets = config.setuptools ? await planTargets(config, { env, cwd, log, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}), ...(cargoOpts.config ? { config: cargoOpts.config } : {}) }) : undefined;
   if (!targets) warnLayout(config, log);
   else if (o.layout) log.warn("an editable install of a setuptools-rust project is not supported yet: the wheel is a regular one (rebuild after changes)");
-  const abi3 = config.setuptools ? setuptoolsAbi3(config.setuptools) : isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
   // A binary or a cffi library does not depend on the Python version: one build, tagged py3-none.
   const units = isVersionIndependent(bindings) ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);
   if (typeof abi3 === "number") {
@@ -179,11 +201,15 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     }
   }
 
-  const cargoEnvs = units.map((unit) =>
-    planCargoEnv({ bindings, interpreter: unit.interpreter, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}), ...(o.target !== undefined ? { target: o.target } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}) }),
-  );
+  const pyo3ConfigDir = join(meta.targetDirectory, "pyts-build", "pyo3-config");
+  const cargoEnvs = units.map((unit) => {
+    // lib_dir only where something links libpython: a program embedding it, or any Windows module
+    const libDir = env.PYO3_CROSS_LIB_DIR && (isVersionIndependent(bindings) || target?.parsed.system === "windows") ? env.PYO3_CROSS_LIB_DIR : undefined;
+    const described = unit.interpreter.described !== undefined ? { pyo3ConfigFile: writePyo3Config(pyo3ConfigDir, pyo3ConfigFor(unit.interpreter, unit.abi3Minor, libDir)) } : {};
+    return planCargoEnv({ bindings, interpreter: unit.interpreter, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}), ...(target ? { target: target.triple } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}), ...described, ...(linker ? { linker } : {}) });
+  });
   // several Python environments: one target folder each, so a rebuild compiles nothing (target-dirs.ts); the container has its own
-  const targetDirs = o.runCargo ? units.map(() => undefined) : planTargetDirs(units.map((u, i) => ({ cargoEnv: cargoEnvs[i] as CargoEnvPlan, ...(u.abi3Minor !== undefined ? { abi3Minor: u.abi3Minor } : {}), ...(o.target !== undefined ? { target: o.target } : {}) })), meta.targetDirectory);
+  const targetDirs = o.runCargo ? units.map(() => undefined) : planTargetDirs(units.map((u, i) => ({ cargoEnv: cargoEnvs[i] as CargoEnvPlan, ...(u.abi3Minor !== undefined ? { abi3Minor: u.abi3Minor } : {}), ...(target ? { target: target.triple } : {}) })), meta.targetDirectory);
 
   /** Seeds the unit's target folder (from `seeds`, first fitting) and runs cargo for it. */
   const compile = async (index: number, seeds: string[]): Promise<{ run?: CargoRun; cffiModule?: string; built?: BuiltTarget[] }> => {
@@ -247,7 +273,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       const binaries = ours
         .filter((a) => a.kind.includes("bin") && a.executable)
         .map((a) => ({ name: basename(a.executable as string), path: a.executable as string }));
-      const shipped = strip ? await Promise.all(binaries.map(async (b) => ({ ...b, path: await stripCopy(b.path, stripDir, interp.system, env) }))) : binaries;
+      const shipped = strip ? await Promise.all(binaries.map(async (b) => ({ ...b, path: await stripCopy(b.path, stripDir, interp.system, stripEnv) }))) : binaries;
       files = layoutWheel({ config, interpreter: interp, binaries: shipped, ...outDirInput });
     } else {
       const lib = ours.map(sharedLibraryOf).filter((f): f is string => f !== undefined).pop();
@@ -260,7 +286,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       checkImportable(lib, config.moduleName, bindings, elf); // before the layout: an editable one installs the library at once
       // read from cargo's library: a stripped copy may have lost the symbols
       const stubs = generateStubs ? stubsForWheel(lib, config, join(meta.targetDirectory, "pyts-build", "stubs"), log) : undefined;
-      const artifact = strip ? await stripCopy(lib, stripDir, interp.system, env) : lib;
+      const artifact = strip ? await stripCopy(lib, stripDir, interp.system, stripEnv) : lib;
       const input: LayoutInput = { config, interpreter: interp, artifact, abi3: unit.abi3Minor !== undefined, ...(cffiModule !== undefined ? { cffiModule } : {}), ...(stubs ? { stubs } : {}), ...outDirInput };
       files = o.layout ? await o.layout(input) : layoutWheel(input);
       checkShippedExtensions(files, artifact);
@@ -282,6 +308,16 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       interpreter: describe(interp),
     };
     if (o.afterWrite) wheel = await o.afterWrite(wheel, ctx);
+    const testCommand = o.test ? (o.test.command ?? config.tool.testCommand) : undefined;
+    if (testCommand !== undefined) {
+      const pythonRoot = o.test?.pythonRoot !== undefined ? { pythonRoot: resolve(cwd, o.test.pythonRoot) } : {};
+      try {
+        await runTestCommand(wheel.path, interp, { command: testCommand, projectDir: config.projectDir, env, log, abi3: wheel.abi3, ...pythonRoot });
+      } catch (e) {
+        if (e instanceof TestCommandError) rmSync(wheel.path, { force: true });
+        throw e;
+      }
+    }
     if (o.temporaryOut) log.step(`Built ${wheel.fileName}`);
     else log.info(`Built wheel ${wheel.path}`);
     return wheel;

@@ -10,6 +10,8 @@ interface WheelFlags extends CompileFlags {
   sdist?: boolean;
   compatibility?: string;
   auditwheel?: AuditwheelMode;
+  testCommand?: string;
+  testPythonRoot?: string;
 }
 
 export function registerWheel(program: Command): void {
@@ -26,6 +28,8 @@ export function registerWheel(program: Command): void {
       "--compatibility <policy>",
       "Linux platform tag: auto (the best manylinux policy the build meets), pypi, linux/off (plain linux_*), or a policy such as manylinux2014, manylinux_2_28, musllinux_1_2 (default: [tool.pyts-build] compatibility, else auto)",
     )
+    .option("--test-command <command>", "run this shell command against each wheel, installed into a throwaway environment of its interpreter (python on PATH); a failure removes the wheel (default: [tool.pyts-build] test-command)")
+    .option("--test-python-root <dir>", "for a foreign Linux --target: the folder holding the target's usr/bin/python3.X, run under qemu-<arch> (default: $PYTS_BUILD_TEST_PYTHON_ROOT)")
     .addOption(new Option("--auditwheel <mode>", "what to do with outside libraries and policy misses (default: the config's auditwheel, else repair)").choices([...AUDITWHEEL_MODES]))
     .addHelpText(
       "after",
@@ -38,6 +42,10 @@ Examples:
   pyts-build wheel -F simd,fast --strip     cargo features; strip the shipped library
   pyts-build wheel -r --compatibility manylinux_2_28
                                             fail unless the build meets manylinux_2_28
+  pyts-build wheel -r --target aarch64-unknown-linux-gnu -i python3.11
+                                            cross-compile (docs/cross.md)
+  pyts-build wheel --test-command "python -m unittest discover tests"
+                                            test each wheel before it is kept
   pyts-build wheel -r -- -C target-cpu=x86-64-v2
                                             trailing arguments go to rustc
 Stdout carries only the result: the wheel paths, one per line, or with --json an
@@ -51,7 +59,8 @@ array of {path, fileName, tags, abi3, interpreter}.`,
         ...(flags.compatibility !== undefined ? { compatibility: flags.compatibility } : {}),
         ...(flags.auditwheel !== undefined ? { auditwheel: flags.auditwheel } : {}),
       });
-      const opts = { ...compileOptionsFrom(flags, rustcArgs), ...(flags.out !== undefined ? { out: flags.out } : {}), log, ...steps };
+      const test = { ...(flags.testCommand !== undefined ? { command: flags.testCommand } : {}), ...(flags.testPythonRoot !== undefined ? { pythonRoot: flags.testPythonRoot } : {}) };
+      const opts = { ...compileOptionsFrom(flags, rustcArgs), ...(flags.out !== undefined ? { out: flags.out } : {}), log, ...steps, test };
       if (flags.sdist) {
         const { buildSdistThenWheels } = await import("../build/backend/wheel-from-sdist.js");
         const r = await buildSdistThenWheels(opts);

@@ -10,11 +10,12 @@ import { makeTempDir, removeTemp } from "../../cleanup.js";
 import { checkOutputDir } from "../../output-dir.js";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { InterpreterError, PytsError } from "../../errors.js";
+import { ConfigError, InterpreterError, PytsError } from "../../errors.js";
 import { type Logger, silentLogger } from "../../log.js";
 import { type BuiltWheel, buildWheels, type BuildWheelsOptions } from "../build-wheel.js";
 import { loadProjectConfig } from "../project/config.js";
 import { editableLayout } from "./editable.js";
+import { buildTarget } from "../target/cross.js";
 
 export interface DevelopOptions extends Omit<BuildWheelsOptions, "interpreters" | "findInterpreter" | "out" | "layout"> {
   /** Default: $VIRTUAL_ENV, else `.venv` in the current folder. */
@@ -52,6 +53,10 @@ export async function develop(o: DevelopOptions = {}): Promise<DevelopResult> {
   const env = o.env ?? process.env;
   const cwd = resolve(o.cwd ?? process.cwd());
   const project = o.project ?? loadProjectConfig({ cwd, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}), ...(o.strictMetadata ? { strictMetadata: true } : {}) });
+  const target = buildTarget(o.target ?? project.tool.target, env);
+  if (target?.foreign) {
+    throw new ConfigError(`develop installs into this machine's virtualenv, which cannot load a build for ${target.triple}`, `build it with \`pyts-build wheel --target ${target.triple}\` and install the wheel on the target`);
+  }
   const venv = findVirtualenv({ cwd, env, projectDir: project.projectDir, ...(o.venv !== undefined ? { venv: o.venv } : {}) });
   const python = venvPython(venv);
 

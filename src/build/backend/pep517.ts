@@ -25,6 +25,7 @@ import { cargoOptionsOf } from "../cargo/cargo-options.js";
 import { loadProjectConfig, type ProjectConfig } from "../project/config.js";
 import { findInterpreters } from "../python/interpreter.js";
 import { setuptoolsAbi3 } from "../setuptools-wheel.js";
+import { buildTarget } from "../target/cross.js";
 import { wheelTags } from "../layout.js";
 import { editableLayout } from "./editable.js";
 import { touchTree } from "../cache/touch.js";
@@ -76,6 +77,19 @@ export function persistentTargetDir(cwd: string, env: NodeJS.ProcessEnv, distNam
   return join(cacheRoot(env), "target", distName);
 }
 
+/**
+ * The -i value of a hook's build: the frontend's Python, or for a foreign target
+ * (the project's `target` key, CARGO_BUILD_TARGET) only its version (`python3.11`):
+ * that version is built for the target, described without running it (src/build/target).
+ */
+async function hookInterpreter(o: HookOptions, project: ProjectConfig, cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (o.interpreter === undefined) return undefined;
+  const cargo = cargoOptionsOf(project.tool, buildOptionsFromSettings(o.configSettings), project.cargo.path);
+  if (!buildTarget(cargo.target, env)?.foreign) return o.interpreter;
+  const [i] = await findInterpreters({ interpreters: [o.interpreter], cwd, env });
+  return i ? `${i.implementation === "pypy" ? "pypy" : "python"}${i.major}.${i.minor}` : o.interpreter;
+}
+
 async function wheelHook(o: HookOptions, editable: boolean): Promise<string> {
   const cwd = resolve(o.cwd ?? process.cwd());
   const env = o.env ?? process.env;
@@ -95,7 +109,7 @@ async function wheelHook(o: HookOptions, editable: boolean): Promise<string> {
     project,
     cwd,
     env: target === undefined ? env : { ...env, CARGO_TARGET_DIR: target },
-    ...(o.interpreter !== undefined ? { interpreters: [o.interpreter] } : {}),
+    ...(o.interpreter !== undefined ? { interpreters: [(await hookInterpreter(o, project, cwd, env)) as string] } : {}),
     ...(editable ? { layout: editableLayout } : {}),
     out: o.out,
     log: o.log ?? silentLogger,

@@ -7,6 +7,7 @@
  */
 import type { InterpreterInfo } from "../python/interpreter-info.js";
 import type { Bindings } from "../project/tool-config.js";
+import { cargoTargetVar } from "../target/triple.js";
 
 export interface CargoEnvInput {
   bindings: Bindings;
@@ -20,6 +21,10 @@ export interface CargoEnvInput {
   env: NodeJS.ProcessEnv;
   /** The user's trailing rustc arguments (after `--`), checked like RUSTFLAGS. */
   rustcArgs?: string[];
+  /** A foreign target's Python (`interpreter.described`): the PYO3_CONFIG_FILE that describes it (src/build/target/pyo3-config.ts). */
+  pyo3ConfigFile?: string;
+  /** A linker variable for a foreign Linux target nothing else names one for (src/build/target/toolchain.ts). */
+  linker?: { name: string; value: string };
 }
 
 export interface CargoEnvPlan {
@@ -89,7 +94,7 @@ export function environmentSignature(i: InterpreterInfo): string {
 
 /** `CARGO_TARGET_X86_64_APPLE_DARWIN_RUSTFLAGS` for a triple. */
 export function targetRustflagsVar(triple: string): string {
-  return `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, "_")}_RUSTFLAGS`;
+  return cargoTargetVar(triple, "RUSTFLAGS");
 }
 
 /** The triple cargo builds for on macOS: the --target, else this Mac's. */
@@ -158,8 +163,13 @@ export function planCargoEnv(input: CargoEnvInput): CargoEnvPlan {
   const interp = input.interpreter;
   // abi3Minor is only ever set with a stable-ABI interpreter (planBuilds): older than the minimum does not fit
   const fits = interp !== undefined && interpreterFitsTarget(interp, input.target) && (input.abi3Minor === undefined || interp.minor >= input.abi3Minor);
-  const withoutInterpreter = extension && input.abi3Minor !== undefined && !fits;
-  if (withoutInterpreter) {
+  const withoutInterpreter = extension && input.abi3Minor !== undefined && !fits && input.pyo3ConfigFile === undefined;
+  if (interp?.described !== undefined && input.pyo3ConfigFile !== undefined) {
+    // a foreign target's Python: PyO3 reads the file, runs nothing and asks for no PYO3_CROSS_* variable
+    if (extension) vars.PYO3_CONFIG_FILE = input.pyo3ConfigFile;
+    vars.PYO3_ENVIRONMENT_SIGNATURE = environmentSignature(interp);
+    remove.push("PYO3_PYTHON", "PYTHON_SYS_EXECUTABLE", "PYO3_NO_PYTHON");
+  } else if (withoutInterpreter) {
     // PyO3 configures an abi3 build from the abi3-py3X feature alone: no interpreter is run.
     vars.PYO3_NO_PYTHON = "1";
     remove.push("PYO3_PYTHON", "PYTHON_SYS_EXECUTABLE", "PYO3_ENVIRONMENT_SIGNATURE");
@@ -178,6 +188,7 @@ export function planCargoEnv(input: CargoEnvInput): CargoEnvPlan {
     const flags = [...userRustflags(env, darwinTriple(input.target, interp)), ...(input.rustcArgs ?? [])];
     if (extension && !choosesUndefinedLinking(flags)) rustcArgs.push("-C", "link-arg=-undefined", "-C", "link-arg=dynamic_lookup");
   }
+  if (input.linker) vars[input.linker.name] = input.linker.value;
   return { vars, remove: remove.filter((k) => env[k] !== undefined), rustcArgs, withoutInterpreter, system };
 }
 

@@ -3,9 +3,11 @@
  * fits: a registry cargo cannot reach, or a crate missing from the local crate
  * source, is a machine's configuration to fix, not the crate. Pure.
  */
+import { missingStdHint } from "../target/toolchain.js";
+import { parseTriple } from "../target/triple.js";
 
 export interface CargoFailure {
-  kind: "network" | "missing-crate" | "offline-needs-download" | "other";
+  kind: "network" | "missing-crate" | "offline-needs-download" | "missing-target" | "other";
   /** Words for the error line after "cargo failed ...: " (empty for "other"). */
   detail: string;
   hint: string;
@@ -33,8 +35,21 @@ const NETWORK = [
 ];
 
 /** Classify cargo's stderr (its tail is enough: cargo ends with the error and its causes). */
-export function classifyCargoFailure(stderr: string): CargoFailure {
+export function classifyCargoFailure(stderr: string, o: { rustup?: () => boolean } = {}): CargoFailure {
   const lines = stderr.split(/\r?\n/);
+  // rustc without the target's standard library: "can't find crate for `core`" + "the `T` target may not be installed"
+  const noStd = /the `([^`]+)` target may not be installed/.exec(stderr);
+  if (noStd && /can't find crate for `(core|std)`/.test(stderr)) {
+    const triple = noStd[1] as string;
+    let parsed;
+    try {
+      parsed = parseTriple(triple);
+    } catch {
+      parsed = undefined; // a triple pyts-build cannot tag still gets the hint
+    }
+    const hint = missingStdHint(triple, parsed, o.rustup?.() ?? true);
+    return { kind: "missing-target", detail: `the Rust standard library for ${triple} is not installed`, hint, backendHint: hint };
+  }
   const missing = /no matching package named `([^`]+)` found/.exec(stderr);
   if (missing) {
     const where = /location searched: (.+)/.exec(stderr)?.[1]?.trim();

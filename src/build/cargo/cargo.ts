@@ -10,6 +10,7 @@ import { CargoError, ToolMissingError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { silentLogger } from "../../log.js";
 import { classifyCargoFailure, TailBuffer } from "./cargo-failure.js";
+import { usesRustup } from "../target/toolchain.js";
 import { type BuildScriptRun, type CargoArtifact, parseCargoLine } from "./cargo-messages.js";
 import { cargoCommand } from "./cargo-process.js";
 import type { CargoOptions } from "./cargo-options.js";
@@ -141,7 +142,8 @@ export function runCargoJson(args: string[], opts: { env?: NodeJS.ProcessEnv; cw
       }
       else if (signal) reject(new CargoError(`cargo was stopped by ${signal}`, "see cargo's messages above; fix the crate, then build again"));
       else {
-        const f = classifyCargoFailure(tail.toString());
+        // rustc's own note always names rustup; whether it fits is judged from the rustc that ran
+        const f = classifyCargoFailure(tail.toString(), { rustup: () => usesRustup(opts.env ?? process.env) });
         reject(new CargoError(`cargo failed with exit code ${code}${f.detail ? `: ${f.detail}` : ""}`, f.hint, { backendHint: f.backendHint }));
       }
     });

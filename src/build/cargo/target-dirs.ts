@@ -34,7 +34,7 @@ export function targetDirKey(u: TargetDirUnit): string {
   const abi3 = u.abi3Minor !== undefined ? `-abi3-py3${u.abi3Minor}` : "";
   const identity = JSON.stringify([Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), u.abi3Minor ?? null, u.target ?? null]);
   const hash = keyHash(identity).slice(0, 10);
-  return `${name}${abi3}-${hash}`;
+  return `${u.target !== undefined ? `${u.target}-` : ""}${name}${abi3}-${hash}`;
 }
 
 /** `<target>/pyts-build/targets`: the root of the per-environment folders. */
@@ -48,7 +48,8 @@ export function targetDirsRoot(targetDirectory: string): string {
  */
 export function planTargetDirs(units: TargetDirUnit[], targetDirectory: string): (string | undefined)[] {
   const keys = units.map(targetDirKey);
-  if (new Set(keys).size <= 1) return units.map(() => undefined);
+  // a --target build always has its own: the host build's build scripts (cargo's own folder) never see its environment
+  if (new Set(keys).size <= 1 && !units.some((u) => u.target !== undefined)) return units.map(() => undefined);
   return keys.map((k) => join(targetDirsRoot(targetDirectory), k));
 }
 

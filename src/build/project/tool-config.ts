@@ -49,6 +49,8 @@ export interface ToolConfig {
   rustcArgs: string[];
   /** Rust target triple (cargo `--target`). */
   target?: string;
+  /** `pyts-build wheel`'s test command (cibuildwheel's test-command), run against each built wheel. */
+  testCommand?: string;
   /** Platform policy (manylinux...): consumed by the audit step. */
   compatibility?: string;
   /** What the audit step does (maturin's `auditwheel`, `skip-auditwheel = true` is "skip"). */
@@ -84,6 +86,7 @@ export const TOOL_KEYS = [
   "unstable-flags",
   "rustc-args",
   "target",
+  "test-command",
   "compatibility",
   "auditwheel",
   "data",
@@ -160,6 +163,8 @@ export function readToolConfig(f: Fields | undefined, table: ToolTableName = "py
   cfg.rustcArgs = f.strings("rustc-args") ?? [];
   const target = f.string("target");
   if (target !== undefined) cfg.target = target;
+  const testCommand = f.string("test-command");
+  if (testCommand !== undefined) cfg.testCommand = testCommand;
   const profile = f.string("profile");
   if (profile !== undefined) cfg.profile = profile;
   cfg.strip = f.bool("strip") ?? false;

@@ -9,4 +9,9 @@ export interface InterpreterInfo extends TagInterpreter {
   system: string;
   /** platform.machine() */
   machine: string;
+  /**
+   * Set for a Python of a foreign target described from tables (src/build/target):
+   * the triple. Nothing runs it; cargo gets a PYO3_CONFIG_FILE instead of PYO3_PYTHON.
+   */
+  described?: string;
 }

@@ -22,7 +22,8 @@ import { sharedLibraryOf } from "../../build/cargo/cargo-messages.js";
 import type { InterpreterInfo } from "../../build/python/interpreter-info.js";
 import { pythonVersionAllowed } from "../../build/python/interpreter.js";
 import { seedTargetDir } from "../../build/cargo/target-dirs.js";
-import { ContainerError } from "../../errors.js";
+import { ConfigError, ContainerError } from "../../errors.js";
+import { buildTarget } from "../../build/target/cross.js";
 import { type Logger, silentLogger } from "../../log.js";
 import type { AuditwheelMode } from "../audit/compatibility.js";
 import { manylinuxAfterWrite } from "../audit/finalize.js";
@@ -115,6 +116,9 @@ export async function buildManylinuxWheels(o: ManylinuxOptions = {}): Promise<Bu
   const log = o.log ?? silentLogger;
   const env = o.env ?? process.env;
   const user = currentUser();
+  // a foreign --target would need a cross toolchain inside the image, or the image's architecture under emulation: not yet (docs/cross.md)
+  const target = buildTarget(o.target, env);
+  if (target?.foreign) throw new ConfigError(`manylinux --target ${target.triple} is not supported yet`, `build with \`pyts-build wheel --target ${target.triple}\` (the audit gives the manylinux tag)`);
   // The engine first: it is the cheapest thing to check and the likeliest to be missing.
   const engine = await detectEngine({ ...(o.engine !== undefined ? { engine: o.engine } : {}), env, log });
   const imageName = chooseImage(o);

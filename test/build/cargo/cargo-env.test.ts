@@ -180,3 +180,25 @@ describe("pieces", () => {
     expect(describeCargoEnv(p)).toBe("PYO3_PYTHON=/py/3.12 PYTHON_SYS_EXECUTABLE=/py/3.12 PYO3_ENVIRONMENT_SIGNATURE=cpython-3.12-64bit -PYO3_BUILD_EXTENSION_MODULE");
   });
 });
+
+describe("a foreign target's Python (described, not run)", () => {
+  it("PYO3_CONFIG_FILE instead of any interpreter variable; the linker chosen for the target", () => {
+    const aarch64 = fakeInterpreter(11, { described: "aarch64-unknown-linux-gnu", machine: "aarch64", platform: "linux-aarch64", executable: "python3.11" });
+    const p = planCargoEnv({
+      bindings: "pyo3",
+      interpreter: aarch64,
+      target: "aarch64-unknown-linux-gnu",
+      env: { PYO3_PYTHON: "/usr/bin/python3", PYO3_NO_PYTHON: "1" },
+      pyo3ConfigFile: "/t/pyo3-config-1.txt",
+      linker: { name: "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER", value: "aarch64-linux-gnu-gcc" },
+    });
+    expect(p.vars).toEqual({
+      PYO3_BUILD_EXTENSION_MODULE: "1",
+      PYO3_CONFIG_FILE: "/t/pyo3-config-1.txt",
+      PYO3_ENVIRONMENT_SIGNATURE: "cpython-3.11-64bit",
+      CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER: "aarch64-linux-gnu-gcc",
+    });
+    expect(p.remove.sort()).toEqual(["PYO3_NO_PYTHON", "PYO3_PYTHON"]);
+    expect(p.withoutInterpreter).toBe(false);
+  });
+});

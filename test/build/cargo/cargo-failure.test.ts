@@ -74,3 +74,22 @@ describe("TailBuffer", () => {
     expect(t.toString()).toBe("3456789abc");
   });
 });
+
+// rustc 1.95 (rustup) and 1.96 (Debian's rustc-web) print the same note, naming rustup either way
+const NO_STD = `   Compiling ffi-min v0.2.0 (/tmp/ffi-min)
+error[E0463]: can't find crate for \`std\`
+  |
+  = note: the \`s390x-unknown-linux-gnu\` target may not be installed
+  = help: consider downloading the target with \`rustup target add s390x-unknown-linux-gnu\`
+
+error: could not compile \`ffi-min\` (lib) due to 1 previous error
+`;
+
+describe("a target without its standard library", () => {
+  it("one line naming the target; the hint fits the rustc that ran", () => {
+    const rustup = classifyCargoFailure(NO_STD, { rustup: () => true });
+    expect(rustup).toMatchObject({ kind: "missing-target", detail: "the Rust standard library for s390x-unknown-linux-gnu is not installed", hint: "add it with `rustup target add s390x-unknown-linux-gnu`" });
+    const distro = classifyCargoFailure(NO_STD, { rustup: () => false });
+    expect(distro.hint).toMatch(/^install your distribution's Rust standard library for s390x-unknown-linux-gnu \(Debian\/Ubuntu: dpkg --add-architecture s390x, then apt-get install libstd-rust-dev:s390x/);
+  });
+});

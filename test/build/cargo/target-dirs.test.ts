@@ -24,6 +24,11 @@ describe("planTargetDirs", () => {
     expect(planTargetDirs([], "/t")).toEqual([]);
   });
 
+  it("a --target build always has its own folder, named for the triple (a host build after it rebuilds nothing)", () => {
+    const [dir] = planTargetDirs([unit(11, { target: "aarch64-unknown-linux-gnu" })], "/t");
+    expect(dir).toMatch(new RegExp(`^${targetDirsRoot("/t")}/aarch64-unknown-linux-gnu-cpython-3\\.11-64bit-[0-9a-f]{10}$`));
+  });
+
   it("several environments: one folder each under <target>/pyts-build/targets, named for the interpreter", () => {
     const dirs = planTargetDirs([unit(9), unit(11), unit(12)], "/t");
     expect(new Set(dirs).size).toBe(3);
