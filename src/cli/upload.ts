@@ -21,7 +21,11 @@ function parseSeconds(v: string): number {
 
 /** The flags `upload` and `publish` share. */
 export function addUploadOptions(cmd: Command, shortRepository = true): Command {
-  return cmd
+  const htmlStrict = "an index's success answer that is an HTML page (a proxy's or sign-in page) fails instead of warning";
+  // publish also builds: its --strict (PEP 621 metadata, from the compile options) then means both
+  const strict = cmd.options.find((o) => o.long === "--strict");
+  if (strict) strict.description += `; and ${htmlStrict.replace(/ instead of warning$/, "")}`;
+  cmd
     .option(`${shortRepository ? "-r, " : ""}--repository <name>`, "a repository section of ~/.pypirc (default: pypi) [env PYTS_BUILD_REPOSITORY]")
     .option("--repository-url <url>", "the index's upload URL, e.g. https://test.pypi.org/legacy/ [env PYTS_BUILD_REPOSITORY_URL]")
     .option("-u, --username <name>", "user name; __token__ for an API token [env PYTS_BUILD_USERNAME]")
@@ -29,8 +33,9 @@ export function addUploadOptions(cmd: Command, shortRepository = true): Command 
     .option("--config-file <path>", "the .pypirc to read (default ~/.pypirc)")
     .option("--non-interactive", "never prompt for credentials [env PYTS_BUILD_NON_INTERACTIVE]")
     .option("--skip-existing", "a file the index already has is not an error")
-    .option("--timeout <seconds>", `give up an attempt after this long without progress (connecting, sending, waiting for the answer); one such attempt is retried (default ${DEFAULT_TIMEOUT_S})`, parseSeconds)
-    .option("--strict", "an index's success answer that is an HTML page (a proxy's or sign-in page) fails instead of warning");
+    .option("--timeout <seconds>", `give up an attempt after this long without progress (connecting, sending, waiting for the answer); one such attempt is retried (default ${DEFAULT_TIMEOUT_S})`, parseSeconds);
+  if (!strict) cmd.option("--strict", htmlStrict);
+  return cmd;
 }
 
 export function uploadOptionsFrom(f: UploadFlags): UploadOptions {

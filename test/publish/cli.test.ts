@@ -11,6 +11,9 @@ describe("upload / publish / check in the CLI", () => {
     const p = runCli(["publish", "--help"]);
     expect(p.stdout).toMatch(/-r, --release/);
     expect(p.stdout).toMatch(/ {2}--repository <name>/);
+    // publish builds and uploads: its one --strict is the metadata's (PEP 621) and the upload's (an HTML answer)
+    expect(p.stdout.match(/--strict/g)).toHaveLength(1);
+    expect(p.stdout).toMatch(/--strict\s+PEP 621[\s\S]*HTML page/);
   });
 
   it("no files and nothing in target/wheels: a one-line error", () => {
