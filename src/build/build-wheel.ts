@@ -27,6 +27,8 @@ import type { WheelFile } from "../wheel/wheel.js";
 import { checkOutputDir } from "../output-dir.js";
 import { writeWheelUnlessCurrent } from "./cache/wheel-reuse.js";
 import { runCargoUnlessFresh } from "./cargo/cargo-fresh.js";
+import { sbomWheelFiles } from "./cargo/sbom-source.js";
+import { sourceDateEpoch } from "../wheel/zip.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -167,6 +169,21 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     }
   }
 
+  // .dist-info/sboms/ (PEP 770): the same for every wheel of the build; remembered, so a no-op runs no cargo for it
+  const sboms = await sbomWheelFiles(config, {
+    cwd,
+    env,
+    targetDir: meta.targetDirectory,
+    features,
+    ...(cargoOpts.allFeatures ? { allFeatures: true } : {}),
+    ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}),
+    ...(cargoOpts.offline ? { offline: true } : {}),
+    ...(cargoOpts.locked ? { locked: true } : {}),
+    ...(cargoOpts.frozen ? { frozen: true } : {}),
+    ...(cargoOpts.config ? { config: cargoOpts.config } : {}),
+    ...(env.SOURCE_DATE_EPOCH !== undefined ? { epoch: sourceDateEpoch(env) } : {}),
+  });
+
   const cargoEnvs = units.map((unit) =>
     planCargoEnv({ bindings, interpreter: unit.interpreter, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}), ...(o.target !== undefined ? { target: o.target } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}) }),
   );
@@ -232,7 +249,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     const plain = wheelTags(interp, { bindings, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
     const platforms = o.platformTags ? await o.platformTags(files, ctx) : undefined;
     const tags = platforms ? withPlatforms(plain, platforms) : plain;
-    const spec = { metadata: config.metadata, tags, files, entryPoints: config.entryPoints, licenseFiles: config.licenseFiles };
+    const spec = { metadata: config.metadata, tags, files: [...files, ...sboms], entryPoints: config.entryPoints, licenseFiles: config.licenseFiles };
     // An unchanged wheel is kept (wheel-reuse.ts), unless a later step may replace it (afterWrite).
     const final = !o.afterWrite || (platforms !== undefined && o.afterWriteKeepsTagged === true);
     const { path, reused } = final ? await writeWheelUnlessCurrent(spec, outDir, join(meta.targetDirectory, "pyts-build", "wheel-notes")) : { path: await writeWheel(spec, outDir), reused: false };

@@ -34,6 +34,7 @@ describe("pyo3-mixed wheel", () => {
       `${DIST}.dist-info/WHEEL`,
       `${DIST}.dist-info/entry_points.txt`,
       `${DIST}.dist-info/licenses/LICENSE.txt`,
+      `${DIST}.dist-info/sboms/pyo3-mixed.cyclonedx.json`,
       `${DIST}.dist-info/RECORD`,
     ]); // scratch.tmp is excluded
     expect(wheelText(SYSTEM_PYTHON, wheel, `${DIST}.dist-info/entry_points.txt`)).toBe(

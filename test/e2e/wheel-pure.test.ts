@@ -34,6 +34,7 @@ describe("pyo3-pure wheel", () => {
       "pyo3_pure-0.4.0b1.dist-info/METADATA",
       "pyo3_pure-0.4.0b1.dist-info/WHEEL",
       "pyo3_pure-0.4.0b1.dist-info/licenses/LICENSE",
+      "pyo3_pure-0.4.0b1.dist-info/sboms/pyo3-pure.cyclonedx.json",
       "pyo3_pure-0.4.0b1.dist-info/RECORD",
     ]);
     const md = wheelText(SYSTEM_PYTHON, wheel, "pyo3_pure-0.4.0b1.dist-info/METADATA");

@@ -60,6 +60,19 @@ export interface ToolConfig {
   data?: string;
   /** Cargo.toml location relative to pyproject.toml. */
   manifestPath?: string;
+  /** `[sbom]`: the SBOMs a wheel carries under `.dist-info/sboms/` (PEP 770). */
+  sbom: SbomConfig;
+}
+
+export interface SbomConfig {
+  /** The Rust dependency graph as `<crate>.cyclonedx.json` (default on, as in maturin). */
+  rust: boolean;
+  /** `auditwheel.cdx.json` naming the OS packages of the libraries a repair grafts (default on). */
+  auditwheel: boolean;
+  /** More SBOM files to ship, relative to pyproject.toml (or absolute). */
+  include: string[];
+  /** The dotted key `include` was read from (for messages). */
+  includeKey: string;
 }
 
 /** A table as read: bindings only when it names them (else config.ts detects them). */
@@ -87,6 +100,7 @@ export const TOOL_KEYS = [
   "auditwheel",
   "data",
   "manifest-path",
+  "sbom",
 ] as const;
 
 /** maturin 1.x's `[tool.maturin]` keys that pyts-build reads (others get a warning). */
@@ -142,7 +156,7 @@ function optionalBool(f: Fields, k: string, out: ToolTable, key: "allFeatures" |
  * maturin's they are pushed to `warnings` (maturin has keys pyts-build lacks).
  */
 export function readToolConfig(f: Fields | undefined, table: ToolTableName = "pyts-build", warnings: string[] = []): ToolTable {
-  const cfg: ToolTable = { pythonPackages: [], include: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [] };
+  const cfg: ToolTable = { pythonPackages: [], include: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [], sbom: { rust: true, auditwheel: true, include: [], includeKey: "tool.pyts-build.sbom.include" } };
   if (!f) return cfg;
   if (table === "pyts-build") f.onlyKeys(TOOL_KEYS);
   else {
@@ -187,6 +201,11 @@ export function readToolConfig(f: Fields | undefined, table: ToolTableName = "py
   if (data !== undefined) cfg.data = data;
   const mp = relativePath(f, "manifest-path");
   if (mp !== undefined) cfg.manifestPath = mp;
+  const sbom = f.table("sbom");
+  if (sbom) {
+    sbom.onlyKeys(["rust", "auditwheel", "include"]);
+    cfg.sbom = { rust: sbom.bool("rust") ?? true, auditwheel: sbom.bool("auditwheel") ?? true, include: sbom.strings("include") ?? [], includeKey: sbom.key("include") };
+  }
   return cfg;
 }
 

@@ -8,7 +8,17 @@ const read = (toml: string) => readToolConfig(new Fields(FILE, "tool.pyts-build"
 
 describe("readToolConfig", () => {
   it("defaults without a table", () => {
-    expect(readToolConfig(undefined)).toEqual({ pythonPackages: [], include: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [] });
+    expect(readToolConfig(undefined)).toEqual({
+      pythonPackages: [],
+      include: [],
+      exclude: [],
+      features: [],
+      strip: false,
+      cargoConfig: [],
+      unstableFlags: [],
+      rustcArgs: [],
+      sbom: { rust: true, auditwheel: true, include: [], includeKey: "tool.pyts-build.sbom.include" },
+    });
   });
 
   it("reads every key", () => {
@@ -35,6 +45,9 @@ config = ["profile.release.lto=true"]
 unstable-flags = ["build-std"]
 rustc-args = ["--cfg", "x"]
 target = "x86_64-unknown-linux-gnu"
+[sbom]
+rust = false
+include = ["sboms/vendor.cdx.json"]
 `),
     ).toEqual({
       moduleName: "pkg._native",
@@ -54,6 +67,7 @@ target = "x86_64-unknown-linux-gnu"
       auditwheel: "check",
       data: "my.data",
       manifestPath: "rust/Cargo.toml",
+      sbom: { rust: false, auditwheel: true, include: ["sboms/vendor.cdx.json"], includeKey: "tool.pyts-build.sbom.include" },
       allFeatures: true,
       noDefaultFeatures: true,
       locked: true,
