@@ -19,7 +19,7 @@ import { loadProjectConfig, type ProjectConfig } from "./project/config.js";
 import { checkNotLinkedToLibpython, stripCopy } from "./artifact.js";
 import type { InterpreterInfo } from "./python/interpreter-info.js";
 import { findInterpreters, interpreterLabel } from "./python/interpreter.js";
-import { type LayoutInput, isVersionIndependent, layoutWheel, wheelTags } from "./layout.js";
+import { embedsPython, type LayoutInput, isVersionIndependent, layoutWheel, wheelTags } from "./layout.js";
 import { checkImportable, checkShippedExtensions } from "./import-check.js";
 import { generateCffiModule } from "./cffi.js";
 import { buildSubdirs, planTargetDirs, seedTargetDir } from "./cargo/target-dirs.js";
@@ -72,6 +72,8 @@ export interface AfterWriteContext {
   interpreter: InterpreterInfo;
   outDir: string;
   log: Logger;
+  /** A program built for this interpreter that embeds it (pyo3 `bin`): the audit lets it link libpython. */
+  embedsPython?: boolean;
 }
 
 export interface BuiltWheel {
@@ -162,7 +164,9 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   warnLayout(config, log);
   const abi3 = isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
   // A binary or a cffi library does not depend on the Python version: one build, tagged py3-none.
-  const units = isVersionIndependent(bindings) ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);
+  // a program that embeds Python: one build per interpreter, tagged for it (maturin's pyo3 bin)
+  const bound = embedsPython(config);
+  const units = isVersionIndependent(bindings, bound) ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);
   if (typeof abi3 === "number") {
     for (const i of interps.filter((x) => supportsAbi3(x) && x.minor < abi3)) {
       log.warn(`${i.executable} (${interpreterLabel(i)}) is older than the abi3 minimum 3.${abi3} (pyo3 feature abi3-py3${abi3}): no wheel for it`);
@@ -195,7 +199,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     const unit = units[index] as BuildUnit;
     const interp = unit.interpreter;
     const what = unit.abi3Minor !== undefined ? `abi3 (Python >= 3.${unit.abi3Minor}) with ${interpreterLabel(interp)}` : interpreterLabel(interp);
-    log.step(isBin ? `Building the binaries of ${config.cargo.package.name}` : `Building for ${what} (${interp.executable}) ...`);
+    log.step(isBin ? `Building the binaries of ${config.cargo.package.name}${bound ? ` for ${what}` : ""}` : `Building for ${what} (${interp.executable}) ...`);
     const abi3Unit = unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {};
     const cargoEnv = cargoEnvs[index] as CargoEnvPlan;
     const targetDir = targetDirs[index];
@@ -245,8 +249,8 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       files = o.layout ? await o.layout(input) : layoutWheel(input);
       checkShippedExtensions(files, artifact);
     }
-    const ctx: AfterWriteContext = { config, interpreter: interp, outDir, log };
-    const plain = wheelTags(interp, { bindings, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
+    const ctx: AfterWriteContext = { config, interpreter: interp, outDir, log, ...(bound ? { embedsPython: true } : {}) };
+    const plain = wheelTags(interp, { bindings, embedsPython: bound, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
     const platforms = o.platformTags ? await o.platformTags(files, ctx) : undefined;
     const tags = platforms ? withPlatforms(plain, platforms) : plain;
     const spec = { metadata: config.metadata, tags, files: [...files, ...sboms], entryPoints: config.entryPoints, licenseFiles: config.licenseFiles };

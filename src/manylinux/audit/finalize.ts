@@ -27,6 +27,8 @@ export interface AfterWriteContext {
   interpreter: TagInterpreter & { system: string };
   outDir: string;
   log: Logger;
+  /** The wheel is a program tagged for the interpreter it embeds (a pyo3 `bin`): its libpython is allowed. */
+  embedsPython?: boolean;
 }
 
 /** A wheel the build wrote: the step returns it moved to its final name and tags (other fields kept). */
@@ -126,6 +128,7 @@ export function manylinuxAfterWrite(req: ManylinuxRequest, extra: AuditOptions =
     try {
       const done = await finalizeWheel(wheel.path, {
         ...extra,
+        ...(ctx.embedsPython ? { libpythonAllowed: true } : {}),
         compatibility: compatibilityOf(req, ctx),
         auditwheel: auditwheelOf(req, ctx),
         linuxTag: platformTag(ctx.interpreter),
@@ -161,7 +164,7 @@ export function manylinuxSteps(req: ManylinuxRequest, extra: AuditOptions = {}) 
       const compatibility = compatibilityOf(req, ctx);
       const auditwheel = auditwheelOf(req, ctx);
       const skip = compatibility === "linux" || compatibility === "off" || auditwheel === "skip";
-      const report = skip ? undefined : auditElfFiles(elf, extra);
+      const report = skip ? undefined : auditElfFiles(elf, ctx.embedsPython ? { ...extra, libpythonAllowed: true } : extra);
       const decision = chooseCompatibility(report, { compatibility, auditwheel, linuxTag: platformTag(ctx.interpreter) });
       if (decision.grafts.length > 0) return undefined; // bundling works on the written wheel
       for (const w of decision.warnings) ctx.log.warn(w);
