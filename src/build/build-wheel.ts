@@ -19,6 +19,7 @@ import { loadProjectConfig, type ProjectConfig } from "./project/config.js";
 import { checkNotLinkedToLibpython, stripCopy } from "./artifact.js";
 import type { InterpreterInfo } from "./python/interpreter-info.js";
 import { findInterpreters, interpreterLabel } from "./python/interpreter.js";
+import { featuresFor, groupByFeatures } from "./python/conditional-features.js";
 import { embedsPython, type LayoutInput, isVersionIndependent, layoutWheel, wheelTags } from "./layout.js";
 import { checkImportable, checkShippedExtensions } from "./import-check.js";
 import { generateCffiModule } from "./cffi.js";
@@ -90,6 +91,8 @@ export interface BuiltWheel {
 interface BuildUnit {
   interpreter: InterpreterInfo;
   abi3Minor?: number;
+  /** The cargo features of this run (the build's, plus the conditional ones its interpreter matches). */
+  features?: string[];
 }
 
 /** abi3: one build for all CPythons (with the oldest fitting one), version-specific builds for the rest. */
@@ -162,14 +165,23 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const bindings = config.tool.bindings;
   const isBin = bindings === "bin";
   warnLayout(config, log);
-  const abi3 = isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
-  // A binary or a cffi library does not depend on the Python version: one build, tagged py3-none.
+  const abi3Of = (f: string[]) => abi3FromFeatures(enabledPyo3Features(config.cargo, { features: f, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
   // a program that embeds Python: one build per interpreter, tagged for it (maturin's pyo3 bin)
   const bound = embedsPython(config);
-  const units = isVersionIndependent(bindings, bound) ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);
-  if (typeof abi3 === "number") {
-    for (const i of interps.filter((x) => supportsAbi3(x) && x.minor < abi3)) {
-      log.warn(`${i.executable} (${interpreterLabel(i)}) is older than the abi3 minimum 3.${abi3} (pyo3 feature abi3-py3${abi3}): no wheel for it`);
+  const units: BuildUnit[] = [];
+  if (isVersionIndependent(bindings, bound)) {
+    // A binary or a cffi library does not depend on the Python version: one build, tagged py3-none.
+    const [one] = planBuilds(interps.slice(0, 1), undefined);
+    if (one) units.push({ ...one, features: featuresFor(features, config.tool.conditionalFeatures, one.interpreter) });
+  } else {
+    // conditional features: interpreters that turn on the same ones build together (abi3 when those make pyo3 abi3)
+    for (const g of groupByFeatures(features, config.tool.conditionalFeatures, interps)) {
+      const abi3 = bound ? undefined : abi3Of(g.features);
+      units.push(...planBuilds(g.interpreters, abi3).map((u) => ({ ...u, features: g.features })));
+      if (typeof abi3 !== "number") continue;
+      for (const i of g.interpreters.filter((x) => supportsAbi3(x) && x.minor < abi3)) {
+        log.warn(`${i.executable} (${interpreterLabel(i)}) is older than the abi3 minimum 3.${abi3} (pyo3 feature abi3-py3${abi3}): no wheel for it`);
+      }
     }
   }
 
@@ -210,7 +222,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     if (cargoEnv.withoutInterpreter) log.info(`no interpreter fits abi3 (Python >= 3.${unit.abi3Minor}) here: PyO3 configures the build from its abi3 feature alone (PYO3_NO_PYTHON=1)`);
     log.debug(`cargo environment: ${describeCargoEnv(cargoEnv)}`);
     const rustcArgs = [...(cargoOpts.rustcArgs ?? []), ...cargoEnv.rustcArgs];
-    const cargoArgs = cargoBuildArgs({ ...cargoOpts, ...(rustcArgs.length ? { rustcArgs } : {}) }, isBin ? "bins" : "lib", log.verbosity);
+    const cargoArgs = cargoBuildArgs({ ...cargoOpts, ...(unit.features ? { features: unit.features } : {}), ...(rustcArgs.length ? { rustcArgs } : {}) }, isBin ? "bins" : "lib", log.verbosity);
     // cffi's ffi.py first: a missing cbindgen or cffi module fails before the compile
     const cffiModule = bindings === "cffi" ? await generateCffiModule({ crateDir: config.cargo.dir, targetDir: meta.targetDirectory, python: interp.executable, env }) : undefined;
     const run = o.runCargo

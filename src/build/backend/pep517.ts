@@ -24,6 +24,7 @@ import { abi3FromFeatures, enabledPyo3Features } from "../project/cargo-manifest
 import { cargoOptionsOf } from "../cargo/cargo-options.js";
 import { loadProjectConfig, type ProjectConfig } from "../project/config.js";
 import { findInterpreters } from "../python/interpreter.js";
+import { featuresFor } from "../python/conditional-features.js";
 import { embedsPython, wheelTags } from "../layout.js";
 import { editableLayout } from "./editable.js";
 import { touchTree } from "../cache/touch.js";
@@ -109,7 +110,7 @@ async function tagsFor(config: ProjectConfig, o: HookOptions, cwd: string): Prom
   const [interp] = await findInterpreters({ ...(o.interpreter !== undefined ? { interpreters: [o.interpreter] } : {}), cwd, ...(o.env ? { env: o.env } : {}) });
   if (!interp) throw new Error("internal: no interpreter");
   const isBin = config.tool.bindings === "bin";
-  const [unit] = planBuilds([interp], isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargo.allFeatures ? { allFeatures: true } : {}), ...(cargo.noDefaultFeatures ? { noDefaultFeatures: true } : {}) })));
+  const [unit] = planBuilds([interp], isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features: featuresFor(features, config.tool.conditionalFeatures, interp), ...(cargo.allFeatures ? { allFeatures: true } : {}), ...(cargo.noDefaultFeatures ? { noDefaultFeatures: true } : {}) })));
   return wheelTags(interp, { bindings: config.tool.bindings, embedsPython: embedsPython(config), ...(unit?.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
 }
 

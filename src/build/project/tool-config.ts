@@ -7,6 +7,7 @@ import type { AuditwheelMode } from "../../manylinux/audit/auditwheel-mode.js";
 import { AUDITWHEEL_MODES } from "../../manylinux/audit/auditwheel-mode.js";
 import { ConfigError } from "../../errors.js";
 import { validateModuleName } from "../../wheel/names.js";
+import { specifierSetError } from "../../wheel/pep440.js";
 import { Fields, isTable } from "./fields.js";
 
 export type DistFormat = "sdist" | "wheel";
@@ -38,6 +39,8 @@ export interface ToolConfig {
   /** The configured bindings, else the ones detected from Cargo.toml (config.ts). */
   bindings: Bindings;
   features: string[];
+  /** `features` entries `{ feature, python-version?, python-implementation? }`: on only for the interpreters they match. */
+  conditionalFeatures: ConditionalFeature[];
   allFeatures?: boolean;
   noDefaultFeatures?: boolean;
   profile?: string;
@@ -62,6 +65,15 @@ export interface ToolConfig {
   manifestPath?: string;
   /** `[sbom]`: the SBOMs a wheel carries under `.dist-info/sboms/` (PEP 770). */
   sbom: SbomConfig;
+}
+
+/** maturin's conditional feature: enabled for an interpreter when every condition given matches. */
+export interface ConditionalFeature {
+  feature: string;
+  /** PEP 440 specifier set matched against the interpreter's `major.minor`, e.g. `>=3.11`. */
+  pythonVersion?: string;
+  /** `cpython`, `pypy`, ... (case-insensitive). */
+  pythonImplementation?: string;
 }
 
 export interface SbomConfig {
@@ -125,6 +137,30 @@ function globRules(f: Fields, k: string): GlobRule[] {
   });
 }
 
+/** `features`: names (comma- or space-separated) and maturin's `{ feature, python-version, python-implementation }` tables. */
+function readFeatures(f: Fields, cfg: ToolTable): void {
+  const raw = f.raw.features;
+  if (raw === undefined) return;
+  if (!Array.isArray(raw)) f.fail("features", "must be an array of feature names or {feature, python-version} tables");
+  raw.forEach((item, i) => {
+    if (typeof item === "string") {
+      cfg.features.push(...item.split(/[\s,]+/).filter(Boolean));
+      return;
+    }
+    if (!isTable(item)) f.fail(`features[${i}]`, "must be a feature name or a {feature, python-version, python-implementation} table");
+    const t: Fields = new Fields(f.file, `${f.key("features")}[${i}]`, item);
+    t.onlyKeys(["feature", "python-version", "python-implementation"]);
+    const feature = t.string("feature");
+    if (feature === undefined || feature.trim() === "") t.fail("feature", "is missing", 'name the cargo feature, e.g. { feature = "pyo3/abi3-py311", python-version = ">=3.11" }');
+    const version = t.string("python-version");
+    const why = version !== undefined ? specifierSetError(version) : undefined;
+    if (why) t.fail("python-version", `"${version}" is not a PEP 440 specifier set: ${why}`, 'write e.g. ">=3.11" or ">=3.8,<3.11"');
+    const impl = t.string("python-implementation");
+    if (version === undefined && impl === undefined) cfg.features.push(feature);
+    else cfg.conditionalFeatures.push({ feature, ...(version !== undefined ? { pythonVersion: version } : {}), ...(impl !== undefined ? { pythonImplementation: impl } : {}) });
+  });
+}
+
 function relativePath(f: Fields, k: string): string | undefined {
   const v = f.string(k);
   if (v !== undefined && (v === "" || v.startsWith("/") || /^[A-Za-z]:[\\/]/.test(v))) {
@@ -156,7 +192,7 @@ function optionalBool(f: Fields, k: string, out: ToolTable, key: "allFeatures" |
  * maturin's they are pushed to `warnings` (maturin has keys pyts-build lacks).
  */
 export function readToolConfig(f: Fields | undefined, table: ToolTableName = "pyts-build", warnings: string[] = []): ToolTable {
-  const cfg: ToolTable = { pythonPackages: [], include: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [], sbom: { rust: true, auditwheel: true, include: [], includeKey: "tool.pyts-build.sbom.include" } };
+  const cfg: ToolTable = { pythonPackages: [], include: [], exclude: [], features: [], conditionalFeatures: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [], sbom: { rust: true, auditwheel: true, include: [], includeKey: "tool.pyts-build.sbom.include" } };
   if (!f) return cfg;
   if (table === "pyts-build") f.onlyKeys(TOOL_KEYS);
   else {
@@ -176,7 +212,7 @@ export function readToolConfig(f: Fields | undefined, table: ToolTableName = "py
   cfg.exclude = globRules(f, "exclude");
   const b = readBindings(f, table);
   if (b !== undefined) cfg.bindings = b;
-  cfg.features = (f.strings("features") ?? []).flatMap((x) => x.split(/[\s,]+/)).filter(Boolean);
+  readFeatures(f, cfg);
   optionalBool(f, "all-features", cfg, "allFeatures");
   optionalBool(f, "no-default-features", cfg, "noDefaultFeatures");
   optionalBool(f, "locked", cfg, "locked");
