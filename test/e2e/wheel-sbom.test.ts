@@ -8,7 +8,7 @@
  * dev-dependency, written here.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BuiltWheel } from "../../src/build/build-wheel.js";
@@ -136,5 +136,39 @@ describe("SBOM in every wheel", () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/error: .*pyproject\.toml: tool\.maturin\.sbom\.include "nope\.json" does not exist/);
     expect(bad.stderr).toMatch(/hint: /);
+  });
+});
+
+describe("a repair that grafts a library adds auditwheel's SBOM of the OS packages", () => {
+  let dir: string;
+  beforeAll(() => {
+    // ffi-min calling into libbz2 (Debian's libbz2-1.0), which no manylinux policy allows: a repair bundles it
+    dir = project();
+    writeFileSync(join(dir, "build.rs"), 'fn main() { println!("cargo:rerun-if-changed=build.rs"); println!("cargo:rustc-link-lib=dylib=bz2"); }\n');
+    const lib = readFileSync(join(dir, "src", "lib.rs"), "utf8");
+    writeFileSync(join(dir, "src", "lib.rs"), `${lib}\nextern "C" {\n    fn BZ2_bzlibVersion() -> *const c_char;\n}\n\n#[no_mangle]\npub extern "C" fn ffi_min_bz2_version() -> *const c_char {\n    unsafe { BZ2_bzlibVersion() }\n}\n`);
+  });
+
+  it.skipIf(!existsSync("/usr/bin/dpkg"))("sboms/auditwheel.cdx.json names the package (dpkg) of the bundled file; pip installs it and it imports", () => {
+    const r = runCliOk(["wheel", "-i", PY, "-o", join(dir, "out"), "--json"], { cwd: dir, env: { CARGO_TARGET_DIR: join(dir, "target") } });
+    const w = (JSON.parse(r.stdout) as BuiltWheel[])[0] as BuiltWheel;
+    expect(w.fileName).toMatch(/^sbom_demo-0\.3\.0-cp311-cp311-manylinux_2_\d+_x86_64(\.manylinux_2_\d+_x86_64)*\.whl$/);
+    const names = wheelNames(PY, w.path);
+    expect(names.filter((n) => n.startsWith("sbom_demo.libs/"))).toEqual([expect.stringMatching(/^sbom_demo\.libs\/libbz2-[0-9a-f]{8}\.so\.1\.0\.\d+$/)]);
+    expect(names.filter((n) => n.includes("/sboms/")).sort()).toEqual([`${DIST}.dist-info/sboms/auditwheel.cdx.json`, SBOM]);
+    const owner = execFileSync("dpkg", ["-S", "/lib/x86_64-linux-gnu/libbz2.so.1.0"], { encoding: "utf8" }).split(":")[0] as string;
+    const version = /^Version: (\S+)/m.exec(execFileSync("dpkg", ["-s", owner], { encoding: "utf8" }))?.[1] as string;
+    const doc = JSON.parse(wheelText(PY, w.path, `${DIST}.dist-info/sboms/auditwheel.cdx.json`)) as { specVersion: string; metadata: { component: { purl: string } }; components: Array<{ name: string; version: string; purl: string; "bom-ref": string }>; dependencies: Array<{ ref: string; dependsOn?: string[] }> };
+    expect(doc.specVersion).toBe("1.4");
+    const wheelPurl = `pkg:pypi/sbom_demo@0.3.0?file_name=${encodeURIComponent(w.fileName)}`;
+    expect(doc.metadata.component.purl).toBe(wheelPurl);
+    const pkg = doc.components[1] as { name: string; version: string; purl: string; "bom-ref": string };
+    expect([pkg.name, pkg.version]).toEqual([owner, version]);
+    expect(pkg.purl).toBe(`pkg:deb/debian/${owner}@${encodeURIComponent(version)}`);
+    expect(pkg["bom-ref"]).toMatch(new RegExp(`^${pkg.purl.replace(/[.+?]/g, "\\$&")}#[0-9a-f]{64}$`));
+    expect(doc.dependencies).toEqual([{ ref: wheelPurl, dependsOn: [pkg["bom-ref"]] }, { ref: pkg["bom-ref"] }]);
+    const venv = makeVenv(PY, join(freshDir("sbom-graft-venv"), "v"), true);
+    execFileSync(venv, ["-m", "pip", "install", "--no-index", w.path], { env: testEnv({ PIP_CONFIG_FILE: "/dev/null" }), stdio: "pipe" });
+    expect(py(venv, "import ffi_min, ctypes; lib = ctypes.CDLL(ffi_min.ffi_min.__file__); lib.ffi_min_bz2_version.restype = ctypes.c_char_p; print(ffi_min.answer(), lib.ffi_min_bz2_version().decode()[:2])")).toMatch(/^42 1\./);
   });
 });

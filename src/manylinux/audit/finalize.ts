@@ -23,7 +23,7 @@ import { openAuditedWheel } from "./wheel-audit.js";
  * imports nothing from it (src/build's own context and wheel types fit these shapes).
  */
 export interface AfterWriteContext {
-  config: { tool: { compatibility?: string | undefined; auditwheel?: AuditwheelMode | undefined } };
+  config: { tool: { compatibility?: string | undefined; auditwheel?: AuditwheelMode | undefined; sbom?: { auditwheel: boolean } } };
   interpreter: TagInterpreter & { system: string };
   outDir: string;
   log: Logger;
@@ -39,6 +39,8 @@ export interface WrittenWheel {
 }
 
 export interface FinalizeOptions extends AuditOptions {
+  /** a repair adds `sboms/auditwheel.cdx.json` (default true) */
+  sbom?: boolean;
   /** `auto` (default), `pypi`, `linux`/`off`, or a policy name/alias */
   compatibility?: string;
   /** default: `repair` */
@@ -129,6 +131,7 @@ export function manylinuxAfterWrite(req: ManylinuxRequest, extra: AuditOptions =
       const done = await finalizeWheel(wheel.path, {
         ...extra,
         ...(ctx.embedsPython ? { libpythonAllowed: true } : {}),
+        ...(ctx.config.tool.sbom?.auditwheel === false ? { sbom: false } : {}),
         compatibility: compatibilityOf(req, ctx),
         auditwheel: auditwheelOf(req, ctx),
         linuxTag: platformTag(ctx.interpreter),
