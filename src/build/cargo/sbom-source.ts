@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { ConfigError } from "../../errors.js";
+import { CargoError, ConfigError } from "../../errors.js";
 import { VERSION } from "../../version.js";
 import { distInfoDirName, type WheelFile } from "../../wheel/wheel.js";
 import type { ProjectConfig } from "../project/config.js";
@@ -89,7 +89,11 @@ export async function rustSbomOf(o: SbomSourceOptions): Promise<RustSbom> {
     ...(o.offline ? { offline: true } : {}),
     ...(o.config ? { config: o.config } : {}),
     extraArgs: metadataFlags(o),
-  })) as unknown as ResolvedMetadata & { resolve: { root: string | null } | null };
+  }).catch((e: unknown) => {
+    // the resolved graph is asked for the SBOM: say so, and how to build without it
+    if (e instanceof CargoError) throw new CargoError(`${e.message} (asked for the wheel's SBOM)`, `${e.hint ?? "fix what cargo names"}; or build without the Rust SBOM: [tool.pyts-build.sbom] rust = false`);
+    throw e;
+  })) as unknown as ResolvedMetadata;
   const manifest = resolve(o.manifestPath);
   const root = m.packages.find((p) => resolve(p.manifest_path) === manifest);
   if (!root) throw new Error(`cargo metadata for ${o.manifestPath} does not list the package itself`);
