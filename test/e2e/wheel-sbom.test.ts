@@ -35,7 +35,7 @@ function project(tool = ""): string {
   writeFileSync(join(d, "helper", "Cargo.toml"), '[package]\nname = "helper"\nversion = "0.1.0"\nedition = "2021"\nlicense-file = "COPYING"\n');
   writeFileSync(join(d, "helper", "COPYING"), "Helper license text.\n");
   writeFileSync(join(d, "helper", "src", "lib.rs"), "pub fn one() -> i32 { 1 }\n");
-  writeFileSync(join(d, "pyproject.toml"), `[project]\nname = "sbom-demo"\nversion = "0.3.0"\n\n${tool}`);
+  writeFileSync(join(d, "pyproject.toml"), `[build-system]\nrequires = ["pyts-build"]\nbuild-backend = "pyts_build"\n\n[project]\nname = "sbom-demo"\nversion = "0.3.0"\n\n${tool}`);
   writeFileSync(join(d, "vendor.cdx.json"), '{"bomFormat": "CycloneDX"}\n');
   return d;
 }
@@ -130,8 +130,12 @@ describe("SBOM in every wheel", () => {
   it("[tool.maturin.sbom] rust = false: none; include: the named files; a missing include is an error naming the key", () => {
     const off = build(project('[tool.maturin]\nbindings = "pyo3"\n[tool.maturin.sbom]\nrust = false\n'), freshDir("sbom-off"));
     expect(wheelNames(PY, off.path).filter((n) => n.includes("/sboms/"))).toEqual([]);
-    const inc = build(project('[tool.pyts-build.sbom]\ninclude = ["vendor.cdx.json"]\n'), freshDir("sbom-inc"));
+    const incDir = project('[tool.pyts-build.sbom]\ninclude = ["vendor.cdx.json"]\n');
+    const inc = build(incDir, freshDir("sbom-inc"));
     expect(wheelNames(PY, inc.path).filter((n) => n.includes("/sboms/"))).toEqual([SBOM, `${DIST}.dist-info/sboms/vendor.cdx.json`]);
+    // the sdist carries the included file, so a wheel built from it ships it too
+    const sdist = runCliOk(["sdist", "-o", freshDir("sbom-sdist")], { cwd: incDir }).stdout.trim();
+    expect(runPy(PY, "import sys, tarfile; print('\\n'.join(tarfile.open(sys.argv[1]).getnames()))", [sdist]).split("\n")).toContain("sbom_demo-0.3.0/vendor.cdx.json");
     const bad = runCli(["wheel", "-i", PY, "-o", freshDir("sbom-bad")], { cwd: project('[tool.maturin]\nbindings = "pyo3"\n[tool.maturin.sbom]\ninclude = ["nope.json"]\n') });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/error: .*pyproject\.toml: tool\.maturin\.sbom\.include "nope\.json" does not exist/);

@@ -10,7 +10,7 @@
  * docs/sdist.md).
  */
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ConfigError } from "../../errors.js";
 import type { ProjectConfig } from "../project/config.js";
 import { type CrateSet, packageFiles } from "../cargo/cargo-files.js";
@@ -161,7 +161,9 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
       if (hits.length === 0) warnings.push(`tool.pyts-build.include "${r.path}" matches no file`);
       return hits.map((h) => resolve(cfg.projectDir, h));
     });
-  const named = [cfg.readmeFile, ...cfg.licenseFiles.map((l) => l.file)].filter((f): f is string => f !== undefined);
+  // `[sbom] include` files inside the project: a wheel built from the sdist ships them too
+  const sbomFiles = cfg.tool.sbom.include.filter((p) => !isAbsolute(p)).map((p) => resolve(cfg.projectDir, p)).filter((f) => isFile(f));
+  const named = [cfg.readmeFile, ...cfg.licenseFiles.map((l) => l.file), ...sbomFiles].filter((f): f is string => f !== undefined);
   const pyTrees = pythonTrees(cfg);
   // The root is what cargo needs (project, crates, workspaces); the Python side must fit inside it.
   const root = sdistRoot(cfg, set);
