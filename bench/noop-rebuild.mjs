@@ -16,6 +16,11 @@
  * own, as information: switching between it and the proxy makes cargo probe
  * rustc again (about a second here), so it must not be interleaved.
  *
+ * --sbom: also times, in the same rounds, a copy of the example with
+ * `[tool.pyts-build.sbom] rust = false` (issue 21: the no-op with the SBOM on is
+ * no slower than without), through the replay and through the ES module bundle,
+ * where the SBOM's remembered note is read.
+ *
  * --cold: target 4, a fresh target folder per run, pyts-build wheel -r against
  * cargo build --lib -r, alternating which goes first. Target: <= 1.02x.
  *
@@ -26,7 +31,7 @@
  * (bench/maturin-venv.mjs); without it the table says so.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -40,6 +45,7 @@ const { values } = parseArgs({
     cold: { type: "boolean", default: false },
     "cold-runs": { type: "string", default: "3" },
     "no-maturin": { type: "boolean", default: false },
+    sbom: { type: "boolean", default: false },
   },
 });
 const python = findPython(values.python);
@@ -76,19 +82,31 @@ function noop() {
     const maturinArgs = ["build", "--release", "-m", manifest, "-i", python, "-o", join(work, "maturin")];
     if (m.maturin) console.log(`first ${m.version} build (may compile): ${fmtSeconds(runTimed(m.maturin, maturinArgs, { env: maturinEnv }).seconds)}`);
     runTimed("cargo", cargoArgs, { env }); // the same fingerprint as the wheel's build: nothing to do
+    // --sbom: the example without its Rust SBOM, built once here; its own target folder (seeded from the example's),
+    // since both crates would otherwise overwrite each other's target/release/libword_count.so
+    const off = values.sbom ? join(work, "word-count-sbom-off") : undefined;
+    const offTarget = join(BENCH_WORK, "noop-rebuild-target-sbom-off");
+    const offEnv = { ...env, CARGO_TARGET_DIR: offTarget };
+    if (off && !existsSync(offTarget)) cpSync(env.CARGO_TARGET_DIR, offTarget, { recursive: true });
+    const offArgs = (o) => ["wheel", "-m", join(off, "Cargo.toml"), "--release", "-i", python, "-o", o];
+    if (off) {
+      cpSync(join(ROOT, "examples/word-count"), off, { recursive: true, filter: (p) => !/\/target$/.test(p) });
+      writeFileSync(join(off, "pyproject.toml"), readFileSync(join(off, "pyproject.toml"), "utf8").replace("[tool.pyts-build]", "[tool.pyts-build]\nsbom = { rust = false }"));
+      console.log(`first build without the SBOM (may compile): ${fmtSeconds(runCliTimed(offArgs(join(work, "off")), { env: offEnv }).seconds)}`);
+    }
     console.log("");
 
     // which runs bin/ answered from a replay note (src/cli/replay.ts): the log is not part of the replay key
     const replayLog = join(work, "replay.log");
     const replays = () => (existsSync(replayLog) ? readFileSync(replayLog, "utf8").split("\n").filter((l) => l.startsWith("replayed")).length : 0);
-    const replayed = { plain: 0, quiet: 0, json: 0, noReplay: 0, forced: 0 };
+    const replayed = { plain: 0, quiet: 0, json: 0, noReplay: 0, forced: 0, plainOff: 0, noReplayOff: 0 };
     const timedCli = (key, args, extra = {}) => {
       const before = replays();
       const seconds = runCliTimed(args, { env: { ...env, PYTS_BUILD_REPLAY_LOG: replayLog, ...extra } }).seconds;
       replayed[key] += replays() - before;
       return seconds;
     };
-    const t = { plain: [], quiet: [], json: [], cargo: [], maturin: [], noReplay: [], forced: [] };
+    const t = { plain: [], quiet: [], json: [], cargo: [], maturin: [], noReplay: [], forced: [], plainOff: [], noReplayOff: [] };
     for (let i = 0; i < runs; i++) {
       t.plain.push(timedCli("plain", wheelArgs(out)));
       t.quiet.push(timedCli("quiet", [...wheelArgs(out), "-q"]));
@@ -99,6 +117,10 @@ function noop() {
       // PYTS_BUILD_ALWAYS_RUN_CARGO=1 runs cargo every time (the path before issue 10's no-op work)
       t.noReplay.push(timedCli("noReplay", wheelArgs(out), { PYTS_BUILD_NO_CODE_CACHE: "1" }));
       t.forced.push(timedCli("forced", wheelArgs(out), { PYTS_BUILD_ALWAYS_RUN_CARGO: "1" }));
+      if (off) {
+        t.plainOff.push(timedCli("plainOff", offArgs(join(work, "off")), offEnv));
+        t.noReplayOff.push(timedCli("noReplayOff", offArgs(join(work, "off")), { ...offEnv, PYTS_BUILD_NO_CODE_CACHE: "1" }));
+      }
     }
     const direct = directCargo(env, runs);
 
@@ -112,7 +134,11 @@ function noop() {
       ...(direct ? [row(`  info: ${direct.path}`, direct.s, s.cargo)] : []),
       row("  info: wheel -r, ES module bundle (no replay)", s.noReplay, s.cargo),
       row("  info: wheel -r, PYTS_BUILD_ALWAYS_RUN_CARGO=1", s.forced, s.cargo),
+      ...(s.plainOff ? [row("  sbom: wheel -r, SBOM off (copy)", s.plainOff, s.cargo), row("  sbom: wheel -r, ES module bundle, SBOM off (copy)", s.noReplayOff, s.cargo)] : []),
     ]);
+    if (s.plainOff) {
+      console.log(`sbom: no-op with the SBOM on / off: replayed ${ratio(s.plain.median, s.plainOff.median)}, ES module bundle (the SBOM note read) ${ratio(s.noReplay.median, s.noReplayOff.median)}; replayed off ${replayed.plainOff}/${runs}`);
+    }
     console.log(`replayed by bin/ (the rest ran the build): plain ${replayed.plain}/${runs}, -q ${replayed.quiet}/${runs}, --json ${replayed.json}/${runs}, info rows ${replayed.noReplay + replayed.forced}/${2 * runs}`);
     if (!s.maturin) console.log(`maturin: not measured (${m.missing})`);
     console.log("");

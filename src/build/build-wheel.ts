@@ -20,7 +20,8 @@ import { loadProjectConfig, type ProjectConfig } from "./project/config.js";
 import { checkNotLinkedToLibpython, stripCopy } from "./artifact.js";
 import type { InterpreterInfo } from "./python/interpreter-info.js";
 import { findInterpreters, interpreterLabel } from "./python/interpreter.js";
-import { type LayoutInput, isVersionIndependent, layoutWheel, wheelTags } from "./layout.js";
+import { featuresFor, groupByFeatures } from "./python/conditional-features.js";
+import { embedsPython, type LayoutInput, isVersionIndependent, layoutWheel, wheelTags } from "./layout.js";
 import { checkImportable, checkShippedExtensions } from "./import-check.js";
 import { generateCffiModule } from "./cffi.js";
 import { buildSubdirs, planTargetDirs, seedTargetDir } from "./cargo/target-dirs.js";
@@ -35,6 +36,8 @@ import { buildTarget, crossInterpreters } from "./target/cross.js";
 import { chooseLinker, crossStripEnv } from "./target/toolchain.js";
 import { pyo3ConfigFor, writePyo3Config } from "./target/pyo3-config.js";
 import { runTestCommand, TestCommandError } from "./target/test-command.js";
+import { sbomWheelFiles } from "./cargo/sbom-source.js";
+import { sourceDateEpoch } from "../wheel/zip.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -87,6 +90,8 @@ export interface AfterWriteContext {
   interpreter: InterpreterInfo;
   outDir: string;
   log: Logger;
+  /** A program built for this interpreter that embeds it (pyo3 `bin`): the audit lets it link libpython. */
+  embedsPython?: boolean;
 }
 
 export interface BuiltWheel {
@@ -103,6 +108,8 @@ export interface BuiltWheel {
 interface BuildUnit {
   interpreter: InterpreterInfo;
   abi3Minor?: number;
+  /** The cargo features of this run (the build's, plus the conditional ones its interpreter matches). */
+  features?: string[];
 }
 
 /** abi3: one build for all CPythons (with the oldest fitting one), version-specific builds for the rest. */
@@ -193,13 +200,41 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const targets = config.setuptools ? await planTargets(config, { env, cwd, log, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}), ...(cargoOpts.config ? { config: cargoOpts.config } : {}) }) : undefined;
   if (!targets) warnLayout(config, log);
   else if (o.layout) log.warn("an editable install of a setuptools-rust project is not supported yet: the wheel is a regular one (rebuild after changes)");
-  // A binary or a cffi library does not depend on the Python version: one build, tagged py3-none.
-  const units = isVersionIndependent(bindings) ? planBuilds(interps.slice(0, 1), undefined) : planBuilds(interps, abi3);
-  if (typeof abi3 === "number") {
-    for (const i of interps.filter((x) => supportsAbi3(x) && x.minor < abi3)) {
-      log.warn(`${i.executable} (${interpreterLabel(i)}) is older than the abi3 minimum 3.${abi3} (pyo3 feature abi3-py3${abi3}): no wheel for it`);
+  const abi3Of = (f: string[]) =>
+    config.setuptools ? setuptoolsAbi3(config.setuptools) : abi3FromFeatures(enabledPyo3Features(config.cargo, { features: f, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
+  // a program that embeds Python: one build per interpreter, tagged for it (maturin's pyo3 bin)
+  const bound = embedsPython(config);
+  const units: BuildUnit[] = [];
+  if (isVersionIndependent(bindings, bound)) {
+    // A binary or a cffi library does not depend on the Python version: one build, tagged py3-none.
+    const [one] = planBuilds(interps.slice(0, 1), undefined);
+    if (one) units.push({ ...one, features: featuresFor(features, config.tool.conditionalFeatures, one.interpreter) });
+  } else {
+    // conditional features: interpreters that turn on the same ones build together (abi3 when those make pyo3 abi3)
+    for (const g of groupByFeatures(features, config.tool.conditionalFeatures, interps)) {
+      const abi3 = bound ? undefined : abi3Of(g.features);
+      units.push(...planBuilds(g.interpreters, abi3).map((u) => ({ ...u, features: g.features })));
+      if (typeof abi3 !== "number") continue;
+      for (const i of g.interpreters.filter((x) => supportsAbi3(x) && x.minor < abi3)) {
+        log.warn(`${i.executable} (${interpreterLabel(i)}) is older than the abi3 minimum 3.${abi3} (pyo3 feature abi3-py3${abi3}): no wheel for it`);
+      }
     }
   }
+
+  // .dist-info/sboms/ (PEP 770): the same for every wheel of the build; remembered, so a no-op runs no cargo for it
+  const sboms = await sbomWheelFiles(config, {
+    cwd,
+    env,
+    targetDir: meta.targetDirectory,
+    features,
+    ...(cargoOpts.allFeatures ? { allFeatures: true } : {}),
+    ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}),
+    ...(cargoOpts.offline ? { offline: true } : {}),
+    ...(cargoOpts.locked ? { locked: true } : {}),
+    ...(cargoOpts.frozen ? { frozen: true } : {}),
+    ...(cargoOpts.config ? { config: cargoOpts.config } : {}),
+    ...(env.SOURCE_DATE_EPOCH !== undefined ? { epoch: sourceDateEpoch(env) } : {}),
+  });
 
   const pyo3ConfigDir = join(meta.targetDirectory, "pyts-build", "pyo3-config");
   const cargoEnvs = units.map((unit) => {
@@ -235,7 +270,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       return { built };
     }
     const what = unit.abi3Minor !== undefined ? `abi3 (Python >= 3.${unit.abi3Minor}) with ${interpreterLabel(interp)}` : interpreterLabel(interp);
-    log.step(isBin ? `Building the binaries of ${config.cargo.package.name}` : `Building for ${what} (${interp.executable}) ...`);
+    log.step(isBin ? `Building the binaries of ${config.cargo.package.name}${bound ? ` for ${what}` : ""}` : `Building for ${what} (${interp.executable}) ...`);
     const abi3Unit = unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {};
     const cargoEnv = cargoEnvs[index] as CargoEnvPlan;
     const targetDir = targetDirs[index];
@@ -246,7 +281,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     if (cargoEnv.withoutInterpreter) log.info(`no interpreter fits abi3 (Python >= 3.${unit.abi3Minor}) here: PyO3 configures the build from its abi3 feature alone (PYO3_NO_PYTHON=1)`);
     log.debug(`cargo environment: ${describeCargoEnv(cargoEnv)}`);
     const rustcArgs = [...(cargoOpts.rustcArgs ?? []), ...cargoEnv.rustcArgs];
-    const cargoArgs = cargoBuildArgs({ ...cargoOpts, ...(rustcArgs.length ? { rustcArgs } : {}) }, isBin ? "bins" : "lib", log.verbosity);
+    const cargoArgs = cargoBuildArgs({ ...cargoOpts, ...(unit.features ? { features: unit.features } : {}), ...(rustcArgs.length ? { rustcArgs } : {}) }, isBin ? "bins" : "lib", log.verbosity);
     // cffi's ffi.py first: a missing cbindgen or cffi module fails before the compile
     const cffiModule = bindings === "cffi" ? await generateCffiModule({ crateDir: config.cargo.dir, targetDir: meta.targetDirectory, python: interp.executable, env }) : undefined;
     const run = o.runCargo
@@ -291,11 +326,11 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       files = o.layout ? await o.layout(input) : layoutWheel(input);
       checkShippedExtensions(files, artifact);
     }
-    const ctx: AfterWriteContext = { config, interpreter: interp, outDir, log };
-    const plain = wheelTags(interp, { bindings, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
+    const ctx: AfterWriteContext = { config, interpreter: interp, outDir, log, ...(bound ? { embedsPython: true } : {}) };
+    const plain = wheelTags(interp, { bindings, embedsPython: bound, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
     const platforms = o.platformTags ? await o.platformTags(files, ctx) : undefined;
     const tags = platforms ? withPlatforms(plain, platforms) : plain;
-    const spec = { metadata: config.metadata, tags, files, entryPoints: config.entryPoints, licenseFiles: config.licenseFiles };
+    const spec = { metadata: config.metadata, tags, files: [...files, ...sboms], entryPoints: config.entryPoints, licenseFiles: config.licenseFiles };
     // An unchanged wheel is kept (wheel-reuse.ts), unless a later step may replace it (afterWrite).
     const final = !o.afterWrite || (platforms !== undefined && o.afterWriteKeepsTagged === true);
     const { path, reused } = final ? await writeWheelUnlessCurrent(spec, outDir, join(meta.targetDirectory, "pyts-build", "wheel-notes")) : { path: await writeWheel(spec, outDir), reused: false };

@@ -71,14 +71,23 @@ export function cffiInit(libFile: string): string {
   );
 }
 
-/** Bindings whose wheel does not depend on the Python version: one build, tagged `py3-none-<platform>`. */
-export function isVersionIndependent(bindings: Bindings | undefined): boolean {
-  return bindings === "bin" || bindings === "cffi";
+/**
+ * Bindings whose wheel does not depend on the Python version: one build, tagged `py3-none-<platform>`. A program
+ * that uses pyo3 or pyo3-ffi (`embedsPython`: it embeds or links the interpreter it is built with) is not one:
+ * as maturin does, it is built per interpreter and tagged for it (`cp311-cp311-<platform>`).
+ */
+export function isVersionIndependent(bindings: Bindings | undefined, embedsPython = false): boolean {
+  return (bindings === "bin" && !embedsPython) || bindings === "cffi";
+}
+
+/** A `bin` crate depending on pyo3 or pyo3-ffi: maturin's "pyo3 bin", built for and tagged with each interpreter. */
+export function embedsPython(c: { tool: { bindings: Bindings }; cargo: { pyo3?: unknown; pyo3Ffi?: unknown } }): boolean {
+  return c.tool.bindings === "bin" && (c.cargo.pyo3 !== undefined || c.cargo.pyo3Ffi !== undefined);
 }
 
 /** The wheel tags for a build: version-specific, abi3, or (binaries, cffi) `py3-none`. */
-export function wheelTags(interp: InterpreterInfo, opts: { abi3Minor?: number; bindings?: Bindings } = {}): WheelTag[] {
-  const pa = isVersionIndependent(opts.bindings) ? noAbiTag(interp.major) : pythonAbiTag(interp, opts.abi3Minor);
+export function wheelTags(interp: InterpreterInfo, opts: { abi3Minor?: number; bindings?: Bindings; embedsPython?: boolean } = {}): WheelTag[] {
+  const pa = isVersionIndependent(opts.bindings, opts.embedsPython) ? noAbiTag(interp.major) : pythonAbiTag(interp, opts.embedsPython ? undefined : opts.abi3Minor);
   return [{ ...pa, platform: platformTag(interp) }];
 }
 

@@ -20,6 +20,8 @@ export interface CoreMetadata {
   requiresDist: string[];
   providesExtra: string[];
   authors: Person[];
+  /** The Author field as given, when it is not the names of `authors` (Cargo's `authors`, written whole as maturin does). */
+  author?: string;
   maintainers: Person[];
   keywords: string[];
   classifiers: string[];
@@ -83,9 +85,9 @@ function formatAddress(p: Person): string {
   return `${shown} <${email}>`;
 }
 
-/** PEP 621 people -> `Author` (names without email) and `Author-email` (the rest). */
-function people(list: Person[], field: "Author" | "Maintainer"): string[] {
-  const names = list.filter((p) => !p.email && p.name).map((p) => oneLine(field, p.name as string));
+/** PEP 621 people -> `Author` (names without email, or `given`) and `Author-email` (the rest). */
+function people(list: Person[], field: "Author" | "Maintainer", given?: string): string[] {
+  const names = given !== undefined ? [oneLine(field, given)] : list.filter((p) => !p.email && p.name).map((p) => oneLine(field, p.name as string));
   const emails = list.filter((p) => p.email).map(formatAddress);
   const out: string[] = [];
   if (names.length) out.push(`${field}: ${names.join(", ")}`);
@@ -131,7 +133,7 @@ export function renderMetadata(m: CoreMetadata, opts: RenderMetadataOptions = {}
     add("Keywords", m.keywords.map((k) => k.trim()).join(","));
   }
   if (m.homePage !== undefined) add("Home-page", m.homePage);
-  lines.push(...people(m.authors, "Author"));
+  lines.push(...people(m.authors, "Author", m.author));
   lines.push(...people(m.maintainers, "Maintainer"));
   if (m.licenseExpression !== undefined && m.license !== undefined) {
     throw new ValidationError(

@@ -81,7 +81,8 @@ describe.skipIf(!PY311)("the environment cargo's build scripts receive", () => {
   it('bindings = "bin": never PYO3_BUILD_EXTENSION_MODULE (even exported by the user), the interpreter to embed', () => {
     const project = probeProject("env-probe-bin", '[project]\nname = "cargo-env-probe"\nversion = "0.1.0"\n\n[tool.pyts-build]\nbindings = "bin"\n');
     const w = build(["-i", python], { PYO3_BUILD_EXTENSION_MODULE: "1" }, join(project, "Cargo.toml"));
-    expect(w.fileName).toBe("cargo_env_probe-0.1.0-py3-none-linux_x86_64.whl");
+    // a program using pyo3 is built for the interpreter and tagged for it, as maturin does
+    expect(w.fileName).toBe("cargo_env_probe-0.1.0-cp311-cp311-linux_x86_64.whl");
     const record = recordInWheel(w.path);
     expect(record).toEqual({ PYO3_PYTHON: python, PYTHON_SYS_EXECUTABLE: python, PYO3_ENVIRONMENT_SIGNATURE: "cpython-3.11-64bit" });
     // installed, the program prints the same record

@@ -78,7 +78,7 @@ describe.skipIf(missing.length > 0)(`examples/word-count wheels${missing.length 
     expect(metadata).toMatch(/^Name: word-count$/m);
     expect(metadata).toMatch(/^Version: 0\.1\.0$/m);
     expect(metadata).toMatch(/^Requires-Python: >=3\.7$/m);
-    expect(metadata).toMatch(/^Description-Content-Type: text\/markdown$/m);
+    expect(metadata).toMatch(/^Description-Content-Type: text\/markdown; charset=UTF-8; variant=GFM$/m);
     expect(metadata).toContain("# word-count"); // the readme is the long description
     twineCheck(wheel);
   });

@@ -119,7 +119,7 @@ describe.skipIf(!PY311)("today's maturin projects build, install with pip and im
     );
     py(python, "import subprocess, sys; subprocess.check_call([sys.executable, '-m', 'pip', 'uninstall', '-y', '-q', 'py-first'])");
     expect(install(sdist)).toMatch(/Successfully installed py-first-0\.1\.0/);
-    expect(py(python, "import py_first, importlib.metadata as m; print(py_first.twice(), m.metadata('py-first')['Description-Content-Type'])")).toBe("22 text/markdown");
+    expect(py(python, "import py_first, importlib.metadata as m; print(py_first.twice(), m.metadata('py-first')['Description-Content-Type'])")).toBe("22 text/markdown; charset=UTF-8; variant=GFM");
   });
 
   it("readme and python-source one folder up, license file two up: pip install ., the sdist copies and rewrites, pip install of it", () => {

@@ -59,7 +59,7 @@ describe.skipIf(!PY311)("maturin projects build unchanged", () => {
     const dist = "mixed_python-1.2.3b1";
     expect(wheel.fileName).toBe(`${dist}-cp311-cp311-linux_x86_64.whl`);
     expect(stderr).toMatch(/project\.version is required unless "version" is in project\.dynamic; using 1\.2\.3b1 from .*Cargo\.toml/);
-    // maturin: the same files (plus its sbom); dev_only.py is excluded for wheels, docs/sdist-only.txt only goes to the sdist
+    // maturin: the same files; dev_only.py is excluded for wheels, docs/sdist-only.txt only goes to the sdist
     expect(wheelNames(SYSTEM_PYTHON, wheel.path).sort()).toEqual(
       [
         "docs/guide.txt",
@@ -70,6 +70,7 @@ describe.skipIf(!PY311)("maturin projects build unchanged", () => {
         `${dist}.data/scripts/mixed-python-hello`,
         `${dist}.dist-info/METADATA`,
         `${dist}.dist-info/WHEEL`,
+        `${dist}.dist-info/sboms/mixed-python.cyclonedx.json`,
         `${dist}.dist-info/RECORD`,
       ].sort(),
     );
@@ -94,17 +95,16 @@ describe.skipIf(!PY311)("maturin projects build unchanged", () => {
     expect(wheel.fileName).toBe(`${dist}-cp311-cp311-linux_x86_64.whl`);
     expect(build("mixed-src/Cargo.toml", ["--auditwheel", "repair"], false).wheel.fileName).toMatch(/-cp311-cp311-manylinux_2_\d+_x86_64\.whl$/);
     expect(wheelNames(SYSTEM_PYTHON, wheel.path).sort()).toEqual(
-      ["mixed_src/__init__.py", "mixed_src/mixed_src.cpython-311-x86_64-linux-gnu.so", `${dist}.dist-info/METADATA`, `${dist}.dist-info/WHEEL`, `${dist}.dist-info/RECORD`].sort(),
+      ["mixed_src/__init__.py", "mixed_src/mixed_src.cpython-311-x86_64-linux-gnu.so", `${dist}.dist-info/METADATA`, `${dist}.dist-info/WHEEL`, `${dist}.dist-info/sboms/mixed-src.cyclonedx.json`, `${dist}.dist-info/RECORD`].sort(),
     );
     // maturin writes the same lines except (deliberate, docs/configuration.md): it keeps the
     // summary's newline (invalid in a header), writes Home-Page, "License: MIT OR Apache-2.0"
-    // instead of License-Expression, copies every author into both Author and Author-email, and
-    // adds "; charset=UTF-8; variant=GFM" to the content type.
+    // instead of License-Expression, and puts Charles Babbage (no address) into Author-email too.
     expect(metadataLines(wheel, dist)).toEqual([
       "Author-email: Ada Lovelace <ada@example.org>",
-      "Author: Charles Babbage",
+      "Author: Ada Lovelace <ada@example.org>, Charles Babbage",
       "Classifier: Programming Language :: Rust",
-      "Description-Content-Type: text/markdown",
+      "Description-Content-Type: text/markdown; charset=UTF-8; variant=GFM",
       "Keywords: maturin,fixture",
       "License-Expression: MIT OR Apache-2.0",
       "Metadata-Version: 2.4",
@@ -130,7 +130,7 @@ describe.skipIf(!PY311)("maturin projects build unchanged", () => {
     const dist = "up_one-0.1.0";
     expect(wheel.fileName).toBe(`${dist}-cp311-cp311-linux_x86_64.whl`);
     expect(wheelNames(SYSTEM_PYTHON, wheel.path).sort()).toEqual(
-      ["up_one/__init__.py", "up_one/_core.cpython-311-x86_64-linux-gnu.so", `${dist}.dist-info/METADATA`, `${dist}.dist-info/WHEEL`, `${dist}.dist-info/RECORD`].sort(),
+      ["up_one/__init__.py", "up_one/_core.cpython-311-x86_64-linux-gnu.so", `${dist}.dist-info/METADATA`, `${dist}.dist-info/WHEEL`, `${dist}.dist-info/sboms/up-one.cyclonedx.json`, `${dist}.dist-info/RECORD`].sort(),
     );
     expect(metadataLines(wheel, dist)).toEqual(["Metadata-Version: 2.4", "Name: up-one", "Version: 0.1.0"]);
     expect(py(installed(wheel), "import up_one; print(up_one.answer())")).toBe("5");
@@ -143,7 +143,7 @@ describe.skipIf(!PY311)("maturin projects build unchanged", () => {
     // maturin 1.15 ignores this table (and then refuses the module name "package-metadata"); the
     // list is what it writes with the same keys in [tool.maturin] (module-name, python-source)
     expect(wheelNames(SYSTEM_PYTHON, wheel.path).sort()).toEqual(
-      ["pkg_meta/__init__.py", "pkg_meta/_ext.cpython-311-x86_64-linux-gnu.so", `${dist}.dist-info/METADATA`, `${dist}.dist-info/WHEEL`, `${dist}.dist-info/RECORD`].sort(),
+      ["pkg_meta/__init__.py", "pkg_meta/_ext.cpython-311-x86_64-linux-gnu.so", `${dist}.dist-info/METADATA`, `${dist}.dist-info/WHEEL`, `${dist}.dist-info/sboms/package-metadata.cyclonedx.json`, `${dist}.dist-info/RECORD`].sort(),
     );
     // maturin: "License: MIT" where pyts-build writes License-Expression (PEP 639)
     expect(metadataLines(wheel, dist)).toEqual([

@@ -4,8 +4,8 @@
  * 1.15's for the same projects: verified by building each fixture with
  * `maturin build` (configuration moved to [tool.maturin]; the pure-Rust one
  * through pyo3, since maturin wants a pyo3 dependency for bindings = "pyo3"),
- * which gave these lists plus its `sboms/*.cyclonedx.json`, which pyts-build
- * does not write. The generated `__init__.py` and `ffi.py` were byte-identical.
+ * which gave these lists plus its `sboms/*.cyclonedx.json` (pyts-build writes
+ * one too). The generated `__init__.py` and `ffi.py` were byte-identical.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync } from "node:fs";
@@ -22,7 +22,7 @@ const py311 = cpython("3.11") ?? SYSTEM_PYTHON;
 const DEBIAN_SITE = { PYTHONPATH: "/usr/lib/python3/dist-packages" };
 const TARGET = join(WORK, "cargo-target-maturin-layout");
 
-/** Build a fixture; its one wheel must have this name and, besides METADATA/WHEEL/RECORD, exactly these files (maturin's). */
+/** Build a fixture; its one wheel must have this name and, besides METADATA/WHEEL/RECORD and the SBOM, exactly these files (maturin's). */
 function build(name: string, python: string, fileName: string, files: string[]): BuiltWheel {
   const r = runCliOk(["wheel", "-m", join(fixture(`maturin/${name}`), "Cargo.toml"), "-i", python, "-o", freshDir(`maturin-${name}`), "--json", "--compatibility", "linux"], {
     env: { CARGO_TARGET_DIR: TARGET },
@@ -31,7 +31,10 @@ function build(name: string, python: string, fileName: string, files: string[]):
   expect(wheels.map((w) => w.fileName)).toEqual([fileName]);
   const [dist, version] = fileName.split("-") as [string, string];
   const info = ["METADATA", "WHEEL", "RECORD"].map((f) => `${dist}-${version}.dist-info/${f}`);
-  expect(wheelNames(SYSTEM_PYTHON, (wheels[0] as BuiltWheel).path)).toEqual([...files, ...info]);
+  const names = wheelNames(SYSTEM_PYTHON, (wheels[0] as BuiltWheel).path);
+  expect(names.filter((n) => !n.includes(".dist-info/sboms/"))).toEqual([...files, ...info]);
+  // and, as maturin 1.15, the crate's SBOM (PEP 770)
+  expect(names.filter((n) => n.includes(".dist-info/sboms/"))).toEqual([expect.stringMatching(new RegExp(`^${dist}-${version}\\.dist-info/sboms/[\\w-]+\\.cyclonedx\\.json$`))]);
   return wheels[0] as BuiltWheel;
 }
 

@@ -1,10 +1,10 @@
 /**
- * A program that embeds Python (pyo3's auto-initialize, issue 8 point 5): it
- * links libpython, which only extension modules may not. It builds as a
- * py3-none wheel, installs, and its script runs Python code. The audit does
- * not refuse it; since libpython is allowed by no policy and a bundled copy
- * would not find its standard library, such a wheel keeps the plain linux tag
- * (docs/configuration.md, "The environment pyts-build gives cargo").
+ * A program that embeds Python (pyo3's auto-initialize, issue 8 point 5 and
+ * issue 21 point 6): it links libpython, which only extension modules may not.
+ * As maturin does for a `bin` crate that uses pyo3, it is built for the
+ * interpreter and tagged for it (`cp311-cp311`), with the manylinux policy the
+ * rest of it meets: the libpython of the Python the tag names is allowed and
+ * never bundled. It installs with pip and its script runs Python code.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync } from "node:fs";
@@ -13,8 +13,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { BuiltWheel } from "../../src/build/build-wheel.js";
 import { readElfFile } from "../../src/manylinux/audit/elf.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
-import { freshDir, installWheel, makeVenv, SYSTEM_PYTHON } from "../helpers/env.js";
-import { fixture, PYO3_TARGET, wheelNames } from "./wheel-helpers.js";
+import { freshDir, makeVenv, SYSTEM_PYTHON, testEnv } from "../helpers/env.js";
+import { fixture, PYO3_TARGET, wheelNames, wheelText } from "./wheel-helpers.js";
 
 // Debian's python3: its libpython3.11.so.1.0 is on the loader's default path,
 // so the installed program finds it without LD_LIBRARY_PATH.
@@ -32,12 +32,15 @@ describe("bindings = bin, embedding Python", () => {
     first = runCli(["wheel", "-i", PY, "-o", "out", "--json"], { cwd: project, env: { CARGO_TARGET_DIR: PYO3_TARGET } });
   });
 
-  it("builds: the program links libpython, the audit keeps it with the plain linux tag and says why", () => {
+  it("builds for the interpreter: cp311-cp311 with the policy its glibc symbols meet, libpython neither refused nor bundled", () => {
     expect(first.code, first.stderr).toBe(0);
-    expect(wheel().fileName).toBe("bin_embed_python-0.1.0-py3-none-linux_x86_64.whl");
-    expect(first.stderr).toMatch(/warning: tagged linux_x86_64: no manylinux policy can be met: .*bin-embed-python embeds Python through libpython3\.11\.so\.1\.0/);
-    const scripts = wheelNames(PY, wheel().path).filter((n) => !n.includes(".dist-info/"));
-    expect(scripts).toEqual(["bin_embed_python-0.1.0.data/scripts/bin-embed-python"]);
+    expect(wheel().fileName).toMatch(/^bin_embed_python-0\.1\.0-cp311-cp311-manylinux_2_\d+_x86_64\.whl$/);
+    expect(first.stderr).not.toMatch(/libpython/);
+    const names = wheelNames(PY, wheel().path);
+    expect(names.filter((n) => !n.includes(".dist-info/"))).toEqual(["bin_embed_python-0.1.0.data/scripts/bin-embed-python"]);
+    expect(names.filter((n) => n.includes(".libs/"))).toEqual([]);
+    expect(wheelText(PY, wheel().path, "bin_embed_python-0.1.0.dist-info/WHEEL")).toMatch(/\nTag: cp311-cp311-manylinux_2_\d+_x86_64\n/);
+    expect(wheelText(PY, wheel().path, "bin_embed_python-0.1.0.dist-info/METADATA")).toMatch(/^Metadata-Version: 2\.4\nName: bin-embed-python\nVersion: 0\.1\.0\nSummary: Test fixture: a Rust program embedding Python\nRequires-Python: >=3\.7\n$/);
     // really linked: the built program needs libpython
     const built = join(PYO3_TARGET, "debug", "bin-embed-python");
     expect(readElfFile(built).needed).toContain("libpython3.11.so.1.0");
@@ -45,21 +48,22 @@ describe("bindings = bin, embedding Python", () => {
 
   it("installs, and its script runs Python code", () => {
     const venvDir = join(freshDir("bin-embed-venv"), "v");
-    installWheel(makeVenv(PY, venvDir), wheel().path);
+    execFileSync(makeVenv(PY, venvDir, true), ["-m", "pip", "install", "--no-index", wheel().path], { env: testEnv({ PIP_CONFIG_FILE: "/dev/null" }), stdio: "pipe" });
     const script = join(venvDir, "bin", "bin-embed-python");
     expect(existsSync(script)).toBe(true);
     expect(execFileSync(script, ["import sys; print(6 * 7, sys.version_info[:2])"], { encoding: "utf8" })).toBe("42 (3, 11)\n");
     expect(execFileSync(script, [], { encoding: "utf8" })).toMatch(/^embedded Python 3\.11\.\d+\n$/);
   });
 
-  it("a policy asked for explicitly, or pypi, is an error that names libpython and leaves no wheel", () => {
-    for (const compat of ["manylinux_2_28", "pypi"]) {
-      const out = join(freshDir("bin-embed-policy"), "out");
-      const r = runCli(["wheel", "-i", PY, "-o", out, "--compatibility", compat], { cwd: project, env: { CARGO_TARGET_DIR: PYO3_TARGET } });
-      expect(r.code, r.stderr).not.toBe(0);
-      expect(r.stderr).toMatch(/error: .*embeds Python through libpython3\.11\.so\.1\.0/);
-      expect(r.stderr).toMatch(/hint: a program that embeds Python runs only where that libpython is installed/);
-      expect(existsSync(out) ? readdirSync(out).filter((f) => f.endsWith(".whl")) : []).toEqual([]);
-    }
+  it("pypi is met; a policy older than its glibc symbols is an error that names them, not libpython", () => {
+    const pypi = runCli(["wheel", "-i", PY, "-o", join(freshDir("bin-embed-pypi"), "out"), "--compatibility", "pypi", "--json"], { cwd: project, env: { CARGO_TARGET_DIR: PYO3_TARGET } });
+    expect(pypi.code, pypi.stderr).toBe(0);
+    expect((JSON.parse(pypi.stdout) as BuiltWheel[])[0]?.fileName).toBe(wheel().fileName);
+    const out = join(freshDir("bin-embed-policy"), "out");
+    const r = runCli(["wheel", "-i", PY, "-o", out, "--compatibility", "manylinux_2_17"], { cwd: project, env: { CARGO_TARGET_DIR: PYO3_TARGET } });
+    expect(r.code, r.stderr).not.toBe(0);
+    expect(r.stderr).toMatch(/error: the build does not meet manylinux_2_17 \(manylinux2014\): .*needs GLIBC_2\.\d+ from libc\.so\.6/);
+    expect(r.stderr).not.toMatch(/libpython/);
+    expect(existsSync(out) ? readdirSync(out).filter((f) => f.endsWith(".whl")) : []).toEqual([]);
   });
 });

@@ -34,6 +34,7 @@ describe("pyo3-mixed wheel", () => {
       `${DIST}.dist-info/WHEEL`,
       `${DIST}.dist-info/entry_points.txt`,
       `${DIST}.dist-info/licenses/LICENSE.txt`,
+      `${DIST}.dist-info/sboms/pyo3-mixed.cyclonedx.json`,
       `${DIST}.dist-info/RECORD`,
     ]); // scratch.tmp is excluded
     expect(wheelText(SYSTEM_PYTHON, wheel, `${DIST}.dist-info/entry_points.txt`)).toBe(
@@ -41,7 +42,7 @@ describe("pyo3-mixed wheel", () => {
     );
     const md = wheelText(SYSTEM_PYTHON, wheel, `${DIST}.dist-info/METADATA`);
     expect(md).toContain("Version: 2.1.0\n"); // dynamic: from Cargo.toml
-    expect(md).toContain("Description-Content-Type: text/x-rst\n");
+    expect(md).toContain("Description-Content-Type: text/x-rst; charset=UTF-8\n");
     expect(md).toContain('Requires-Dist: pytest>=7; extra == "test"\n');
     expect(md).toContain("Provides-Extra: test\n");
     expect(md).toContain("License-File: LICENSE.txt\n");

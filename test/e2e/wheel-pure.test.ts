@@ -34,6 +34,7 @@ describe("pyo3-pure wheel", () => {
       "pyo3_pure-0.4.0b1.dist-info/METADATA",
       "pyo3_pure-0.4.0b1.dist-info/WHEEL",
       "pyo3_pure-0.4.0b1.dist-info/licenses/LICENSE",
+      "pyo3_pure-0.4.0b1.dist-info/sboms/pyo3-pure.cyclonedx.json",
       "pyo3_pure-0.4.0b1.dist-info/RECORD",
     ]);
     const md = wheelText(SYSTEM_PYTHON, wheel, "pyo3_pure-0.4.0b1.dist-info/METADATA");
@@ -41,9 +42,10 @@ describe("pyo3-pure wheel", () => {
     expect(md).toContain("Version: 0.4.0b1\n");
     expect(md).toContain("Summary: Test fixture: a pure Rust extension whose metadata all comes from Cargo.toml\n");
     expect(md).toContain("License-Expression: MIT OR Apache-2.0\n");
-    expect(md).toContain("Author-email: Fixture Author <fixture@example.org>\n");
+    // maturin's rule: Cargo's authors whole in Author, the addresses in Author-email
+    expect(md).toContain("Author: Fixture Author <fixture@example.org>\nAuthor-email: Fixture Author <fixture@example.org>\n");
     expect(md).toContain("Project-URL: Homepage, https://example.org/pyo3-pure\n");
-    expect(md).toContain("Description-Content-Type: text/markdown\n");
+    expect(md).toContain("Description-Content-Type: text/markdown; charset=UTF-8; variant=GFM\n");
     expect(md).toContain("\n\n# pyo3-pure\n");
     twineCheck(wheel);
     expect(installAndCall(py311, wheel)).toBe("42 hello, wheel");

@@ -29,7 +29,7 @@ describe("pyts-build publish", () => {
     expect(names[1]).toMatch(/^ffi_min-0\.2\.0-cp3\d+-cp3\d+-(manylinux|linux).*\.whl$/);
     expect(r.stdout.split("\n").filter(Boolean).map((l) => basename(l))).toEqual(names);
     const sdistFields = Object.fromEntries(index.uploads[0]?.fields ?? []);
-    expect([sdistFields.filetype, sdistFields.name, sdistFields.description_content_type]).toEqual(["sdist", "ffi-min", "text/markdown"]);
+    expect([sdistFields.filetype, sdistFields.name, sdistFields.description_content_type]).toEqual(["sdist", "ffi-min", "text/markdown; charset=UTF-8; variant=GFM"]);
     expect(r.stdout + r.stderr).not.toContain("pypi-publish-token");
   });
 });

@@ -67,6 +67,12 @@ describe("renderMetadata", () => {
     );
   });
 
+  it("an Author given as text (Cargo's authors, whole) is written as it is, Author-email still from the addresses", () => {
+    const text = renderMetadata(baseMetadata({ authors: [{ name: "Ann", email: "a@x.org" }, { name: "Bob" }], author: "Ann <a@x.org>, Bob" }));
+    expect(text).toContain("Author: Ann <a@x.org>, Bob\nAuthor-email: Ann <a@x.org>\n");
+    expect(() => renderMetadata(baseMetadata({ author: "A\nB" }))).toThrow(/Author/);
+  });
+
   it("folds a multi-line License with 8-space continuation lines", () => {
     const text = renderMetadata(baseMetadata({ license: "Copyright (c) X\n\nPermission is granted\r\nto all.\n" }));
     expect(text).toContain("License: Copyright (c) X\n        \n        Permission is granted\n        to all.\n");

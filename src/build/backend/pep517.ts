@@ -26,7 +26,8 @@ import { loadProjectConfig, type ProjectConfig } from "../project/config.js";
 import { findInterpreters } from "../python/interpreter.js";
 import { setuptoolsAbi3 } from "../setuptools-wheel.js";
 import { buildTarget } from "../target/cross.js";
-import { wheelTags } from "../layout.js";
+import { featuresFor } from "../python/conditional-features.js";
+import { embedsPython, wheelTags } from "../layout.js";
 import { editableLayout } from "./editable.js";
 import { touchTree } from "../cache/touch.js";
 import { userCacheDir as cacheRoot } from "../cache/user-cache.js";
@@ -126,8 +127,8 @@ async function tagsFor(config: ProjectConfig, o: HookOptions, cwd: string): Prom
   const [interp] = await findInterpreters({ ...(o.interpreter !== undefined ? { interpreters: [o.interpreter] } : {}), cwd, ...(o.env ? { env: o.env } : {}) });
   if (!interp) throw new Error("internal: no interpreter");
   const isBin = config.tool.bindings === "bin";
-  const [unit] = planBuilds([interp], config.setuptools ? setuptoolsAbi3(config.setuptools) : isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargo.allFeatures ? { allFeatures: true } : {}), ...(cargo.noDefaultFeatures ? { noDefaultFeatures: true } : {}) })));
-  return wheelTags(interp, { bindings: config.tool.bindings, ...(unit?.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
+  const [unit] = planBuilds([interp], config.setuptools ? setuptoolsAbi3(config.setuptools) : isBin ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features: featuresFor(features, config.tool.conditionalFeatures, interp), ...(cargo.allFeatures ? { allFeatures: true } : {}), ...(cargo.noDefaultFeatures ? { noDefaultFeatures: true } : {}) })));
+  return wheelTags(interp, { bindings: config.tool.bindings, embedsPython: embedsPython(config), ...(unit?.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
 }
 
 /**

@@ -40,16 +40,19 @@ export interface MetadataOptions {
   offline?: boolean;
   /** `--config KEY=VALUE` or a config file, in order. */
   config?: string[];
+  /** More flags for the resolve (`--features`, `--locked`, ...). */
+  extraArgs?: string[];
 }
 
 // cargoCommand's home is cargo-process.ts; callers know it from here too
 export { cargoCommand };
 
 /** The arguments of one metadata query (pure). */
-export function metadataArgs(manifestPath: string, o: Pick<MetadataOptions, "noDeps" | "offline" | "config"> = {}): string[] {
+export function metadataArgs(manifestPath: string, o: Pick<MetadataOptions, "noDeps" | "offline" | "config" | "extraArgs"> = {}): string[] {
   const a = ["metadata", "--format-version", "1"];
   if (o.noDeps ?? true) a.push("--no-deps");
   if (o.offline) a.push("--offline");
+  a.push(...(o.extraArgs ?? []));
   for (const c of o.config ?? []) a.push("--config", c);
   a.push("--manifest-path", manifestPath);
   return a;

@@ -11,7 +11,7 @@ import { semverToPep440 } from "../../wheel/pep440.js";
 import { parseRequirement } from "../../wheel/requirement.js";
 import type { CargoManifest } from "./cargo-manifest.js";
 import { expandGlob } from "./glob.js";
-import { readmeContentType, type ProjectTable } from "./pyproject.js";
+import { PLAIN_TYPE, readmeContentType, type ProjectTable } from "./pyproject.js";
 
 /** A license file: `path` under `.dist-info/licenses/`, `file` on disk. */
 export interface LicenseFile {
@@ -81,11 +81,12 @@ function readText(file: string, what: string): string {
   }
 }
 
-/** Cargo's readme: the named file, else README.md / README.txt / README next to Cargo.toml. */
+/** Cargo's readme: the named file, else README.md / README.txt / README.rst / README next to Cargo.toml. */
 function cargoReadme(c: CargoManifest): string | undefined {
   if (c.package.readme === false) return undefined;
   if (c.package.readme !== undefined) return c.package.readme;
-  return ["README.md", "README.txt", "README"].map((f) => join(c.dir, f)).find((f) => existsSync(f));
+  // cargo's guesses, and README.rst between them as maturin does
+  return ["README.md", "README.txt", "README.rst", "README"].map((f) => join(c.dir, f)).find((f) => existsSync(f));
 }
 
 /** Combine a requirement with `extra == "x"` (keeping its own marker, parenthesized). */
@@ -133,28 +134,34 @@ export function buildMetadata(opts: { project?: ProjectTable; cargo: CargoManife
   } else if (fromCargo("readme")) {
     const file = cargoReadme(c);
     if (file) {
-      m.description = { body: readText(file, `${c.path}: package.readme`), contentType: readmeContentType(file) ?? "text/plain" };
+      m.description = { body: readText(file, `${c.path}: package.readme`), contentType: readmeContentType(file) ?? PLAIN_TYPE };
       result.readmeFile = file;
     }
   }
 
   if (p?.requiresPython !== undefined) m.requiresPython = p.requiresPython;
 
-  // license; `{file}` also listed in dynamic: maturin's merge, Cargo's license with the table's file as a License-File
-  const mergedFile = p?.license && "file" in p.license && p.dynamic.includes("license") ? resolve(projectDir, p.license.file) : undefined;
-  if (mergedFile !== undefined) {
-    readText(mergedFile, `${pyproject}: project.license.file`); // it must exist
-    if (cp.license !== undefined) m.licenseExpression = cargoLicenseToSpdx(cp.license);
-  } else if (p?.license) {
+  // license; `{file}` also listed in dynamic is maturin's merge: Cargo's license, and the table's file as a License-File
+  let licenseFile: string | undefined;
+  const merged = p?.license !== undefined && "file" in p.license && p.dynamic.includes("license");
+  if (p?.license && "file" in p.license) {
+    // maturin's rule: the file is a License-File (shipped under licenses/), its text is not copied into License
+    const file = resolve(projectDir, p.license.file);
+    if (!existsSync(file)) throw new ConfigError(`${pyproject}: project.license.file ${p.license.file} does not exist`, "fix the path; it is relative to pyproject.toml");
+    licenseFile = file;
+  }
+  if (p?.license && !merged) {
     if ("expression" in p.license) m.licenseExpression = p.license.expression;
     else if ("text" in p.license) m.license = p.license.text;
-    else m.license = readText(resolve(projectDir, p.license.file), `${pyproject}: project.license.file`);
-  } else if (fromCargo("license") && cp.license !== undefined) {
-    m.licenseExpression = cargoLicenseToSpdx(cp.license);
+  } else if ((merged || fromCargo("license")) && cp.license !== undefined) {
+    // an SPDX expression is License-Expression (core metadata 2.4); other text is what License is for (maturin writes both there)
+    const spdx = cargoLicenseToSpdx(cp.license);
+    if (spdxExpressionError(spdx) === undefined) m.licenseExpression = spdx;
+    else m.license = cp.license;
   }
   if (m.licenseExpression !== undefined) {
     const why = spdxExpressionError(m.licenseExpression);
-    const where = p?.license && mergedFile === undefined ? `${pyproject}: project.license` : `${c.path}: package.license`;
+    const where = p?.license && !merged ? `${pyproject}: project.license` : `${c.path}: package.license`;
     if (why) throw new ConfigError(`${where} "${m.licenseExpression}" is not an SPDX license expression: ${why}`, 'write e.g. "MIT", "Apache-2.0 OR MIT"');
   }
 
@@ -166,7 +173,7 @@ export function buildMetadata(opts: { project?: ProjectTable; cargo: CargoManife
     if (hits.length === 0 && p?.licenseFiles) throw new ConfigError(`${pyproject}: project.license-files "${g}" matches no file`, "fix the glob or remove it");
     for (const h of hits) files.add(resolve(projectDir, h));
   }
-  if (mergedFile !== undefined) files.add(mergedFile);
+  if (licenseFile !== undefined) files.add(licenseFile);
   if (fromCargo("license") && cp.licenseFile) {
     if (!existsSync(cp.licenseFile)) throw new ConfigError(`${c.path}: package.license-file ${cp.licenseFile} does not exist`);
     files.add(cp.licenseFile);
@@ -175,6 +182,8 @@ export function buildMetadata(opts: { project?: ProjectTable; cargo: CargoManife
 
   // people, keywords, classifiers, urls
   m.authors = p?.authors ?? (fromCargo("authors") ? cp.authors.map(parseCargoAuthor) : []);
+  // maturin writes Cargo's entries whole into Author (emails included); Author-email keeps only the addresses
+  if (!p?.authors && fromCargo("authors") && cp.authors.length > 0) m.author = cp.authors.map((a) => a.trim()).join(", ");
   m.maintainers = p?.maintainers ?? [];
   m.keywords = p?.keywords ?? (fromCargo("keywords") ? cp.keywords : []);
   m.classifiers = p?.classifiers ?? [];

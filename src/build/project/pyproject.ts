@@ -57,7 +57,10 @@ export const PROJECT_KEYS = [
   "dynamic",
 ] as const;
 
-const CONTENT_TYPES: Record<string, string> = { ".md": "text/markdown", ".markdown": "text/markdown", ".rst": "text/x-rst", ".txt": "text/plain" };
+// maturin's values (charset and, for Markdown, the GitHub dialect that PyPI renders), so METADATA reads alike
+export const MARKDOWN_TYPE = "text/markdown; charset=UTF-8; variant=GFM";
+export const PLAIN_TYPE = "text/plain; charset=UTF-8";
+const CONTENT_TYPES: Record<string, string> = { ".md": MARKDOWN_TYPE, ".markdown": MARKDOWN_TYPE, ".rst": "text/x-rst; charset=UTF-8", ".txt": PLAIN_TYPE };
 
 /** Content type of a readme from its extension; undefined if unknown. */
 export function readmeContentType(file: string): string | undefined {

@@ -7,7 +7,8 @@ import type { AuditwheelMode } from "../../manylinux/audit/auditwheel-mode.js";
 import { AUDITWHEEL_MODES } from "../../manylinux/audit/auditwheel-mode.js";
 import { ConfigError } from "../../errors.js";
 import { validateModuleName } from "../../wheel/names.js";
-import { Fields } from "./fields.js";
+import { specifierSetError } from "../../wheel/pep440.js";
+import { Fields, isTable } from "./fields.js";
 import { type GlobRule, type OutDirRule, readIncludeRules } from "./include-rules.js";
 
 export type { DistFormat, GlobRule, OutDirRule } from "./include-rules.js";
@@ -35,6 +36,8 @@ export interface ToolConfig {
   /** The configured bindings, else the ones detected from Cargo.toml (config.ts). */
   bindings: Bindings;
   features: string[];
+  /** `features` entries `{ feature, python-version?, python-implementation? }`: on only for the interpreters they match. */
+  conditionalFeatures: ConditionalFeature[];
   allFeatures?: boolean;
   noDefaultFeatures?: boolean;
   profile?: string;
@@ -63,6 +66,28 @@ export interface ToolConfig {
   generateStubs?: boolean;
   /** `strict-metadata = true`: PEP 621's rules without maturin's leniency (a field both static and dynamic is an error). */
   strictMetadata?: boolean;
+  /** `[sbom]`: the SBOMs a wheel carries under `.dist-info/sboms/` (PEP 770). */
+  sbom: SbomConfig;
+}
+
+/** maturin's conditional feature: enabled for an interpreter when every condition given matches. */
+export interface ConditionalFeature {
+  feature: string;
+  /** PEP 440 specifier set matched against the interpreter's `major.minor`, e.g. `>=3.11`. */
+  pythonVersion?: string;
+  /** `cpython`, `pypy`, ... (case-insensitive). */
+  pythonImplementation?: string;
+}
+
+export interface SbomConfig {
+  /** The Rust dependency graph as `<crate>.cyclonedx.json` (default on, as in maturin). */
+  rust: boolean;
+  /** `auditwheel.cdx.json` naming the OS packages of the libraries a repair grafts (default on). */
+  auditwheel: boolean;
+  /** More SBOM files to ship, relative to pyproject.toml (or absolute). */
+  include: string[];
+  /** The dotted key `include` was read from (for messages). */
+  includeKey: string;
 }
 
 /** A table as read: bindings only when it names them (else config.ts detects them). */
@@ -92,6 +117,7 @@ export const TOOL_KEYS = [
   "data",
   "manifest-path",
   "strict-metadata",
+  "sbom",
 ] as const;
 
 /** Keys of `[tool.pyts-build]` that maturin's table does not have (there, maturin has command-line flags). */
@@ -99,6 +125,30 @@ export const PYTS_BUILD_ONLY_KEYS = ["generate-stubs"] as const;
 
 /** maturin 1.x's `[tool.maturin]` keys that pyts-build reads (others get a warning). */
 export const MATURIN_KEYS = [...TOOL_KEYS, "skip-auditwheel", "sdist-generator"] as const;
+
+/** `features`: names (comma- or space-separated) and maturin's `{ feature, python-version, python-implementation }` tables. */
+function readFeatures(f: Fields, cfg: ToolTable): void {
+  const raw = f.raw.features;
+  if (raw === undefined) return;
+  if (!Array.isArray(raw)) f.fail("features", "must be an array of feature names or {feature, python-version} tables");
+  raw.forEach((item, i) => {
+    if (typeof item === "string") {
+      cfg.features.push(...item.split(/[\s,]+/).filter(Boolean));
+      return;
+    }
+    if (!isTable(item)) f.fail(`features[${i}]`, "must be a feature name or a {feature, python-version, python-implementation} table");
+    const t: Fields = new Fields(f.file, `${f.key("features")}[${i}]`, item);
+    t.onlyKeys(["feature", "python-version", "python-implementation"]);
+    const feature = t.string("feature");
+    if (feature === undefined || feature.trim() === "") t.fail("feature", "is missing", 'name the cargo feature, e.g. { feature = "pyo3/abi3-py311", python-version = ">=3.11" }');
+    const version = t.string("python-version");
+    const why = version !== undefined ? specifierSetError(version) : undefined;
+    if (why) t.fail("python-version", `"${version}" is not a PEP 440 specifier set: ${why}`, 'write e.g. ">=3.11" or ">=3.8,<3.11"');
+    const impl = t.string("python-implementation");
+    if (version === undefined && impl === undefined) cfg.features.push(feature);
+    else cfg.conditionalFeatures.push({ feature, ...(version !== undefined ? { pythonVersion: version } : {}), ...(impl !== undefined ? { pythonImplementation: impl } : {}) });
+  });
+}
 
 function relativePath(f: Fields, k: string): string | undefined {
   const v = f.string(k);
@@ -131,7 +181,7 @@ function optionalBool(f: Fields, k: string, out: ToolTable, key: "allFeatures" |
  * maturin's they are pushed to `warnings` (maturin has keys pyts-build lacks).
  */
 export function readToolConfig(f: Fields | undefined, table: ToolTableName = "pyts-build", warnings: string[] = []): ToolTable {
-  const cfg: ToolTable = { pythonPackages: [], include: [], outDirIncludes: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [] };
+  const cfg: ToolTable = { pythonPackages: [], include: [], outDirIncludes: [], exclude: [], features: [], conditionalFeatures: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [], sbom: { rust: true, auditwheel: true, include: [], includeKey: "tool.pyts-build.sbom.include" } };
   if (!f) return cfg;
   if (table === "pyts-build") f.onlyKeys([...TOOL_KEYS, ...PYTS_BUILD_ONLY_KEYS]);
   else {
@@ -153,7 +203,7 @@ export function readToolConfig(f: Fields | undefined, table: ToolTableName = "py
   cfg.exclude = readIncludeRules(f, "exclude", warnings).rules;
   const b = readBindings(f, table);
   if (b !== undefined) cfg.bindings = b;
-  cfg.features = (f.strings("features") ?? []).flatMap((x) => x.split(/[\s,]+/)).filter(Boolean);
+  readFeatures(f, cfg);
   optionalBool(f, "all-features", cfg, "allFeatures");
   optionalBool(f, "no-default-features", cfg, "noDefaultFeatures");
   optionalBool(f, "locked", cfg, "locked");
@@ -184,6 +234,11 @@ export function readToolConfig(f: Fields | undefined, table: ToolTableName = "py
   if (strict !== undefined) cfg.strictMetadata = strict;
   const mp = relativePath(f, "manifest-path");
   if (mp !== undefined) cfg.manifestPath = mp;
+  const sbom = f.table("sbom");
+  if (sbom) {
+    sbom.onlyKeys(["rust", "auditwheel", "include"]);
+    cfg.sbom = { rust: sbom.bool("rust") ?? true, auditwheel: sbom.bool("auditwheel") ?? true, include: sbom.strings("include") ?? [], includeKey: sbom.key("include") };
+  }
   return cfg;
 }
 

@@ -148,6 +148,11 @@ function specifierAllows(part: string, have: number[]): boolean {
   }
 }
 
+/** Whether the version `major.minor` itself (as maturin compares it: `3.11` = 3.11.0) satisfies a specifier set. */
+export function pythonVersionMatches(specifiers: string, major: number, minor: number): boolean {
+  return specifiers.split(",").every((p) => specifierAllows(p, [major, minor]));
+}
+
 /** Whether some release of Python `major.minor` satisfies a requires-python set. */
 export function pythonVersionAllowed(requiresPython: string, major: number, minor: number): boolean {
   const parts = requiresPython.split(",");

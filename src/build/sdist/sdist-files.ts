@@ -10,7 +10,7 @@
  * docs/sdist.md).
  */
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ConfigError } from "../../errors.js";
 import type { ProjectConfig } from "../project/config.js";
 import { type CrateSet, packageFiles } from "../cargo/cargo-files.js";
@@ -165,7 +165,9 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
       return hits.map((h) => resolve(cfg.projectDir, h));
     });
   const refs = namedFileRefs(cfg);
-  const named = [cfg.readmeFile, ...cfg.licenseFiles.map((l) => l.file), ...refs.map((r) => r.file)].filter((f): f is string => f !== undefined);
+  // `[sbom] include` files inside the project: a wheel built from the sdist ships them too
+  const sbomFiles = cfg.tool.sbom.include.filter((p) => !isAbsolute(p)).map((p) => resolve(cfg.projectDir, p)).filter((f) => isFile(f));
+  const named = [cfg.readmeFile, ...cfg.licenseFiles.map((l) => l.file), ...refs.map((r) => r.file), ...sbomFiles].filter((f): f is string => f !== undefined);
   const pyTrees = pythonTrees(cfg);
   // The root is what cargo needs (project, crates, workspaces) and the Python packages; the rest must fit inside it,
   // but a readme or license file a manifest names outside is copied in beside that manifest (sdist-outside.ts).

@@ -53,6 +53,11 @@ export interface AuditOptions {
    * that follows it (it needs the same DT_NEEDED and run paths), so no file is parsed twice.
    */
   parsed?: Map<string, ElfFile>;
+  /**
+   * A program bound to the interpreter its wheel's tag names (a pyo3 `bin`) may link that Python's libpython, as
+   * maturin lets it: then libpython is neither a reason against a policy nor bundled.
+   */
+  libpythonAllowed?: boolean;
 }
 
 export type Reason =
@@ -325,7 +330,7 @@ export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): Audi
     for (const f of files) {
       for (const name of f.elf.needed) {
         if (isLibpython(name)) {
-          reasons.push({ kind: "libpython", library: name, neededBy: f.path });
+          if (!opts.libpythonAllowed) reasons.push({ kind: "libpython", library: name, neededBy: f.path });
           continue;
         }
         if (allowed(name) || isInternalName(name)) continue;
@@ -342,7 +347,9 @@ export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): Audi
     for (const f of files) {
       for (const [name, r] of resolutions.get(f.path)!) {
         // libpython stays outside: a copy in the wheel would not find its standard library
-        if (isLibpython(name)) repairReasons.push({ kind: "libpython", library: name, neededBy: f.path });
+        if (isLibpython(name)) {
+          if (!opts.libpythonAllowed) repairReasons.push({ kind: "libpython", library: name, neededBy: f.path });
+        }
         else if (!allowed(name) && !internal(r)) queue.push({ name, r, by: f.path, loaders: [f] });
       }
     }

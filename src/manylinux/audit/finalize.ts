@@ -23,10 +23,12 @@ import { openAuditedWheel } from "./wheel-audit.js";
  * imports nothing from it (src/build's own context and wheel types fit these shapes).
  */
 export interface AfterWriteContext {
-  config: { tool: { compatibility?: string | undefined; auditwheel?: AuditwheelMode | undefined } };
+  config: { tool: { compatibility?: string | undefined; auditwheel?: AuditwheelMode | undefined; sbom?: { auditwheel: boolean } } };
   interpreter: TagInterpreter & { system: string };
   outDir: string;
   log: Logger;
+  /** The wheel is a program tagged for the interpreter it embeds (a pyo3 `bin`): its libpython is allowed. */
+  embedsPython?: boolean;
 }
 
 /** A wheel the build wrote: the step returns it moved to its final name and tags (other fields kept). */
@@ -37,6 +39,8 @@ export interface WrittenWheel {
 }
 
 export interface FinalizeOptions extends AuditOptions {
+  /** a repair adds `sboms/auditwheel.cdx.json` (default true) */
+  sbom?: boolean;
   /** `auto` (default), `pypi`, `linux`/`off`, or a policy name/alias */
   compatibility?: string;
   /** default: `repair` */
@@ -126,6 +130,8 @@ export function manylinuxAfterWrite(req: ManylinuxRequest, extra: AuditOptions =
     try {
       const done = await finalizeWheel(wheel.path, {
         ...extra,
+        ...(ctx.embedsPython ? { libpythonAllowed: true } : {}),
+        ...(ctx.config.tool.sbom?.auditwheel === false ? { sbom: false } : {}),
         compatibility: compatibilityOf(req, ctx),
         auditwheel: auditwheelOf(req, ctx),
         linuxTag: platformTag(ctx.interpreter),
@@ -161,7 +167,7 @@ export function manylinuxSteps(req: ManylinuxRequest, extra: AuditOptions = {}) 
       const compatibility = compatibilityOf(req, ctx);
       const auditwheel = auditwheelOf(req, ctx);
       const skip = compatibility === "linux" || compatibility === "off" || auditwheel === "skip";
-      const report = skip ? undefined : auditElfFiles(elf, extra);
+      const report = skip ? undefined : auditElfFiles(elf, ctx.embedsPython ? { ...extra, libpythonAllowed: true } : extra);
       const decision = chooseCompatibility(report, { compatibility, auditwheel, linuxTag: platformTag(ctx.interpreter) });
       if (decision.grafts.length > 0) return undefined; // bundling works on the written wheel
       for (const w of decision.warnings) ctx.log.warn(w);

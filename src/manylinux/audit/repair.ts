@@ -12,7 +12,10 @@ import { checkOutputDir } from "../../output-dir.js";
 import { basename, dirname, join, posix } from "node:path";
 import { AuditError, ValidationError } from "../../errors.js";
 import { type WheelEdits, writeEditedWheel } from "../../wheel/edit.js";
-import { withPlatforms } from "../../wheel/tags.js";
+import { type WheelFileName, type WheelTag, withPlatforms } from "../../wheel/tags.js";
+import { wheelFileName } from "../../wheel/wheel.js";
+import { VERSION } from "../../version.js";
+import { graftedLibrariesSbom, pythonJsonDumps, whichProvides } from "./sbom.js";
 import { type AuditOptions, evaluationFor, type Graft, type PolicyEvaluation } from "./audit.js";
 import { hintFor, summarizeReasons } from "./explain.js";
 import { type ElfFile, readElfFile } from "./elf.js";
@@ -34,6 +37,11 @@ export interface RepairOptions extends AuditOptions {
   epoch?: number;
   /** the result may replace the input file (default: refuse, OutputError) */
   replaceInput?: boolean;
+  /**
+   * `<dist-info>/sboms/auditwheel.cdx.json` naming the OS packages the grafted libraries came from (auditwheel
+   * 6.x's SBOM; default true; `[sbom] auditwheel = false` turns it off)
+   */
+  sbom?: boolean;
 }
 
 export interface GraftedLibrary {
@@ -161,7 +169,8 @@ export async function repairAudited(audited: AuditedWheel, opts: RepairOptions):
   const plats = platformTags(ev.policy);
   const tags = withPlatforms(w.wheel.tags, plats);
   // the input of a `repair` is the user's; the wheel command's plain wheel is an intermediate it may replace
-  const edits: WheelEdits = { tags, replace, add, keepInput: !opts.replaceInput };
+  const sbom = opts.sbom === false || ev.grafts.length === 0 ? undefined : graftSbom(w.fileName, tags, ev.grafts, opts.env);
+  const edits: WheelEdits = { tags, replace, add: sbom ? [...add, { path: `${w.distInfoDir}/sboms/auditwheel.cdx.json`, source: { bytes: sbom } }] : add, keepInput: !opts.replaceInput };
   if (opts.epoch !== undefined) edits.epoch = opts.epoch;
   const out = await writeEditedWheel(w, audited.entries, opts.outDir, edits);
   return {
@@ -171,6 +180,14 @@ export async function repairAudited(audited: AuditedWheel, opts: RepairOptions):
     grafted: ev.grafts.map((g) => ({ name: g.name, from: g.realPath, wheelPath: `${libsDir}/${newNames.get(g.name)!}` })),
     report,
   };
+}
+
+/** auditwheel's SBOM of the grafted libraries for the wheel's final name, or undefined when no package owns any of them. */
+function graftSbom(name: WheelFileName, tags: WheelTag[], grafts: Graft[], env?: NodeJS.ProcessEnv): string | undefined {
+  const fileName = wheelFileName(name.dist, name.version, tags, name.build);
+  const files = [...new Set(grafts.map((g) => g.realPath))].sort();
+  const doc = graftedLibrariesSbom(fileName, whichProvides(files, env ? { env } : {}), { name: "pyts-build", version: VERSION });
+  return doc ? pythonJsonDumps(doc) : undefined;
 }
 
 // a search that only follows the objects' own run paths: what a bundled library must be found by

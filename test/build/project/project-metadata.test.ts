@@ -41,9 +41,10 @@ describe("buildMetadata", () => {
       name: "rusty-thing",
       version: "1.0.0b2",
       summary: "From cargo",
-      description: { body: "# Hi\n", contentType: "text/markdown" },
+      description: { body: "# Hi\n", contentType: "text/markdown; charset=UTF-8; variant=GFM" },
       licenseExpression: "MIT OR Apache-2.0",
       authors: [{ name: "Ann", email: "ann@example.org" }, { name: "Bob" }],
+      author: "Ann <ann@example.org>, Bob",
       maintainers: [],
       keywords: ["fast"],
       classifiers: [],
@@ -88,9 +89,12 @@ Dev_Tools = ["pytest", "mypy; python_version >= '3.8'"]
     expect(metadata.requiresDist).toEqual(["attrs", 'pytest; extra == "dev-tools"', "mypy; (python_version >= '3.8') and extra == \"dev-tools\""]);
   });
 
-  it("license = {file} reads the text; license-files globs must match", () => {
-    const { metadata } = load({ "Cargo.toml": CARGO, "pyproject.toml": '[project]\nname="a"\nversion="1"\nlicense={file="COPY"}\n', COPY: "text of license" });
-    expect(metadata.license).toBe("text of license");
+  it("license = {file} is a License-File (maturin's rule), not License text; license-files globs must match", () => {
+    const { d, metadata, licenseFiles } = load({ "Cargo.toml": CARGO, "pyproject.toml": '[project]\nname="a"\nversion="1"\nlicense={file="COPY"}\n', COPY: "text of license" });
+    expect(metadata.license).toBeUndefined();
+    expect(metadata.licenseExpression).toBeUndefined();
+    expect(licenseFiles).toEqual([{ path: "COPY", file: join(d, "COPY") }]);
+    expect(() => load({ "Cargo.toml": CARGO, "pyproject.toml": '[project]\nname="a"\nversion="1"\nlicense={file="NOPE"}\n' })).toThrow("pyproject.toml: project.license.file NOPE does not exist");
     expect(() => load({ "Cargo.toml": CARGO, "pyproject.toml": '[project]\nname="a"\nversion="1"\nlicense-files=["NOPE*"]\n' })).toThrow(
       'pyproject.toml: project.license-files "NOPE*" matches no file',
     );
@@ -106,6 +110,25 @@ Dev_Tools = ["pytest", "mypy; python_version >= '3.8'"]
     expect(() => load({ "Cargo.toml": CARGO, "pyproject.toml": '[project]\nname="a"\nversion="1"\nlicense="MIT or"\n' })).toThrow(
       'pyproject.toml: project.license "MIT or" is not an SPDX license expression',
     );
+  });
+
+  it("Cargo's readme guesses include README.rst (maturin's), with maturin's content types", () => {
+    expect(load({ "Cargo.toml": CARGO, "README.rst": "Hi\n" }).metadata.description).toEqual({ body: "Hi\n", contentType: "text/x-rst; charset=UTF-8" });
+    expect(load({ "Cargo.toml": CARGO, README: "Hi\n" }).metadata.description).toEqual({ body: "Hi\n", contentType: "text/plain; charset=UTF-8" });
+    expect(load({ "Cargo.toml": CARGO, "README.txt": "t\n", "README.rst": "r\n" }).metadata.description?.body).toBe("t\n");
+  });
+
+  it("a Cargo license that is no SPDX expression is License text (maturin writes it there too)", () => {
+    const { metadata } = load({ "Cargo.toml": CARGO.replace('"MIT/Apache-2.0"', '"Proprietary, see LICENSE.txt"') });
+    expect(metadata.license).toBe("Proprietary, see LICENSE.txt");
+    expect(metadata.licenseExpression).toBeUndefined();
+  });
+
+  it("Cargo authors: all of them in Author, the ones with an email in Author-email; [project] authors are not joined", () => {
+    expect(load({ "Cargo.toml": CARGO }).metadata.author).toBe("Ann <ann@example.org>, Bob");
+    const { metadata } = load({ "Cargo.toml": CARGO, "pyproject.toml": '[project]\nname="a"\nversion="1"\nauthors=[{name="Cy", email="c@x.org"}]\n' });
+    expect(metadata.author).toBeUndefined();
+    expect(metadata.authors).toEqual([{ name: "Cy", email: "c@x.org" }]);
   });
 
   it("a SemVer version without PEP 440 meaning says so", () => {

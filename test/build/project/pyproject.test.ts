@@ -44,7 +44,7 @@ p = "my_pkg.plug"
       name: "My.Pkg",
       version: "1.0.0rc1",
       description: "one line",
-      readme: { file: "README.rst", contentType: "text/x-rst" },
+      readme: { file: "README.rst", contentType: "text/x-rst; charset=UTF-8" },
       requiresPython: ">=3.8",
       license: { expression: "MIT OR Apache-2.0" },
       licenseFiles: ["LICENSE*"],
@@ -68,7 +68,7 @@ p = "my_pkg.plug"
       text: "hi",
       contentType: "text/plain",
     });
-    expect(read('name="a"\nversion="1"\nreadme={file="README.md"}').readme).toEqual({ file: "README.md", contentType: "text/markdown" });
+    expect(read('name="a"\nversion="1"\nreadme={file="README.md"}').readme).toEqual({ file: "README.md", contentType: "text/markdown; charset=UTF-8; variant=GFM" });
     expect(read('name="a"\nversion="1"\nlicense={text="custom"}').license).toEqual({ text: "custom" });
   });
 
@@ -105,9 +105,9 @@ p = "my_pkg.plug"
   });
 
   it("content types from extensions", () => {
-    expect(readmeContentType("README.md")).toBe("text/markdown");
-    expect(readmeContentType("docs/README.RST")).toBe("text/x-rst");
-    expect(readmeContentType("README.txt")).toBe("text/plain");
+    expect(readmeContentType("README.md")).toBe("text/markdown; charset=UTF-8; variant=GFM");
+    expect(readmeContentType("docs/README.RST")).toBe("text/x-rst; charset=UTF-8");
+    expect(readmeContentType("README.txt")).toBe("text/plain; charset=UTF-8");
     expect(readmeContentType("README")).toBeUndefined();
   });
 });

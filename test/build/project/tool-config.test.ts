@@ -8,7 +8,19 @@ const read = (toml: string) => readToolConfig(new Fields(FILE, "tool.pyts-build"
 
 describe("readToolConfig", () => {
   it("defaults without a table", () => {
-    expect(readToolConfig(undefined)).toEqual({ pythonPackages: [], include: [], outDirIncludes: [], exclude: [], features: [], strip: false, cargoConfig: [], unstableFlags: [], rustcArgs: [] });
+    expect(readToolConfig(undefined)).toEqual({
+      pythonPackages: [],
+      include: [],
+      outDirIncludes: [],
+      exclude: [],
+      features: [],
+      conditionalFeatures: [],
+      strip: false,
+      cargoConfig: [],
+      unstableFlags: [],
+      rustcArgs: [],
+      sbom: { rust: true, auditwheel: true, include: [], includeKey: "tool.pyts-build.sbom.include" },
+    });
   });
 
   it("reads every key", () => {
@@ -36,6 +48,9 @@ unstable-flags = ["build-std"]
 rustc-args = ["--cfg", "x"]
 target = "x86_64-unknown-linux-gnu"
 strict-metadata = true
+[sbom]
+rust = false
+include = ["sboms/vendor.cdx.json"]
 `),
     ).toEqual({
       moduleName: "pkg._native",
@@ -50,12 +65,14 @@ strict-metadata = true
       exclude: [{ path: "**/*.tmp", formats: ["sdist", "wheel"] }],
       bindings: "pyo3",
       features: ["a", "b", "c"],
+      conditionalFeatures: [],
       profile: "dist",
       strip: true,
       compatibility: "manylinux2014",
       auditwheel: "check",
       data: "my.data",
       manifestPath: "rust/Cargo.toml",
+      sbom: { rust: false, auditwheel: true, include: ["sboms/vendor.cdx.json"], includeKey: "tool.pyts-build.sbom.include" },
       allFeatures: true,
       noDefaultFeatures: true,
       locked: true,

@@ -297,4 +297,16 @@ describe("libpython: extension modules versus programs embedding Python", () => 
     expect(() => chooseCompatibility(r, { compatibility: "manylinux2014", auditwheel: "repair", linuxTag: "linux_x86_64" })).toThrow(/embeds Python through libpython3\.11/);
     expect(hintFor([libpython as Reason])).toMatch(/runs only where that libpython is installed/);
   });
+
+  it("a program tagged for the Python it embeds (libpythonAllowed, a pyo3 bin): libpython is no reason and never bundled", () => {
+    const r = auditElfFiles([{ path: "pkg.data/scripts/tool", file: mk("tool", "/lib64/ld-linux-x86-64.so.2") }], { libpythonAllowed: true });
+    expect(r.evaluations[0]?.reasons).toEqual([]);
+    expect(r.best?.policy.name).toBe("manylinux_2_5");
+    for (const ev of r.evaluations) {
+      expect([...ev.reasons, ...ev.repairReasons].filter((x) => x.kind === "libpython")).toEqual([]);
+      expect(ev.grafts).toEqual([]);
+    }
+    // an extension module is still refused
+    expect(() => auditElfFiles([{ path: "m.so", file: mk("m.so") }], { libpythonAllowed: true })).toThrow(AuditError);
+  });
 });

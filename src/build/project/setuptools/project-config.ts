@@ -56,9 +56,11 @@ export function loadSetuptoolsConfig(o: SetuptoolsConfigOptions): ProjectConfig 
     throw new ConfigError(`${file}: ${(e as Error).message}`, (e as ConfigError).hint, { cause: e });
   }
   const ext = loaded.model.rustTargets.find((t) => t.kind === "extension");
+  const defaults = readToolConfig(undefined);
   const cfg: ProjectConfig = {
     projectDir: o.projectDir,
-    tool: { ...readToolConfig(undefined), bindings: "pyo3" },
+    // setuptools-rust writes no Rust SBOM: the wheel holds what setuptools' would (a repair's auditwheel SBOM stays)
+    tool: { ...defaults, bindings: "pyo3", sbom: { ...defaults.sbom, rust: false } },
     toolTable: "tool.setuptools-rust",
     cargo,
     metadata,
