@@ -221,8 +221,10 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     }
   }
 
-  // .dist-info/sboms/ (PEP 770): the same for every wheel of the build; remembered, so a no-op runs no cargo for it
-  const sboms = await sbomWheelFiles(config, {
+  // .dist-info/sboms/ (PEP 770): the same for every wheel of the build; remembered, so a no-op runs no cargo for it.
+  // Asked when the first wheel is packed, after a compile: a crate cargo cannot resolve fails with the build's own error.
+  let sboms: Promise<WheelFile[]> | undefined;
+  const sbomFiles = () => (sboms ??= sbomWheelFiles(config, {
     cwd,
     env,
     targetDir: meta.targetDirectory,
@@ -234,7 +236,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     ...(cargoOpts.frozen ? { frozen: true } : {}),
     ...(cargoOpts.config ? { config: cargoOpts.config } : {}),
     ...(env.SOURCE_DATE_EPOCH !== undefined ? { epoch: sourceDateEpoch(env) } : {}),
-  });
+  }));
 
   const pyo3ConfigDir = join(meta.targetDirectory, "pyts-build", "pyo3-config");
   const cargoEnvs = units.map((unit) => {
@@ -330,7 +332,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     const plain = wheelTags(interp, { bindings, embedsPython: bound, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
     const platforms = o.platformTags ? await o.platformTags(files, ctx) : undefined;
     const tags = platforms ? withPlatforms(plain, platforms) : plain;
-    const spec = { metadata: config.metadata, tags, files: [...files, ...sboms], entryPoints: config.entryPoints, licenseFiles: config.licenseFiles };
+    const spec = { metadata: config.metadata, tags, files: [...files, ...(await sbomFiles())], entryPoints: config.entryPoints, licenseFiles: config.licenseFiles };
     // An unchanged wheel is kept (wheel-reuse.ts), unless a later step may replace it (afterWrite).
     const final = !o.afterWrite || (platforms !== undefined && o.afterWriteKeepsTagged === true);
     const { path, reused } = final ? await writeWheelUnlessCurrent(spec, outDir, join(meta.targetDirectory, "pyts-build", "wheel-notes")) : { path: await writeWheel(spec, outDir), reused: false };

@@ -82,6 +82,7 @@ describe.skipIf(!PY311)("today's maturin projects build, install with pip and im
         "out_dir_pkg/generated_info.txt",
         `${dist}.dist-info/METADATA`,
         `${dist}.dist-info/WHEEL`,
+        `${dist}.dist-info/sboms/out-dir-pkg.cyclonedx.json`,
         `${dist}.dist-info/RECORD`,
       ].sort(),
     );
@@ -96,7 +97,7 @@ describe.skipIf(!PY311)("today's maturin projects build, install with pip and im
     const dist = "license_merge-0.1.0";
     expect(stderr).toMatch(/project\.dynamic lists "license" but \[project\] also sets it, which PEP 621 forbids; merged as maturin does/);
     expect(wheelNames(SYSTEM_PYTHON, w.path).sort()).toEqual(
-      ["license_merge/__init__.py", "license_merge/license_merge.cpython-311-x86_64-linux-gnu.so", `${dist}.dist-info/licenses/LICENSE`, `${dist}.dist-info/METADATA`, `${dist}.dist-info/WHEEL`, `${dist}.dist-info/RECORD`].sort(),
+      ["license_merge/__init__.py", "license_merge/license_merge.cpython-311-x86_64-linux-gnu.so", `${dist}.dist-info/licenses/LICENSE`, `${dist}.dist-info/METADATA`, `${dist}.dist-info/WHEEL`, `${dist}.dist-info/sboms/license-merge.cyclonedx.json`, `${dist}.dist-info/RECORD`].sort(),
     );
     // the license from Cargo.toml, the file from the table (maturin writes the same two facts)
     expect(metadataLines(w, dist)).toEqual(["License-Expression: MIT OR Apache-2.0", "License-File: LICENSE", "Metadata-Version: 2.4", "Name: license-merge", "Version: 0.1.0"]);

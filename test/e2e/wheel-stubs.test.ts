@@ -71,8 +71,8 @@ function project(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-/** The .dist-info members of a wheel, in the writer's order. */
-const distInfo = (dist: string) => ["METADATA", "WHEEL", "RECORD"].map((f) => `${dist}-0.1.0.dist-info/${f}`);
+/** The .dist-info members of a wheel, in the writer's order (the crate's SBOM, PEP 770, before RECORD). */
+const distInfo = (dist: string) => ["METADATA", "WHEEL", "sboms/stubs-demo.cyclonedx.json", "RECORD"].map((f) => `${dist}-0.1.0.dist-info/${f}`);
 const targetOf = (dir: string) => join(dir, "../target");
 const cli = (args: string[], cwd: string, env: Record<string, string> = {}) => runCli(args, { cwd, env: { CARGO_TARGET_DIR: targetOf(cwd), ...env } });
 const wheelOf = (args: string[], cwd: string, env: Record<string, string> = {}) => {
