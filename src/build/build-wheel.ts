@@ -178,7 +178,10 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const outDir = resolve(cwd, o.out ?? join(meta.targetDirectory, "wheels"));
   await checkOutputDir(outDir); // before the compile, not after it
   const bindings = config.tool.bindings;
-  const abi3 = config.setuptools ? setuptoolsAbi3(config.setuptools) : isVersionIndependent(bindings) ? undefined : abi3FromFeatures(enabledPyo3Features(config.cargo, { features, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
+  // the stable-ABI minimum of a feature set (setuptools: bdist_wheel's py_limited_api)
+  const abi3Of = (f: string[]) =>
+    config.setuptools ? setuptoolsAbi3(config.setuptools) : abi3FromFeatures(enabledPyo3Features(config.cargo, { features: f, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
+  const abi3 = !config.setuptools && isVersionIndependent(bindings) ? undefined : abi3Of(features);
   // a foreign target's Pythons are described, not run; its linker is the user's, or the usual cross gcc (toolchain.ts)
   const linker = target?.foreign && !o.runCargo ? chooseLinker(target.parsed, { env, cwd, ...(cargoOpts.config ? { config: cargoOpts.config } : {}) }) : undefined;
   if (linker) log.info(`linking for ${target?.triple} with ${linker.value} (found on PATH; set ${linker.name} to choose another)`);
@@ -200,8 +203,6 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   const targets = config.setuptools ? await planTargets(config, { env, cwd, log, ...(cargoOpts.offline || cargoOpts.frozen ? { offline: true } : {}), ...(cargoOpts.config ? { config: cargoOpts.config } : {}) }) : undefined;
   if (!targets) warnLayout(config, log);
   else if (o.layout) log.warn("an editable install of a setuptools-rust project is not supported yet: the wheel is a regular one (rebuild after changes)");
-  const abi3Of = (f: string[]) =>
-    config.setuptools ? setuptoolsAbi3(config.setuptools) : abi3FromFeatures(enabledPyo3Features(config.cargo, { features: f, ...(cargoOpts.allFeatures ? { allFeatures: true } : {}), ...(cargoOpts.noDefaultFeatures ? { noDefaultFeatures: true } : {}) }));
   // a program that embeds Python: one build per interpreter, tagged for it (maturin's pyo3 bin)
   const bound = embedsPython(config);
   const units: BuildUnit[] = [];

@@ -8,8 +8,8 @@
  * those files (present or absent) and is used only while all stamps match.
  * The cache lives in the user's cache folder, never in the source tree.
  */
-import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { cargoHome } from "../target/toolchain.js";
 import { withIncludes } from "./cargo-config.js";
 import { cargoMetadataJson } from "./cargo-metadata.js";
 import { fileStamp } from "../cache/file-stamp.js";
@@ -34,10 +34,6 @@ export interface TargetOptions {
 
 /** Environment variables that can move the target folder or the configuration cargo reads. */
 const KEY_VARS = ["CARGO", "CARGO_HOME", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "HOME", "RUSTUP_TOOLCHAIN"];
-
-function cargoHome(env: NodeJS.ProcessEnv): string {
-  return env.CARGO_HOME ? resolve(env.CARGO_HOME) : join(env.HOME || homedir(), ".cargo");
-}
 
 /** Every file whose content (or absence) can change the answer: manifests, then cargo's configuration with its includes. */
 export function inputFiles(manifestPath: string, cwd: string, env: NodeJS.ProcessEnv, config: string[] = []): string[] {

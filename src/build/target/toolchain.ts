@@ -73,7 +73,8 @@ export function configNamesLinker(text: string, triple: string): boolean {
   return false;
 }
 
-function cargoHome(env: NodeJS.ProcessEnv): string {
+/** Cargo's home folder: CARGO_HOME, else ~/.cargo. */
+export function cargoHome(env: NodeJS.ProcessEnv): string {
   return env.CARGO_HOME ? resolve(env.CARGO_HOME) : join(env.HOME || homedir(), ".cargo");
 }
 
