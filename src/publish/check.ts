@@ -35,7 +35,11 @@ export interface CheckOptions {
   renderRst?: (text: string) => Promise<RstVerdict>;
 }
 
-export const KNOWN_METADATA_VERSIONS = ["1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4"];
+/**
+ * The versions packaging 26 (twine 7's validator, and PyPI's) accepts. 2.0 was
+ * never a published version (PEP 426 was withdrawn): twine refuses it, so does check.
+ */
+export const KNOWN_METADATA_VERSIONS = ["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"];
 
 /** The name/version part of the file name: wheel `{dist}-{version}-...`, sdist `{name}-{version}.tar.gz`. */
 function fileNameParts(d: DistFile): { dist: string; version: string } | string {

@@ -57,7 +57,10 @@ describe("checkFile", () => {
     const wrongName = await sampleSdist(d, { name: "spam-eggs" }, "Metadata-Version: 2.1\nName: other\nVersion: 1.2.0\nDescription-Content-Type: text/plain\n\nx\n");
     expect((await checkFile(wrongName)).errors).toEqual([`the file name says "spam_eggs" but spam_eggs-1.2.0/PKG-INFO says Name: other`]);
     const future = await sampleSdist(freshDir("check"), {}, "Metadata-Version: 9.9\nName: Spam.Eggs\nVersion: 1.2.0\n");
-    expect((await checkFile(future)).errors[0]).toBe("spam_eggs-1.2.0/PKG-INFO: Metadata-Version 9.9 is not one of 1.0, 1.1, 1.2, 2.0, 2.1, 2.2, 2.3, 2.4");
+    expect((await checkFile(future)).errors[0]).toBe("spam_eggs-1.2.0/PKG-INFO: Metadata-Version 9.9 is not one of 1.0, 1.1, 1.2, 2.1, 2.2, 2.3, 2.4, 2.5");
+    // PEP 426's 2.0 was withdrawn and never used: twine 7 (packaging) refuses it before the upload
+    const withdrawn = await sampleSdist(freshDir("check"), {}, "Metadata-Version: 2.0\nName: Spam.Eggs\nVersion: 1.2.0\n");
+    expect((await checkFile(withdrawn)).errors[0]).toMatch(/^spam_eggs-1\.2\.0\/PKG-INFO: Metadata-Version 2\.0 is not one of /);
     const empty = join(freshDir("check"), "spam-1.0.tar.gz");
     await writeTarGz(empty, [{ path: "spam-1.0/setup.py", content: { kind: "bytes", data: Buffer.from("") } }]);
     expect((await checkFile(empty)).errors).toEqual(["spam-1.0.tar.gz has no spam-1.0/PKG-INFO"]);
