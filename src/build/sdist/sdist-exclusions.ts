@@ -4,7 +4,8 @@
  * remembered, since every file below them asks again.
  */
 import { existsSync } from "node:fs";
-import { basename, dirname, join, relative, sep } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { isInside, isStrictlyInside } from "../../paths.js";
 
 /** Files compiled or built from the sources, never sources themselves. */
 const NEVER_SUFFIXES = [".pyc", ".pyo", ".whl"];
@@ -23,11 +24,6 @@ export interface ExclusionOptions {
   sdistPrefix: string;
 }
 
-function isInside(child: string, parent: string): boolean {
-  const r = relative(parent, child);
-  return r === "" || (!r.startsWith("..") && !r.startsWith(sep) && r !== "..");
-}
-
 export class Exclusions {
   private readonly dirs = new Map<string, string | undefined>();
   private readonly crateDirs: Set<string>;
@@ -36,7 +32,7 @@ export class Exclusions {
   constructor(private readonly o: ExclusionOptions) {
     this.crateDirs = new Set(o.crateDirs);
     // `-o .` must not exclude the whole project: only output folders strictly inside the root count.
-    this.outputDirs = o.outputDirs.filter((d) => isInside(d, o.root) && d !== o.root);
+    this.outputDirs = o.outputDirs.filter((d) => isStrictlyInside(o.root, d));
   }
 
   /**
@@ -45,10 +41,10 @@ export class Exclusions {
    * (CACHEDIR.TAG, pyvenv.cfg) rather than by its path alone.
    */
   ownReason(dir: string): { why: string; byContent: boolean } | undefined {
-    if (!isInside(dir, this.o.root) || dir === this.o.root) return undefined;
+    if (!isStrictlyInside(this.o.root, dir)) return undefined;
     const name = basename(dir);
     if (NEVER_DIR_NAMES.has(name)) return { why: `${name} folder`, byContent: false };
-    if (this.outputDirs.some((o) => isInside(dir, o))) return { why: "build output folder", byContent: false };
+    if (this.outputDirs.some((o) => isInside(o, dir))) return { why: "build output folder", byContent: false };
     if (name === "target" && this.crateDirs.has(dirname(dir))) return { why: "cargo target folder", byContent: false };
     if (existsSync(join(dir, "CACHEDIR.TAG"))) return { why: "cache folder (CACHEDIR.TAG)", byContent: true };
     if (existsSync(join(dir, "pyvenv.cfg"))) return { why: "virtualenv", byContent: true };
@@ -58,7 +54,7 @@ export class Exclusions {
   /** Why the folder `dir` is build output (or a cache, or a virtualenv), itself or through a parent, else undefined. */
   private dirReason(dir: string): string | undefined {
     if (this.dirs.has(dir)) return this.dirs.get(dir);
-    if (!isInside(dir, this.o.root) || dir === this.o.root) return undefined;
+    if (!isStrictlyInside(this.o.root, dir)) return undefined;
     const why = this.ownReason(dir)?.why ?? this.dirReason(dirname(dir));
     this.dirs.set(dir, why);
     return why;

@@ -20,8 +20,9 @@ import { IgnoreTree } from "./gitignore.js";
 import { expandGlob, matchesGlob } from "../project/glob.js";
 import { Exclusions, isNativeModule } from "./sdist-exclusions.js";
 import { defaultPyprojectText, stubPyprojectText } from "../project/sdist-layout.js";
-import { addOutsideCopies, isInside, namedFileRefs, planOutsideCopies } from "./sdist-outside.js";
+import { addOutsideCopies, namedFileRefs, planOutsideCopies } from "./sdist-outside.js";
 import { pruneWorkspaceManifest } from "../project/workspace-manifest.js";
+import { isInside } from "../../paths.js";
 
 export interface SdistFile {
   /** Path below the sdist's top folder, '/'-separated. */
@@ -206,7 +207,7 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
     if (!files.has(p)) files.set(p, { path: p, source: { file: abs } });
   };
   const pyRoots = pyTrees.map((t) => resolve(t));
-  const inPythonTree = (abs: string) => pyRoots.some((t) => abs === t || abs.startsWith(t + sep));
+  const inPythonTree = (abs: string) => pyRoots.some((t) => isInside(t, abs));
   /** Found by a listing or a walk: subject to exclusions, .gitignore (unless git already applied it) and, in Python trees, no native modules. */
   const consider = (abs: string, gitApplied: boolean) => {
     if (exclusions.fileReason(abs) !== undefined) return;

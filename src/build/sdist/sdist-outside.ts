@@ -13,6 +13,7 @@ import { stringify } from "smol-toml";
 import { ConfigError } from "../../errors.js";
 import type { ProjectConfig } from "../project/config.js";
 import { parseToml } from "../project/toml.js";
+import { isInside } from "../../paths.js";
 
 /** Which manifest names a file, and the key that holds the path. */
 export interface OutsideRef {
@@ -26,11 +27,6 @@ export interface OutsideRef {
 /** An outside file and where the sdist puts it (relative to the sdist's root, '/'-separated). */
 export interface OutsideCopy extends OutsideRef {
   path: string;
-}
-
-/** Whether `abs` is `dir` or below it (both absolute, normalized). */
-export function isInside(dir: string, abs: string): boolean {
-  return abs === dir || abs.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 }
 
 /** The readme and license files the build reads, each with the manifest key naming it. */

@@ -22,7 +22,7 @@ import { readToml } from "../project/toml.js";
 import { eggInfoDir, eggInfoMembers, eggInfoTagNote, sdistSetupCfg, sourcesTxt } from "./egg-info.js";
 import { sortFileList } from "./manifest-in.js";
 import { checkResolvesInside, type SdistFile, type SdistSelection, type SelectOptions } from "./sdist-files.js";
-import { isInside } from "./sdist-outside.js";
+import { isInside } from "../../paths.js";
 import { Exclusions, isNativeModule } from "./sdist-exclusions.js";
 import { setuptoolsFileList } from "./setuptools-files.js";
 

@@ -6,8 +6,8 @@
  * policy is the first one without reasons.
  */
 import { realpathSync } from "node:fs";
-import { relative, sep } from "node:path";
 import { AuditError } from "../../errors.js";
+import { isStrictlyInside } from "../../paths.js";
 import { type ElfArch, type ElfFile, EM_386, EM_X86_64, readElfFile, x86IsaLevel } from "./elf.js";
 import { type Loader, type Resolved, resolveLibrary, type SearchContext, type SearchSource, systemSearchContext } from "./ld-paths.js";
 import type { WorkTrace } from "./trace.js";
@@ -143,11 +143,6 @@ interface Parsed extends AuditFile {
   elf: ElfFile;
 }
 
-function isInside(root: string, p: string): boolean {
-  const rel = relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !rel.startsWith(sep);
-}
-
 function familyOf(elves: ElfFile[]): PolicyFamily {
   const musl = elves.some((e) => e.needed.some(isMuslLibc) || (e.interpreter ?? "").includes("ld-musl-"));
   return musl ? "musllinux" : "manylinux";
@@ -240,7 +235,7 @@ export function auditElfFiles(input: AuditFile[], opts: AuditOptions = {}): Audi
 
   const ctx = opts.search ?? systemSearchContext({ ...(opts.env ? { env: opts.env } : {}), ...(opts.root ? { root: opts.root } : {}), elfClass: first.elfClass });
   const wheelRoot = opts.wheelRoot ? realpathSync(opts.wheelRoot) : undefined;
-  const internal = (r: Resolved | undefined) => r !== undefined && wheelRoot !== undefined && isInside(wheelRoot, r.realPath);
+  const internal = (r: Resolved | undefined) => r !== undefined && wheelRoot !== undefined && isStrictlyInside(wheelRoot, r.realPath);
   // every policy asks the same questions of the same load chains: each is looked up once
   const looked = new Map<string, Resolved | undefined>();
   const resolve = (name: string, requester: Loader, loaders: Loader[]): Resolved | undefined => {
