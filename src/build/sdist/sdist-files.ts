@@ -15,6 +15,7 @@ import { ConfigError } from "../../errors.js";
 import type { ProjectConfig } from "../project/config.js";
 import { type CrateSet, packageFiles } from "../cargo/cargo-files.js";
 import { cargoFileAnswers } from "../cargo/cargo-files-cache.js";
+import { withIncludes } from "../cargo/cargo-config.js";
 import { isFile } from "../../fs-util.js";
 import { IgnoreTree } from "./gitignore.js";
 import { expandGlob, matchesGlob } from "../project/glob.js";
@@ -241,11 +242,18 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
     );
   }
 
+  const buildConfigs: string[] = [];
   for (const dir of new Set([...set.workspaces.map((w) => w.root), ...set.crates.map((c) => c.dir), cfg.projectDir])) {
     for (const name of BUILD_CONFIG_FILES) {
       const abs = join(dir, name);
-      if (existsSync(abs)) consider(abs, false);
+      if (existsSync(abs)) buildConfigs.push(abs);
     }
+  }
+  // and the files a cargo configuration pulls in with `include`: they change the build as much
+  for (const abs of withIncludes(buildConfigs)) {
+    if (!isFile(abs)) continue; // an optional include that is absent
+    if (isInside(root, abs)) consider(abs, false);
+    else warnings.push(`${abs} is included by a cargo configuration file but lies outside the sdist's folder ${root}: a build from the sdist will not see it`);
   }
 
   const skipDir = (abs: string) => exclusions.dirExcluded(abs) || ignore.ignored(rel(abs), true);

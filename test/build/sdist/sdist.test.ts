@@ -192,6 +192,20 @@ describe("sdist of a single crate with its project beside it", () => {
     expect(await wheelFromSdist(r.path)).toContain("simple_ext/simple_ext.cpython-311-x86_64-linux-gnu.so");
   });
 
+  it("carries the files a .cargo/config.toml includes, so a build from the sdist gets the same configuration", async () => {
+    const dir = simpleProject(freshDir("sdist-simple"), {
+      ".cargo/config.toml": 'include = ["flags.toml", { path = "absent.toml", optional = true }]\n',
+      // the crate refuses to compile without the included file's cfg: a build from an sdist without it fails
+      ".cargo/flags.toml": '[build]\nrustflags = ["--cfg", "from_include", "--check-cfg", "cfg(from_include)"]\n',
+      "src/lib.rs": `${extensionSource("simple_ext", "3")}\n#[cfg(not(from_include))]\ncompile_error!("built without .cargo/flags.toml");\n`,
+    });
+    const r = await buildSdist({ cwd: dir, outDir: freshDir("sdist-out"), env });
+    expect(tarList(r.path)).toEqual(
+      [".cargo/config.toml", ".cargo/flags.toml", "Cargo.toml", "LICENSE.txt", "PKG-INFO", "README.md", "data/keep.txt", "pyproject.toml", "src/lib.rs"].map((p) => "simple_ext-0.3.0/" + p),
+    );
+    expect(await wheelFromSdist(r.path)).toContain("simple_ext/simple_ext.cpython-311-x86_64-linux-gnu.so");
+  });
+
   it("keeps an unchanged sdist (same bytes as a rewrite) and writes it again after any change", async () => {
     const dir = simpleProject(freshDir("sdist-simple"));
     const out = freshDir("sdist-keep");
