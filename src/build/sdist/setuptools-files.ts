@@ -31,6 +31,8 @@ export interface SetuptoolsSdistInput {
   referencedFiles: readonly string[];
   /** `scripts` / `script-files`. */
   scripts?: readonly string[];
+  /** The files setuptools' file finders give (setuptools-scm's: committed to git), relative; MANIFEST.in can take them out. */
+  revisionControlFiles?: readonly string[];
   /** The generated `<name>.egg-info/` members, relative (`src/x.egg-info/PKG-INFO`...). */
   eggInfo: readonly string[];
   /** `{name}-{version}`: a folder of that name (an earlier sdist's tree) is pruned. */
@@ -71,6 +73,8 @@ export function setuptoolsFileList(input: SetuptoolsSdistInput): SetuptoolsFileL
   start.push(...(input.scripts ?? []).filter((f) => present.has(f)));
   // manifest_maker: the template, the manifest (SOURCES.txt), setup.py, the egg-info folder
   if (present.has("MANIFEST.in")) start.push("MANIFEST.in");
+  // then the file finders' files (walk_revctrl), setup.py and the egg-info folder
+  start.push(...(input.revisionControlFiles ?? []).filter((f) => present.has(f)));
   start.push(...input.eggInfo);
   const warnings: string[] = [];
   let files = start;

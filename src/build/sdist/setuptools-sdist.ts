@@ -25,6 +25,7 @@ import { checkResolvesInside, type SdistFile, type SdistSelection, type SelectOp
 import { isInside } from "../../paths.js";
 import { Exclusions, isNativeModule } from "./sdist-exclusions.js";
 import { setuptoolsFileList } from "./setuptools-files.js";
+import { gitScmFiles, requiresSetuptoolsScm } from "./scm-files.js";
 
 export type SetuptoolsConfig = ProjectConfig & { setuptools: SetuptoolsProject };
 
@@ -77,6 +78,8 @@ export interface ManifestOptions {
   outputDirs?: string[];
   /** The PKG-INFO text the egg-info copies ("" when only the names matter). */
   pkgInfo?: string;
+  /** For git (setuptools-scm's file finder). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -117,6 +120,8 @@ export function setuptoolsManifest(cfg: SetuptoolsConfig, o: ManifestOptions): S
     dataFiles: model.dataFiles.flatMap((d) => d.files),
     licenseFiles: cfg.licenseFiles.map((l) => rel(l.file)),
     referencedFiles: referenced,
+    // setuptools-scm in the build requirements: its file finder adds what git has committed
+    ...(requiresSetuptoolsScm(cfg.buildSystem?.requires) ? { revisionControlFiles: gitScmFiles(root, o.env) } : {}),
     eggInfo: [...eggInfo.keys()],
     fullname: `${o.distName}-${cfg.metadata.version}`,
   });
@@ -177,7 +182,7 @@ export async function selectSetuptoolsSdistFiles(cfg: SetuptoolsConfig, o: Setup
   const root = cfg.projectDir;
   const rel = (abs: string) => toPosix(relative(root, abs));
   const outDirs = o.outDir !== undefined ? [resolve(o.outDir)] : [];
-  const m = setuptoolsManifest(cfg, { distName: o.distName, outputDirs: outDirs, pkgInfo: o.pkgInfo });
+  const m = setuptoolsManifest(cfg, { distName: o.distName, outputDirs: outDirs, pkgInfo: o.pkgInfo, ...(o.env ? { env: o.env } : {}) });
   const { needed, targetDirectory } = await rustNeeds(cfg, o, m.exclusions);
   // cargo's target folder may be anywhere (CARGO_TARGET_DIR): never in the sdist
   const exclusions = new Exclusions({ root, outputDirs: [...outDirs, targetDirectory], crateDirs: [root], sdistPrefix: o.distName });
@@ -188,12 +193,6 @@ export async function selectSetuptoolsSdistFiles(cfg: SetuptoolsConfig, o: Setup
     throw new ConfigError(
       `the Rust build of ${cfg.pyprojectPath ?? join(root, "setup.py")} needs ${outside[0]}${outside.length > 1 ? ` (and ${outside.length - 1} more)` : ""}, outside the project folder, which a setuptools sdist cannot carry`,
       "move the crate (and its path dependencies) into the project folder",
-    );
-  }
-  const requires = Array.isArray(cfg.buildSystem?.requires) ? (cfg.buildSystem.requires as unknown[]) : [];
-  if (requires.some((r) => typeof r === "string" && /^\s*setuptools[-_.]scm\b/i.test(r))) {
-    warnings.push(
-      `${cfg.pyprojectPath ?? root}: setuptools-scm is a build requirement: setuptools' sdist would also carry every file git tracks (its file finder), which pyts-build does not imitate; name them in MANIFEST.in (graft / recursive-include)`,
     );
   }
   const listed = new Set(m.files.map((f) => f.replace(/^\.\//, "")));

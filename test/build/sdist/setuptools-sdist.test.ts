@@ -128,6 +128,12 @@ function memberText(archive: string, member: string): string {
   return execFileSync("tar", ["-xzOf", archive, member], { encoding: "utf8" });
 }
 
+/** `expected` as the installed setuptools lists it: before pypa/distutils#187 (Debian 12 has 66) it took test/test*.py only, not tests/test*.py. */
+function asInstalledSetuptools(expected: string[]): string[] {
+  const takesTests = execFileSync(SYSTEM_PYTHON, ["-c", "import inspect, setuptools._distutils.command.sdist as s; print('tests/test*.py' in inspect.getsource(s.sdist._add_defaults_optional))"], { encoding: "utf8" }).trim() === "True";
+  return takesTests ? expected : expected.filter((f) => f !== "tests/test_basic.py");
+}
+
 const EGG = "manifest_demo.egg-info";
 
 /** setuptools' sdist of this project, rule by rule. */
@@ -205,9 +211,7 @@ describe("sdist of a setuptools-rust project with MANIFEST.in", () => {
       stdio: "pipe",
     });
     const [archive] = readdirSync(out).filter((f) => f.endsWith(".tar.gz"));
-    // setuptools before pypa/distutils#187 (Debian 12 has 66) took test/test*.py only, not tests/test*.py
-    const takesTests = execFileSync(SYSTEM_PYTHON, ["-c", "import inspect, setuptools._distutils.command.sdist as s; print('tests/test*.py' in inspect.getsource(s.sdist._add_defaults_optional))"], { encoding: "utf8" }).trim() === "True";
-    expect(members(join(out, archive as string))).toEqual(takesTests ? EXPECTED : EXPECTED.filter((f) => f !== "tests/test_basic.py"));
+    expect(members(join(out, archive as string))).toEqual(asInstalledSetuptools(EXPECTED));
     // and the same egg-info and setup.cfg contents where setuptools' versions agree
     const ours = await buildSdist({ cwd: dir, outDir: freshDir("st-out"), env, logger: silentLogger });
     const theirs = join(out, archive as string);
@@ -264,14 +268,52 @@ describe("sdist of a setuptools-rust project with MANIFEST.in", () => {
     expect(members(r.path)).toEqual(EXPECTED);
   });
 
-  it("says that setuptools-scm's file finder is not imitated when the project builds with it", async () => {
-    const dir = project();
-    writeTree(dir, { "pyproject.toml": PYPROJECT.replace('"setuptools-rust>=1.7"]', '"setuptools-rust>=1.7", "setuptools_scm>=8"]') });
-    const log = memoryLogger();
-    await buildSdist({ cwd: dir, outDir: freshDir("st-out"), env, logger: log });
-    expect(log.lines.filter((l) => l.startsWith("warn: "))).toEqual([
-      `warn: ${join(dir, "pyproject.toml")}: setuptools-scm is a build requirement: setuptools' sdist would also carry every file git tracks (its file finder), which pyts-build does not imitate; name them in MANIFEST.in (graft / recursive-include)`,
-    ]);
+  describe("with setuptools-scm as a build requirement (its file finder: what git has committed)", () => {
+    /** The project as a git checkout: some files committed, one of them export-ignore'd, one left untracked. */
+    function scmProject(): string {
+      const dir = project("include Cargo.toml Cargo.lock\nrecursive-include src *\nexclude tools/dev-setup.sh\n");
+      writeTree(dir, {
+        "pyproject.toml": PYPROJECT.replace('"setuptools-rust>=1.7"]', '"setuptools-rust>=1.7", "setuptools_scm>=7"]'),
+        ".gitattributes": "docs/conf.py export-ignore\n",
+      });
+      const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe", env: testEnv({ GIT_CONFIG_NOSYSTEM: "1", HOME: dir }) });
+      git("init", "-q", ".");
+      git("-c", "user.name=t", "-c", "user.email=t@example.com", "add", "pyproject.toml", "MANIFEST.in", "Cargo.toml", "Cargo.lock", "src", "README.md", "LICENSE", ".gitattributes", ".gitignore", "manifest_demo", "docs/index.md", "docs/conf.py", "tools", "noxfile.py");
+      git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init");
+      writeTree(dir, { "CHANGELOG.md": "committed later? no: untracked\n" });
+      return dir;
+    }
+    // committed (and not export-ignore'd, nor taken out by MANIFEST.in's exclude), beside the defaults and MANIFEST.in's own
+    const SCM_EXPECTED = [
+      ".gitattributes", ".gitignore", ".cargo/config.toml", "Cargo.lock", "Cargo.toml", "LICENSE", "MANIFEST.in", "PKG-INFO", "README.md",
+      "docs/index.md", "manifest_demo/__init__.py", "manifest_demo/data/table.csv", "noxfile.py", "pyproject.toml", "setup.cfg",
+      "src/lib.rs", "src/lib.rs.bak", "src/util.rs", "tests/test_basic.py", "tools/run.sh",
+      ...[`PKG-INFO`, `SOURCES.txt`, `dependency_links.txt`, `entry_points.txt`, `requires.txt`, `top_level.txt`].map((f) => `${EGG}/${f}`),
+    ].filter((f) => f !== ".cargo/config.toml").sort();
+
+    it("carries every committed file below the project, minus export-ignore and what MANIFEST.in excludes; no untracked file", async () => {
+      const log = memoryLogger();
+      const r = await buildSdist({ cwd: scmProject(), outDir: freshDir("st-out"), env, logger: log });
+      expect(members(r.path)).toEqual(SCM_EXPECTED);
+      expect(log.lines.filter((l) => l.startsWith("warn: "))).toEqual([]);
+    });
+
+    it("holds the same files as setuptools' own sdist with setuptools-scm installed (python3 -m build --sdist)", async (ctx) => {
+      try {
+        execFileSync(SYSTEM_PYTHON, ["-c", "import build, setuptools, setuptools_scm"], { stdio: "ignore" });
+      } catch {
+        ctx.skip(); // Debian's python3-setuptools-scm is in .ci/run's packages
+        return;
+      }
+      const dir = scmProject();
+      const out = freshDir("st-build-out");
+      execFileSync(SYSTEM_PYTHON, ["-m", "build", "--sdist", "--no-isolation", "--skip-dependency-check", "--outdir", out, dir], {
+        env: testEnv({ PIP_CONFIG_FILE: "/dev/null", SOURCE_DATE_EPOCH: "315532800" }),
+        stdio: "pipe",
+      });
+      const [archive] = readdirSync(out).filter((f) => f.endsWith(".tar.gz"));
+      expect(members(join(out, archive as string))).toEqual(asInstalledSetuptools(SCM_EXPECTED));
+    });
   });
 
   it("refuses a crate whose build needs files outside the project folder (one line, nothing written)", async () => {
