@@ -65,7 +65,7 @@ const fixture = (triple: string, file: string) => join(fixtures, triple, file);
 
 /** The stand-in for cargo (see the header): its starts are logged with the environment pyts-build gave each. */
 const FAKE_CARGO = `
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 const args = process.argv.slice(2);
@@ -83,10 +83,11 @@ const name = /^name\\s*=\\s*"([^"]+)"/m.exec(readFileSync(manifest, "utf8"))[1];
 const out = join(e.CARGO_TARGET_DIR, target, args.includes("--release") ? "release" : "debug");
 mkdirSync(out, { recursive: true });
 const id = "path+file://" + crate + "#" + name + "@0.1.0";
-const built = (file, from, source, target, executable) => {
-  copyFileSync(join(${JSON.stringify(fixtures)}, args[args.indexOf("--target") + 1], from), file);
+const built = (file, from, source, artifact, executable) => {
+  // the fixture, plus a trailer naming the build's Python, so each build's file differs from another interpreter's
+  writeFileSync(file, Buffer.concat([readFileSync(join(${JSON.stringify(fixtures)}, target, from)), Buffer.from(e.PYO3_ENVIRONMENT_SIGNATURE ?? "")]));
   writeFileSync(file.replace(/(\\.dylib)?$/, ".d"), file + ": " + join(crate, source) + "\\n");
-  console.log(JSON.stringify({ reason: "compiler-artifact", package_id: id, manifest_path: manifest, target, filenames: [file], executable, fresh: false }));
+  console.log(JSON.stringify({ reason: "compiler-artifact", package_id: id, manifest_path: manifest, target: artifact, filenames: [file], executable, fresh: false }));
 };
 const lib = name.replace(/-/g, "_");
 if (args[0] === "rustc") built(join(out, "lib" + lib + ".dylib"), "lib" + lib + ".dylib", "src/lib.rs", { kind: ["cdylib"], crate_types: ["cdylib"], name: lib }, null);
@@ -133,16 +134,24 @@ async function member(wheel: string, name: string): Promise<{ bytes: Buffer; nam
   }
 }
 
-/** The fat file's two slices are exactly the two thin files; llvm-lipo (another implementation) agrees. */
-function expectJoinOf(fat: Buffer, thins: [string, string]): void {
+type Start = ReturnType<typeof starts>[number];
+
+/**
+ * The fat file's two slices are exactly the files the two cargo runs `runs` built (each the fixture of
+ * its architecture, `file` under fixtures/<triple>/, with its trailer); llvm-lipo (another implementation) agrees.
+ */
+function expectJoinOf(fat: Buffer, runs: Start[], file: string): void {
+  expect(runs.map((r) => r.target)).toEqual(["x86_64-apple-darwin", "aarch64-apple-darwin"]);
+  const thins = runs.map((r) => join(r.dir, r.target, "release", file.replace(/^bin\//, ""))) as [string, string];
+  runs.forEach((r, i) => expect(readFileSync(thins[i] as string).subarray(0, statSync(fixture(r.target, file)).size).equals(readFileSync(fixture(r.target, file)))).toBe(true));
   const slices = readFatMachO(fat, "member");
   expect(slices.map((s) => s.cputype)).toEqual([CPU_TYPE_X86_64, CPU_TYPE_ARM64]);
   slices.forEach((s, i) => expect(s.bytes.equals(readFileSync(thins[i] as string))).toBe(true));
-  const file = join(work, `fat-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(file, fat);
-  expect(execFileSync(LIPO as string, ["-info", file], { encoding: "utf8" })).toMatch(/are: x86_64 arm64/);
-  execFileSync(LIPO as string, ["-thin", "arm64", file, "-output", `${file}.arm64`]);
-  expect(readFileSync(`${file}.arm64`).equals(readFileSync(thins[1]))).toBe(true);
+  const copy = join(work, `fat-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(copy, fat);
+  expect(execFileSync(LIPO as string, ["-info", copy], { encoding: "utf8" })).toMatch(/are: x86_64 arm64/);
+  execFileSync(LIPO as string, ["-thin", "arm64", copy, "-output", `${copy}.arm64`]);
+  expect(readFileSync(`${copy}.arm64`).equals(readFileSync(thins[1]))).toBe(true);
 }
 
 describe.skipIf(missing !== undefined)(`universal2 wheels${missing ? ` (skipped: no ${missing})` : ""}`, () => {
@@ -185,7 +194,7 @@ describe.skipIf(missing !== undefined)(`universal2 wheels${missing ? ` (skipped:
     const so = "ffi_min/ffi_min.cpython-311-darwin.so";
     const { bytes, names, record } = await member(w, so);
     expect(names).toContain(so);
-    expectJoinOf(bytes, [fixture("x86_64-apple-darwin", "libffi_min.dylib"), fixture("aarch64-apple-darwin", "libffi_min.dylib")]);
+    expectJoinOf(bytes, firstStarts, "libffi_min.dylib");
     const hash = `sha256=${(await import("node:crypto")).createHash("sha256").update(bytes).digest("base64url")}`;
     expect(record).toContain(`${so},${hash},${bytes.length}\n`);
     // an installer checks RECORD too (Debian's installer does not look at the platform tag)
@@ -211,10 +220,9 @@ describe.skipIf(missing !== undefined)(`universal2 wheels${missing ? ` (skipped:
       machO(PARTS[1], armLib, { symbols: ["_PyInit_ffi_min", "_more"] });
       writeFileSync(join(ffi, "src/lib.rs"), readFileSync(join(ffi, "src/lib.rs"), "utf8") + "\n// edited\n");
       const changed = await build(ffi, { interpreters: ["python3.11"], out });
-      expect(starts(before).map((s) => s.target)).toEqual(["x86_64-apple-darwin", "aarch64-apple-darwin"]);
       expect(stamp()).not.toBe(kept);
       const { bytes } = await member(changed[0]?.path as string, "ffi_min/ffi_min.cpython-311-darwin.so");
-      expectJoinOf(bytes, [fixture("x86_64-apple-darwin", "libffi_min.dylib"), armLib]);
+      expectJoinOf(bytes, starts(before), "libffi_min.dylib");
     } finally {
       writeFileSync(armLib, original);
     }
@@ -228,6 +236,20 @@ describe.skipIf(missing !== undefined)(`universal2 wheels${missing ? ` (skipped:
     expect(readFileSync(a?.path as string).equals(readFileSync(b?.path as string))).toBe(true);
   }, 120_000);
 
+  it("three interpreters (the later ones compile side by side): six runs in six folders, three wheels each joining its own pair", async () => {
+    const p = copyOf("ffi-min");
+    const before = starts().length;
+    const wheels = await build(p, { interpreters: ["python3.11", "python3.12", "python3.13"], out: join(p, "out") });
+    expect(wheels.map((w) => w.fileName.split("-")[2])).toEqual(["cp311", "cp312", "cp313"]);
+    const runs = starts(before);
+    expect(runs.length).toBe(6);
+    expect(new Set(runs.map((r) => r.dir)).size).toBe(6);
+    for (const [i, w] of wheels.entries()) {
+      const { bytes } = await member(w.path, `ffi_min/ffi_min.cpython-31${i + 1}-darwin.so`);
+      expectJoinOf(bytes, runs.filter((r) => r.dir.includes(`cpython-3.1${i + 1}-`)), "libffi_min.dylib");
+    }
+  }, 120_000);
+
   it("abi3 (pyo3's abi3-py37 feature, no -i): one pair of builds, a cp37-abi3 universal2 wheel; MACOSX_DEPLOYMENT_TARGET raises the tags", async () => {
     const p = copyOf("pyo3-abi3");
     const before = starts().length;
@@ -237,16 +259,17 @@ describe.skipIf(missing !== undefined)(`universal2 wheels${missing ? ` (skipped:
     // macOS 12.3 is tagged 12.0: pip takes only N.0 from macOS 11 on
     expect(w?.fileName).toBe("pyo3_abi3-1.0.0-cp37-abi3-macosx_12_0_arm64.macosx_12_0_universal2.macosx_12_0_x86_64.whl");
     const { bytes } = await member(w?.path as string, "pyo3_abi3/pyo3_abi3.abi3.so");
-    expectJoinOf(bytes, [fixture("x86_64-apple-darwin", "libpyo3_abi3.dylib"), fixture("aarch64-apple-darwin", "libpyo3_abi3.dylib")]);
+    expectJoinOf(bytes, starts(before), "libpyo3_abi3.dylib");
   }, 120_000);
 
   it("a Rust program (bindings = bin): the script is one fat executable of both builds", async () => {
     const p = copyOf("bin-hello");
+    const before = starts().length;
     const [w] = await build(p, { out: join(p, "out") });
     expect(w?.fileName).toBe("bin_hello-0.1.0-py3-none-macosx_10_12_universal2.macosx_10_12_x86_64.macosx_11_0_arm64.whl");
     const script = "bin_hello-0.1.0.data/scripts/bin-hello";
     const { bytes } = await member(w?.path as string, script);
-    expectJoinOf(bytes, [fixture("x86_64-apple-darwin", "bin/bin-hello"), fixture("aarch64-apple-darwin", "bin/bin-hello")]);
+    expectJoinOf(bytes, starts(before), "bin/bin-hello");
     const opened = await openWheel(w?.path as string);
     expect(opened.reader.entries.find((e) => e.name === script)?.executable).toBe(true);
     opened.reader.close();
