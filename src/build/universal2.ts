@@ -161,10 +161,8 @@ export function joinThinFiles(thins: [string, string], root: string): string {
   try {
     writeFileSync(tmp, fat, { mode: statSync(thins[0]).mode & 0o777 }); // a program stays executable
     renameSync(tmp, out);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
   } finally {
+    rmSync(tmp, { force: true }); // renamed: nothing; a failed write: its half
     releaseTemp(tmp);
   }
   rememberAnswer(note, stampAll([...thins, out]), thins);
