@@ -38,6 +38,7 @@ import { pyo3ConfigFor, writePyo3Config } from "./target/pyo3-config.js";
 import { runTestCommand, TestCommandError } from "./target/test-command.js";
 import { sbomWheelFiles } from "./cargo/sbom-source.js";
 import { sourceDateEpoch } from "../wheel/zip.js";
+import { checkUniversal2, planUniversal2 } from "./universal2.js";
 
 export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   /** -m/--manifest-path */
@@ -163,7 +164,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   // --target, the project's target key, or CARGO_BUILD_TARGET (cross.ts); cargo gets it as --target either way
   const target = buildTarget(cargoOpts.target, env);
   if (target) cargoOpts.target = target.triple;
-  if (target?.parsed.arch === "universal2") throw new ConfigError("universal2 wheels (two macOS builds joined into one file) are not built yet", "build --target x86_64-apple-darwin and --target aarch64-apple-darwin as two wheels");
+  if (target?.parsed.arch === "universal2") checkUniversal2(config, { container: o.interpreterSource !== undefined });
   if (target?.foreign && config.tool.bindings === "cffi") throw new ConfigError(`bindings = "cffi" cannot be built for ${target.triple} from here: ffi.py is made by the target's Python`, "build it on the target machine (or under its emulation)");
   if (target?.foreign && o.interpreterSource) throw new ConfigError(`manylinux --target ${target.triple} is not supported yet`, `build with \`pyts-build wheel --target ${target.triple}\` (the audit gives the manylinux tag)`);
   const features = cargoOpts.features ?? [];
@@ -240,14 +241,17 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   }));
 
   const pyo3ConfigDir = join(meta.targetDirectory, "pyts-build", "pyo3-config");
-  const cargoEnvs = units.map((unit) => {
+  const envFor = (unit: BuildUnit, triple = target?.triple) => {
     // lib_dir only where something links libpython: a program embedding it, or any Windows module
     const libDir = env.PYO3_CROSS_LIB_DIR && (isVersionIndependent(bindings) || target?.parsed.system === "windows") ? env.PYO3_CROSS_LIB_DIR : undefined;
     const described = unit.interpreter.described !== undefined ? { pyo3ConfigFile: writePyo3Config(pyo3ConfigDir, pyo3ConfigFor(unit.interpreter, unit.abi3Minor, libDir)) } : {};
-    return planCargoEnv({ bindings, interpreter: unit.interpreter, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}), ...(target ? { target: target.triple } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}), ...described, ...(linker ? { linker } : {}) });
-  });
+    return planCargoEnv({ bindings, interpreter: unit.interpreter, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}), ...(triple ? { target: triple } : {}), env, ...(o.rustcArgs ? { rustcArgs: o.rustcArgs } : {}), ...described, ...(linker ? { linker } : {}) });
+  };
+  const cargoEnvs = units.map((u) => envFor(u));
+  // universal2: two cargo runs a unit, joined (universal2.ts)
+  const universal = target?.parsed.arch === "universal2" ? planUniversal2(units, envFor, { targetDirectory: meta.targetDirectory, ownFolders: !o.runCargo, env, manifestPath: config.cargo.path, moduleName: config.moduleName, bindings, log }) : undefined;
   // several Python environments: one target folder each, so a rebuild compiles nothing (target-dirs.ts); the container has its own
-  const targetDirs = o.runCargo ? units.map(() => undefined) : planTargetDirs(units.map((u, i) => ({ cargoEnv: cargoEnvs[i] as CargoEnvPlan, ...(u.abi3Minor !== undefined ? { abi3Minor: u.abi3Minor } : {}), ...(target ? { target: target.triple } : {}) })), meta.targetDirectory);
+  const targetDirs = universal?.targetDirs ?? (o.runCargo ? units.map(() => undefined) : planTargetDirs(units.map((u, i) => ({ cargoEnv: cargoEnvs[i] as CargoEnvPlan, ...(u.abi3Minor !== undefined ? { abi3Minor: u.abi3Minor } : {}), ...(target ? { target: target.triple } : {}) })), meta.targetDirectory));
 
   /** Seeds the unit's target folder (from `seeds`, first fitting) and runs cargo for it. */
   const compile = async (index: number, seeds: string[]): Promise<{ run?: CargoRun; cffiModule?: string; built?: BuiltTarget[] }> => {
@@ -275,24 +279,27 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     const what = unit.abi3Minor !== undefined ? `abi3 (Python >= 3.${unit.abi3Minor}) with ${interpreterLabel(interp)}` : interpreterLabel(interp);
     log.step(isBin ? `Building the binaries of ${config.cargo.package.name}${bound ? ` for ${what}` : ""}` : `Building for ${what} (${interp.executable}) ...`);
     const abi3Unit = unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {};
-    const cargoEnv = cargoEnvs[index] as CargoEnvPlan;
-    const targetDir = targetDirs[index];
-    if (targetDir !== undefined) {
-      const seeded = seedTargetDir(targetDir, seeds, buildSubdirs(cargoOpts));
-      log.debug(`cargo target folder: ${targetDir}${seeded.from ? ` (seeded from ${seeded.from}, ${(seeded.bytes / 1e6).toFixed(1)} MB)` : ""}`);
-    }
-    if (cargoEnv.withoutInterpreter) log.info(`no interpreter fits abi3 (Python >= 3.${unit.abi3Minor}) here: PyO3 configures the build from its abi3 feature alone (PYO3_NO_PYTHON=1)`);
-    log.debug(`cargo environment: ${describeCargoEnv(cargoEnv)}`);
-    const rustcArgs = [...(cargoOpts.rustcArgs ?? []), ...cargoEnv.rustcArgs];
-    const cargoArgs = cargoBuildArgs({ ...cargoOpts, ...(unit.features ? { features: unit.features } : {}), ...(rustcArgs.length ? { rustcArgs } : {}) }, isBin ? "bins" : "lib", log.verbosity);
+    /** One cargo run for `triple` (a universal2 unit has two), in its target folder seeded from `from`. */
+    const runPart = async (cargoEnv: CargoEnvPlan, targetDir: string | undefined, triple = cargoOpts.target, from = seeds): Promise<CargoRun> => {
+      const opts = { ...cargoOpts, ...(triple !== undefined ? { target: triple } : {}) };
+      if (targetDir !== undefined) {
+        const seeded = seedTargetDir(targetDir, from, buildSubdirs(opts));
+        log.debug(`cargo target folder: ${targetDir}${seeded.from ? ` (seeded from ${seeded.from}, ${(seeded.bytes / 1e6).toFixed(1)} MB)` : ""}`);
+      }
+      if (cargoEnv.withoutInterpreter) log.info(`no interpreter fits abi3 (Python >= 3.${unit.abi3Minor}) here: PyO3 configures the build from its abi3 feature alone (PYO3_NO_PYTHON=1)`);
+      log.debug(`cargo environment: ${describeCargoEnv(cargoEnv)}`);
+      const rustcArgs = [...(cargoOpts.rustcArgs ?? []), ...cargoEnv.rustcArgs];
+      const cargoArgs = cargoBuildArgs({ ...opts, ...(unit.features ? { features: unit.features } : {}), ...(rustcArgs.length ? { rustcArgs } : {}) }, isBin ? "bins" : "lib", log.verbosity);
+      return o.runCargo
+        ? o.runCargo(cargoArgs, { interpreter: interp, ...abi3Unit, cargoEnv, subdirs: buildSubdirs(opts) })
+        : runCargoUnlessFresh(
+            { args: cargoArgs, cwd, env: { ...applyCargoEnv(env, cargoEnv), ...(targetDir !== undefined ? { CARGO_TARGET_DIR: targetDir } : {}) }, manifestPath: config.cargo.path, workspaceRoot: meta.workspaceRoot, targetDir: targetDir ?? meta.targetDirectory, ...(cargoOpts.config ? { config: cargoOpts.config } : {}) },
+            log,
+          );
+    };
     // cffi's ffi.py first: a missing cbindgen or cffi module fails before the compile
     const cffiModule = bindings === "cffi" ? await generateCffiModule({ crateDir: config.cargo.dir, targetDir: meta.targetDirectory, python: interp.executable, env }) : undefined;
-    const run = o.runCargo
-      ? await o.runCargo(cargoArgs, { interpreter: interp, ...abi3Unit, cargoEnv, subdirs: buildSubdirs(cargoOpts) })
-      : await runCargoUnlessFresh(
-          { args: cargoArgs, cwd, env: { ...applyCargoEnv(env, cargoEnv), ...(targetDir !== undefined ? { CARGO_TARGET_DIR: targetDir } : {}) }, manifestPath: config.cargo.path, workspaceRoot: meta.workspaceRoot, targetDir: targetDir ?? meta.targetDirectory, ...(cargoOpts.config ? { config: cargoOpts.config } : {}) },
-          log,
-        );
+    const run = universal ? await universal.compile(index, seeds, runPart) : await runPart(cargoEnvs[index] as CargoEnvPlan, targetDirs[index]);
     return { run, cffiModule };
   };
 
@@ -331,7 +338,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
     }
     const ctx: AfterWriteContext = { config, interpreter: interp, outDir, log, ...(bound ? { embedsPython: true } : {}) };
     const plain = wheelTags(interp, { bindings, embedsPython: bound, ...(unit.abi3Minor !== undefined ? { abi3Minor: unit.abi3Minor } : {}) });
-    const platforms = o.platformTags ? await o.platformTags(files, ctx) : undefined;
+    const platforms = (o.platformTags ? await o.platformTags(files, ctx) : undefined) ?? universal?.platforms;
     const tags = platforms ? withPlatforms(plain, platforms) : plain;
     const spec = { metadata: config.metadata, tags, files: [...files, ...(await sbomFiles())], entryPoints: config.entryPoints, licenseFiles: config.licenseFiles };
     // An unchanged wheel is kept (wheel-reuse.ts), unless a later step may replace it (afterWrite).

@@ -141,9 +141,21 @@ describe("cross-compilation errors: one line, non-zero, nothing written", () => 
     noWheels();
   });
 
-  it("universal2 (not built yet) says so", () => {
-    const r = cross(ffi, ["--target", "universal2-apple-darwin", "-i", "python3.11", "-o", out()]);
-    expectUserError(r, "universal2 wheels (two macOS builds joined into one file) are not built yet");
+  // universal2 builds themselves: test/build/universal2.test.ts (no macOS std or linker here)
+  it("universal2: both macOS standard libraries missing (real cargo, rustup's rustc has only this machine's): one command adds both", () => {
+    const r = runCli(["wheel", "-m", join(ffi, "Cargo.toml"), "--target", "universal2-apple-darwin", "-i", "python3.11", "-o", out()], { env: { CARGO_TARGET_DIR: TARGET_DIR, RUSTC: undefined } });
+    expectUserError(r, "cargo failed with exit code 101: the Rust standard library for x86_64-apple-darwin is not installed (a universal2 build needs both x86_64-apple-darwin and aarch64-apple-darwin)");
+    expect(r.stderr).toContain("hint: add them with `rustup target add x86_64-apple-darwin aarch64-apple-darwin`");
+    noWheels();
+  });
+
+  it("universal2: a host interpreter path, and cffi bindings", () => {
+    const host = cross(ffi, ["--target", "universal2-apple-darwin", "-i", cpython("3.11") ?? SYSTEM_PYTHON, "-o", out()]);
+    expectUserError(host, /names a Python of this machine, which cannot describe a build for universal2-apple-darwin/);
+    const cffi = copyOf(fixture("ffi-min"), "cross-errors-cffi");
+    appendFileSync(join(cffi, "pyproject.toml"), '[project]\nname = "ffi-min"\nversion = "0.2.0"\n[tool.maturin]\nbindings = "cffi"\n');
+    const r = cross(cffi, ["--target", "universal2-apple-darwin", "-i", "python3.11", "-o", out()]);
+    expectUserError(r, 'bindings = "cffi" cannot be built for universal2-apple-darwin from here: ffi.py is made by the target\'s Python');
     noWheels();
   });
 

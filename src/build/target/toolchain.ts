@@ -32,12 +32,17 @@ export function debianArch(t: TargetTriple): string | undefined {
   return ({ x86_64: "amd64", aarch64: "arm64", armv7: "armhf", i686: "i386", ppc64le: "ppc64el", s390x: "s390x", riscv64: "riscv64" } as Record<string, string>)[t.arch];
 }
 
-/** The hint for a target whose standard library is missing: rustup's command, else the distribution's package. */
-export function missingStdHint(triple: string, t: TargetTriple | undefined, rustup: boolean): string {
-  if (rustup) return `add it with \`rustup target add ${triple}\``;
+/**
+ * The hint for a target whose standard library is missing: rustup's command, else the distribution's package.
+ * Several triples (universal2 builds two): one command adds them all.
+ */
+export function missingStdHint(triple: string | string[], t: TargetTriple | undefined, rustup: boolean): string {
+  const all = typeof triple === "string" ? [triple] : triple;
+  const add = `rustup target add ${all.join(" ")}`;
+  if (rustup) return `add ${all.length > 1 ? "them" : "it"} with \`${add}\``;
   const arch = t ? debianArch(t) : undefined;
   const deb = arch ? ` (Debian/Ubuntu: dpkg --add-architecture ${arch}, then apt-get install libstd-rust-dev:${arch}, or libstd-rust-web-dev:${arch} for rustc-web)` : "";
-  return `install your distribution's Rust standard library for ${triple}${deb}, or use rustup and \`rustup target add ${triple}\``;
+  return `install your distribution's Rust standard library for ${all.join(" and ")}${deb}, or use rustup and \`${add}\``;
 }
 
 /** Whether the rustc cargo runs (RUSTC, else PATH's) is rustup's: a proxy beside `rustup`, or inside a rustup toolchain. */

@@ -129,13 +129,17 @@ export function platformTriplet(t: TargetTriple): string | undefined {
 /** macOS versions a wheel claims by default: Rust's own minimum per architecture. */
 const MACOS_DEFAULT: Record<string, string> = { x86_64: "10.12", aarch64: "11.0" };
 
-/** The macOS version of a wheel for `arch`: MACOSX_DEPLOYMENT_TARGET when set, never below what Rust's code needs. */
+/**
+ * The macOS version of a wheel for `arch`: MACOSX_DEPLOYMENT_TARGET when set, never below what Rust's code needs.
+ * From macOS 11 on only `N.0` is a tag pip accepts (packaging's mac_platforms; `wheel` rounds the same way).
+ */
 export function macosVersionFor(arch: string, deploymentTarget?: string): string {
   const least = MACOS_DEFAULT[arch] ?? "11.0";
   if (!deploymentTarget) return least;
   const [a, b] = [deploymentTarget, least].map((v) => v.split(".").map(Number)) as [number[], number[]];
   const newer = (a[0] ?? 0) !== (b[0] ?? 0) ? (a[0] ?? 0) > (b[0] ?? 0) : (a[1] ?? 0) >= (b[1] ?? 0);
-  return newer ? deploymentTarget : least;
+  if (!newer) return least;
+  return (a[0] ?? 0) >= 11 ? `${a[0]}.0` : deploymentTarget;
 }
 
 /** `sysconfig.get_platform()` of a Python on the target: `linux-armv7l`, `macosx-11.0-arm64`, `win-arm64`, `win32`. */

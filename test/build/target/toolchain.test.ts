@@ -35,6 +35,12 @@ describe("names", () => {
   it("the missing-std hint: rustup's command when rustup is in use, else the distribution's package", () => {
     expect(missingStdHint("aarch64-unknown-linux-gnu", aarch64, true)).toBe("add it with `rustup target add aarch64-unknown-linux-gnu`");
     expect(missingStdHint("aarch64-unknown-linux-gnu", aarch64, false)).toMatch(/dpkg --add-architecture arm64, then apt-get install libstd-rust-dev:arm64, or libstd-rust-web-dev:arm64 for rustc-web/);
+    // universal2 builds two targets: one command adds both
+    const both = ["x86_64-apple-darwin", "aarch64-apple-darwin"];
+    expect(missingStdHint(both, undefined, true)).toBe("add them with `rustup target add x86_64-apple-darwin aarch64-apple-darwin`");
+    expect(missingStdHint(both, undefined, false)).toBe(
+      "install your distribution's Rust standard library for x86_64-apple-darwin and aarch64-apple-darwin, or use rustup and `rustup target add x86_64-apple-darwin aarch64-apple-darwin`",
+    );
   });
 
   it("rustup is in use when the rustc cargo runs sits beside rustup (its proxies) or inside a rustup toolchain", () => {

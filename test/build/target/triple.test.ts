@@ -61,7 +61,9 @@ describe("CPython's PLATFORM_TRIPLET and sysconfig platform", () => {
   it("sysconfig.get_platform() per system; MACOSX_DEPLOYMENT_TARGET raises, never lowers, the macOS version", () => {
     expect(sysconfigPlatform(parseTriple("i686-pc-windows-msvc"))).toBe("win32");
     expect(sysconfigPlatform(parseTriple("aarch64-unknown-linux-gnu"))).toBe("linux-aarch64");
-    expect(sysconfigPlatform(parseTriple("aarch64-apple-darwin"), "12.3")).toBe("macosx-12.3-arm64");
+    // from macOS 11 on, pip takes only N.0 tags (packaging's mac_platforms), so 12.3 is described as 12.0
+    expect(sysconfigPlatform(parseTriple("aarch64-apple-darwin"), "12.3")).toBe("macosx-12.0-arm64");
+    expect(targetPlatformTags(parseTriple("universal2-apple-darwin"), "14.2")).toEqual(["macosx_14_0_x86_64", "macosx_14_0_arm64", "macosx_14_0_universal2"]);
     expect(macosVersionFor("aarch64", "10.9")).toBe("11.0");
     expect(macosVersionFor("x86_64", "10.15")).toBe("10.15");
     expect(targetPlatformTags(parseTriple("universal2-apple-darwin"), "11.0")).toEqual(["macosx_11_0_x86_64", "macosx_11_0_arm64", "macosx_11_0_universal2"]);
