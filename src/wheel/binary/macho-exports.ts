@@ -42,6 +42,9 @@ const N_EXT = 0x01;
 const N_UNDF = 0x0;
 /** More nodes than any real library's trie has: beyond it the file is hostile. */
 const MAX_TRIE_NODES = 1 << 20;
+/** A name longer than any symbol (Rust's mangled ones run to a few KiB), and more name text than any library exports: a chain of terminal nodes in a hostile trie would otherwise grow quadratically. */
+const MAX_NAME = 1 << 16;
+const MAX_NAMES_TEXT = 1 << 26;
 
 /** Whether `bytes` starts like a Mach-O file, thin (either byte order) or universal. */
 export function hasMachOMagic(bytes: Uint8Array): boolean {
@@ -143,6 +146,7 @@ export function walkTrie(bytes: Buffer, bad: (why: string) => Error = (why) => n
     throw bad(`a ULEB128 number at trie offset ${o} is unterminated or too large`);
   };
   const names: string[] = [];
+  let text = 0;
   const seen = new Set<number>();
   const stack: [number, string][] = [[0, ""]];
   while (stack.length > 0) {
@@ -152,7 +156,11 @@ export function walkTrie(bytes: Buffer, bad: (why: string) => Error = (why) => n
     seen.add(node);
     if (seen.size > MAX_TRIE_NODES) throw bad("more trie nodes than any library has");
     const [terminal, afterSize] = uleb(node);
-    if (terminal > 0) names.push(prefix);
+    if (terminal > 0) {
+      text += prefix.length;
+      if (text > MAX_NAMES_TEXT) throw bad("its names add up to more text than any library exports");
+      names.push(prefix);
+    }
     let at = afterSize + terminal;
     if (at >= bytes.length) throw bad(`trie node ${node} runs past the end of the trie`);
     const children = bytes[at++] as number;
@@ -160,6 +168,7 @@ export function walkTrie(bytes: Buffer, bad: (why: string) => Error = (why) => n
       const nul = bytes.indexOf(0, at);
       if (nul < 0) throw bad(`an edge label at trie offset ${at} has no terminating NUL`);
       const label = bytes.toString("latin1", at, nul);
+      if (prefix.length + label.length > MAX_NAME) throw bad(`a name at trie offset ${at} grows beyond ${MAX_NAME} bytes`);
       const [child, next] = uleb(nul + 1);
       stack.push([child, prefix + label]);
       at = next;

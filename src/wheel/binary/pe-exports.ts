@@ -25,6 +25,9 @@ export interface PeExports {
   names: string[];
 }
 
+/** Longer than any exported name (Rust's mangled ones run to a few KiB): many pointers to one huge string would otherwise cost the file's size times the count. */
+const MAX_NAME = 1 << 16;
+
 const MACHINES: Record<number, string> = { 0x8664: "x86_64", 0x14c: "i686", 0xaa64: "aarch64", 0x1c4: "armv7", 0xa641: "arm64ec" };
 
 /** Whether `bytes` starts like a PE file (`MZ`): the caller then reads it with peExports. */
@@ -85,8 +88,8 @@ export function peExports(bytes: Buffer, name = "file"): PeExports {
     const start = offsetOf(rva, 1, what);
     const s = sections.find((x) => rva >= x.va && rva - x.va < x.rawSize) as Section;
     const end = Math.min(bytes.length, s.rawOffset + s.rawSize);
-    const nul = bytes.indexOf(0, start);
-    if (nul < 0 || nul >= end) throw bad(`${what} has no terminating NUL inside its section`);
+    const nul = bytes.subarray(0, Math.min(end, start + MAX_NAME + 1)).indexOf(0, start);
+    if (nul < 0) throw bad(end - start > MAX_NAME ? `${what} is longer than ${MAX_NAME} bytes` : `${what} has no terminating NUL inside its section`);
     return bytes.toString("latin1", start, nul);
   };
 

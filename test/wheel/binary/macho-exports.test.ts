@@ -122,6 +122,22 @@ describe.skipIf(!HAVE_LLVM)("hostile Mach-O files: one line, a BinaryError, neve
     expect(() => walkTrie(Buffer.from([0x05, 0x00]))).toThrow(/trie node 0 runs past the end of the trie/);
   });
 
+  it("a chain of terminal nodes whose names would grow without bound: refused, not a quadratic blow-up", () => {
+    // node i: terminal (1 byte of info), one child with a 200-byte label -> node i+1
+    const label = Buffer.alloc(200, 0x61);
+    const nodes: Buffer[] = [];
+    let offset = 0;
+    for (let i = 0; i < 400; i++) {
+      const size = 1 + 1 + 1 + label.length + 1 + 3;
+      const next = offset + size;
+      const uleb = [(next & 0x7f) | 0x80, ((next >> 7) & 0x7f) | 0x80, next >> 14];
+      nodes.push(Buffer.concat([Buffer.from([0x01, 0x00, 0x01]), label, Buffer.from([0x00, ...uleb])]));
+      offset = next;
+    }
+    nodes.push(Buffer.from([0x01, 0x00, 0x00]));
+    expect(() => walkTrie(Buffer.concat(nodes))).toThrow(/grows beyond 65536 bytes/);
+  });
+
   it("a symbol table or string table out of range (a file without a trie)", () => {
     const obj = readFileSync(machoObject(dir, "victim.o", { arch: "x86_64", exports: ["PyInit_v"] }));
     const [, at] = loadCommands(obj).find(([c]) => c === 0x2) as [number, number];

@@ -116,6 +116,12 @@ describe.skipIf(!HAVE_LLVM)("hostile PE files: one line, a BinaryError, never a 
     names.writeUInt32LE(lastVa, d + (base.readUInt32LE(d + 32) - base.readUInt32LE(opt + 112)));
     names[base.readUInt32LE(sec + 20) + base.readUInt32LE(sec + 16) - 1] = 0x41;
     fails(names, /export name 0 has no terminating NUL inside its section/);
+    // every name pointer at one string longer than any name: refused, not read 1000 times
+    const long = Buffer.concat([base, Buffer.alloc(0x20000, 0x41)]);
+    const rdata = sec;
+    long.writeUInt32LE(base.readUInt32LE(rdata + 16) + 0x20000, rdata + 16); // .rdata's raw data now runs to the end
+    long.writeUInt32LE(base.readUInt32LE(rdata + 12) + base.readUInt32LE(rdata + 16), d + (base.readUInt32LE(d + 32) - base.readUInt32LE(opt + 112)));
+    fails(long, /export name 0 is longer than 65536 bytes/);
   });
 
   it("an optional header too short for the data directories it claims", () => {
