@@ -17,6 +17,7 @@ import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { constants } from "node:os";
+import { signalTree } from "./host.js";
 
 const temps = new Set<string>();
 const groups = new Set<ChildProcess>();
@@ -79,13 +80,7 @@ export function onInterrupt(fn: () => void): () => void {
 }
 
 function signalGroups(signal: NodeJS.Signals): void {
-  for (const c of groups) {
-    try {
-      process.kill(-c.pid!, signal);
-    } catch {
-      // already gone
-    }
-  }
+  for (const c of groups) signalTree(c, signal); // the group on POSIX; Windows has none: the child
 }
 
 function groupAlive(pgid: number): boolean {

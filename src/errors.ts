@@ -34,6 +34,8 @@ export class CargoError extends PytsError {
 export class ArchiveError extends PytsError {}
 /** A malformed ELF file. */
 export class ElfError extends PytsError {}
+/** A malformed PE/COFF (Windows DLL) or Mach-O (macOS) library. */
+export class BinaryError extends PytsError {}
 /** A wheel that does not meet the requested manylinux policy, or a failed repair. */
 export class AuditError extends PytsError {}
 /** Container engine problems (missing, not running, image missing, ...). */

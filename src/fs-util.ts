@@ -1,6 +1,6 @@
 /** Small file-system predicates that never throw (a missing path is just "no"). */
 import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { findProgram, type Host, thisHost } from "./host.js";
 
 export function isFile(p: string): boolean {
   try {
@@ -28,12 +28,7 @@ export function isExecutableFile(p: string): boolean {
   }
 }
 
-/** `which`: the first executable `name` on PATH, or undefined. */
-export function which(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? "").split(delimiter)) {
-    if (dir === "") continue;
-    const p = join(dir, name);
-    if (isExecutableFile(p)) return p;
-  }
-  return undefined;
+/** `which`: the first executable `name` on PATH (with PATHEXT's extensions on Windows: host.ts), or undefined. */
+export function which(name: string, env: NodeJS.ProcessEnv = process.env, host: Host = thisHost()): string | undefined {
+  return findProgram(name, env, host);
 }

@@ -142,7 +142,9 @@ def run_hook(hook, directory, config_settings=None, metadata_directory=None):
     if config_settings:
         args += ["--config-settings", json.dumps(config_settings)]
     try:
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+        # The CLI (Node.js) writes UTF-8 whatever the locale: decoding with the locale's encoding (a Windows
+        # ANSI code page, or ASCII) would fail on the first non-ASCII path and lose the error line.
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, encoding="utf-8", errors="replace")
     except OSError as e:
         _fail("could not start %s: %s" % (args[0], e))
     err_lines = []

@@ -2,26 +2,61 @@
  * Import safety: a wheel whose extension module does not export the function
  * Python looks for (`PyInit_<last part of the module name>`) builds and installs
  * fine, then fails at `import` with "dynamic module does not define module export
- * function". This refuses such a build before any wheel is written. ELF files are
- * read with src/manylinux/audit/elf.ts; Mach-O and PE files are held to the name rules
- * only (moduleFileName refuses a leaf that is no C identifier).
+ * function". This refuses such a build before any wheel is written. Each library is
+ * read in its own format: ELF (Linux) with src/manylinux/audit/elf.ts, PE/COFF
+ * (a Windows `.pyd`) by its export directory and Mach-O (macOS, thin or universal:
+ * every slice must serve) by its export trie or symbol table, src/wheel/binary/.
  */
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import { ConfigError } from "../errors.js";
-import { type ElfFile, readElfFile, startsWithElfMagic } from "../manylinux/audit/elf.js";
+import { type ElfFile, hasElfMagic, readElfFile } from "../manylinux/audit/elf.js";
+import { hasMachOMagic, machoExports } from "../wheel/binary/macho-exports.js";
+import { hasPeMagic, peExports } from "../wheel/binary/pe-exports.js";
 import type { WheelFile } from "../wheel/wheel.js";
 import type { Bindings } from "./project/tool-config.js";
 
 /** PEP 489's init function, and PEP 793's export hook (Python 3.15+), either of which makes a module importable. */
 const EXPORT_PREFIXES = ["PyInit_", "PyModExport_"];
 
-/** The module entry points an ELF library exports (sorted), or undefined for a file that is not ELF. `elf`: the file already parsed. */
+const moduleInits = (names: string[]) => [...new Set(names.filter((n) => EXPORT_PREFIXES.some((p) => n.startsWith(p))))].sort();
+
+/** The first bytes of a file (fewer when it is shorter). */
+function head(file: string, n: number): Buffer {
+  const fd = openSync(file, "r");
+  try {
+    const b = Buffer.alloc(n);
+    return b.subarray(0, readSync(fd, b, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The module entry points (PyInit_* / PyModExport_*, sorted) a library exports, per
+ * architecture: one entry for ELF, PE and thin Mach-O files, one per slice of a
+ * universal Mach-O file (`arch` set); undefined for a file of none of these formats.
+ * `elf`: the file already parsed.
+ */
+export function exportedModuleInitsBySlice(file: string, elf?: ElfFile): { arch?: string; names: string[] }[] | undefined {
+  const magic = elf ? undefined : head(file, 4);
+  if (elf || (magic && hasElfMagic(magic))) {
+    const parsed = elf ?? readElfFile(file);
+    return [{ names: moduleInits(parsed.symbols.filter((s) => s.defined && (s.bind === "global" || s.bind === "weak")).map((s) => s.name)) }];
+  }
+  if (magic && hasPeMagic(magic)) return [{ names: moduleInits(peExports(readFileSync(file), basename(file)).names) }];
+  if (magic && hasMachOMagic(magic)) {
+    const slices = machoExports(readFileSync(file), basename(file));
+    return slices.map((s) => ({ ...(slices.length > 1 ? { arch: s.arch } : {}), names: moduleInits(s.names) }));
+  }
+  return undefined;
+}
+
+/** The module entry points every architecture of a library exports (sorted), or undefined for a file that is not ELF, PE or Mach-O. */
 export function exportedModuleInits(file: string, elf?: ElfFile): string[] | undefined {
-  const parsed = elf ?? (startsWithElfMagic(file) ? readElfFile(file) : undefined);
-  if (!parsed) return undefined;
-  const names = parsed.symbols.filter((s) => s.defined && (s.bind === "global" || s.bind === "weak") && EXPORT_PREFIXES.some((p) => s.name.startsWith(p)))
-    .map((s) => s.name);
-  return [...new Set(names)].sort();
+  const slices = exportedModuleInitsBySlice(file, elf);
+  if (!slices) return undefined;
+  return (slices[0] as { names: string[] }).names.filter((n) => slices.every((s) => s.names.includes(n)));
 }
 
 /**
@@ -49,13 +84,17 @@ export function importProblem(fileName: string, module: string, bindings: Bindin
   ];
 }
 
-/** Refuse an extension library that Python could not import as `module` (no-op for non-ELF files, cffi and bin). `elf`: the file already parsed. */
+/**
+ * Refuse an extension library that Python could not import as `module` (no-op for
+ * a file of no known format, cffi and bin); each slice of a universal file on its
+ * own. `elf`: the file already parsed.
+ */
 export function checkImportable(file: string, module: string, bindings: Bindings, elf?: ElfFile): void {
   if (bindings === "cffi" || bindings === "bin") return;
-  const exports = exportedModuleInits(file, elf);
-  if (exports === undefined) return;
-  const problem = importProblem(basename(file), module, bindings, exports);
-  if (problem) throw new ConfigError(...problem);
+  for (const slice of exportedModuleInitsBySlice(file, elf) ?? []) {
+    const problem = importProblem(basename(file) + (slice.arch ? ` (its ${slice.arch} part)` : ""), module, bindings, slice.names);
+    if (problem) throw new ConfigError(...problem);
+  }
 }
 
 /** `name.cpython-311-x86_64-linux-gnu.so`, `name.abi3.so`, `name.pypy39-pp73-...so`, `name.cp311-win_amd64.pyd`: the tagged names only Python imports. */

@@ -15,7 +15,8 @@
  * - bin: the programs in `.data/scripts`, plus the Python package if there is one
  */
 import { existsSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
+import { relativePosix } from "../host.js";
 import { ConfigError } from "../errors.js";
 import { cargoArtifactFileName, moduleFileFromArtifact } from "../wheel/module-name.js";
 import { platformTag, pythonAbiTag, supportsAbi3, noAbiTag, type WheelTag } from "../wheel/tags.js";
@@ -44,7 +45,6 @@ export interface LayoutInput {
   outDirFiles?: Array<{ path: string; file: string }>;
 }
 
-const toPosix = (p: string) => p.split(sep).join("/");
 
 /** Build litter that must not travel in a wheel. */
 function isLitter(rel: string): boolean {
@@ -110,7 +110,7 @@ export function layoutWheel(input: LayoutInput): WheelFile[] {
   const wheelExcludes = c.tool.exclude.filter((r) => r.formats.includes("wheel")).map((r) => r.path);
   const excluded = (projectRel: string, wheelPath: string) => wheelExcludes.some((g) => matchesGlob(projectRel, g) || matchesGlob(wheelPath, g));
   const addFromDisk = (wheelPath: string, file: string, executable?: boolean) => {
-    const projectRel = toPosix(relative(c.projectDir, file));
+    const projectRel = relativePosix(c.projectDir, file);
     if (excluded(projectRel, wheelPath)) return;
     files.add(executable === undefined ? { path: wheelPath, source: { file } } : { path: wheelPath, source: { file }, executable });
   };
@@ -132,7 +132,7 @@ export function layoutWheel(input: LayoutInput): WheelFile[] {
     if (!rule.formats.includes("wheel")) continue;
     for (const rel of expandGlob(c.projectDir, rule.path)) {
       const abs = join(c.projectDir, rel);
-      const inPs = c.pythonSource ? toPosix(relative(c.pythonSource, abs)) : undefined;
+      const inPs = c.pythonSource ? relativePosix(c.pythonSource, abs) : undefined;
       const wheelPath = inPs !== undefined && !inPs.startsWith("..") ? inPs : rel;
       if (!files.has(wheelPath) && !isLitter(wheelPath)) addFromDisk(wheelPath, abs);
     }

@@ -5,12 +5,12 @@
  * venv's own pip without touching dependencies or any index.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { makeTempDir, removeTemp } from "../../cleanup.js";
 import { checkOutputDir } from "../../output-dir.js";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError, InterpreterError, PytsError } from "../../errors.js";
+import { type Host, thisHost } from "../../host.js";
 import { type Logger, silentLogger } from "../../log.js";
 import { type BuiltWheel, buildWheels, type BuildWheelsOptions } from "../build-wheel.js";
 import { loadProjectConfig } from "../project/config.js";
@@ -28,23 +28,26 @@ export interface DevelopResult {
   wheel: BuiltWheel;
 }
 
-function venvPython(venv: string): string {
-  return process.platform === "win32" ? join(venv, "Scripts", "python.exe") : join(venv, "bin", "python");
+/** A virtualenv's python: `Scripts\\python.exe` on Windows, `bin/python` elsewhere. */
+export function venvPython(venv: string, host: Host = thisHost()): string {
+  return host.platform === "win32" ? host.path.join(venv, "Scripts", "python.exe") : host.path.join(venv, "bin", "python");
 }
 
 /** The virtualenv to install into: explicit, $VIRTUAL_ENV, or `.venv` in the project (or here); a clear error otherwise. */
-export function findVirtualenv(o: { venv?: string; cwd: string; env: NodeJS.ProcessEnv; projectDir?: string }): string {
-  const isVenv = (dir: string) => existsSync(venvPython(dir)) && existsSync(join(dir, "pyvenv.cfg"));
-  const named = o.venv !== undefined ? { dir: resolve(o.cwd, o.venv), from: "--venv" } : o.env.VIRTUAL_ENV ? { dir: resolve(o.env.VIRTUAL_ENV), from: "VIRTUAL_ENV" } : undefined;
+export function findVirtualenv(o: { venv?: string; cwd: string; env: NodeJS.ProcessEnv; projectDir?: string; host?: Host }): string {
+  const host = o.host ?? thisHost();
+  const { path } = host;
+  const isVenv = (dir: string) => host.isFile(venvPython(dir, host)) && host.isFile(path.join(dir, "pyvenv.cfg"));
+  const named = o.venv !== undefined ? { dir: path.resolve(o.cwd, o.venv), from: "--venv" } : o.env.VIRTUAL_ENV ? { dir: path.resolve(o.env.VIRTUAL_ENV), from: "VIRTUAL_ENV" } : undefined;
   if (named) {
     if (isVenv(named.dir)) return named.dir;
-    throw new InterpreterError(`${named.dir} (from ${named.from}) is not a virtualenv (no ${venvPython(named.dir)} or pyvenv.cfg)`, "point it at a folder made by python -m venv");
+    throw new InterpreterError(`${named.dir} (from ${named.from}) is not a virtualenv (no ${venvPython(named.dir, host)} or pyvenv.cfg)`, "point it at a folder made by python -m venv");
   }
-  const local = [o.projectDir, o.cwd].filter((d): d is string => d !== undefined).map((d) => join(d, ".venv")).find(isVenv);
+  const local = [o.projectDir, o.cwd].filter((d): d is string => d !== undefined).map((d) => path.join(d, ".venv")).find(isVenv);
   if (local) return local;
   throw new InterpreterError(
     "no virtualenv is active (VIRTUAL_ENV is not set and there is no .venv here)",
-    "activate one (source .venv/bin/activate), or create it: python3 -m venv .venv",
+    host.platform === "win32" ? "activate one (.venv\\Scripts\\activate), or create it: python -m venv .venv" : "activate one (source .venv/bin/activate), or create it: python3 -m venv .venv",
   );
 }
 

@@ -8,25 +8,62 @@
  * loaded keeps its (unchanged) mapping instead of crashing on a file rewritten
  * under it. A project without Python sources gets an ordinary wheel.
  */
-import { copyFileSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { copyFileSync, mkdirSync, readdirSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, posix, win32 } from "node:path";
 import { wheelDistName } from "../../wheel/names.js";
 import { dataDirName, type WheelFile } from "../../wheel/wheel.js";
 import { type LayoutInput, layoutWheel } from "../layout.js";
 
-/** Copy `from` (a file, or the bytes to write) to `to` through a temporary name in the same folder, then rename (atomic replace). */
-export function replaceFile(from: string | { bytes: string | Uint8Array }, to: string): void {
-  const tmp = join(dirname(to), `.${Date.now().toString(36)}-${process.pid}.tmp`);
+/** The file operations replaceFile uses: node:fs, or a simulated Windows file system in tests. */
+export interface ReplaceOps {
+  copyFileSync(from: string, to: string): void;
+  writeFileSync(to: string, data: string | Uint8Array): void;
+  renameSync(from: string, to: string): void;
+  unlinkSync(path: string): void;
+  readdirSync(dir: string): string[];
+}
+const NODE_OPS: ReplaceOps = { copyFileSync, writeFileSync, renameSync, unlinkSync, readdirSync: (d) => readdirSync(d) };
+
+const tryUnlink = (ops: ReplaceOps, p: string) => {
   try {
-    if (typeof from === "string") copyFileSync(from, tmp);
-    else writeFileSync(tmp, from.bytes);
-    renameSync(tmp, to);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
+    ops.unlinkSync(p);
+  } catch {
+    // still in use (Windows), or gone
+  }
+};
+
+/**
+ * Copy `from` (a file, or the bytes to write) to `to` through a temporary name
+ * in the same folder, then rename (atomic replace). Windows refuses to replace
+ * a library a running Python has loaded (EPERM/EACCES/EBUSY) but lets it be
+ * renamed: the old one is moved aside to `.<name>.<stamp>.old` and removed
+ * once nothing holds it (at the next replace, if not at once).
+ */
+export function replaceFile(from: string | { bytes: string | Uint8Array }, to: string, o: { platform?: NodeJS.Platform; ops?: ReplaceOps } = {}): void {
+  const ops = o.ops ?? NODE_OPS;
+  const win = (o.platform ?? process.platform) === "win32";
+  const path = win ? win32 : posix;
+  const [dir, name] = [path.dirname(to), path.basename(to)];
+  const stamp = `${Date.now().toString(36)}-${process.pid}`;
+  const tmp = path.join(dir, `.${stamp}.tmp`);
+  try {
+    if (typeof from === "string") ops.copyFileSync(from, tmp);
+    else ops.writeFileSync(tmp, from.bytes);
+    if (win) {
+      for (const left of ops.readdirSync(dir).filter((n) => n.startsWith(`.${name}.`) && n.endsWith(".old"))) tryUnlink(ops, path.join(dir, left));
     }
+    try {
+      ops.renameSync(tmp, to);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (!win || !["EPERM", "EACCES", "EBUSY"].includes(code ?? "")) throw e;
+      const old = path.join(dir, `.${name}.${stamp}.old`);
+      ops.renameSync(to, old); // a loaded DLL may be renamed, not replaced
+      ops.renameSync(tmp, to);
+      tryUnlink(ops, old);
+    }
+  } catch (e) {
+    tryUnlink(ops, tmp);
     throw e;
   }
 }

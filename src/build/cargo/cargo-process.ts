@@ -7,6 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { trackChild } from "../../cleanup.js";
+import { groupSpawnOptions, spawnSpec } from "../../host.js";
 import { CargoError, ToolMissingError } from "../../errors.js";
 
 /** The cargo program: `$CARGO` (as cargo itself sets for build scripts and subcommands), else `cargo` on PATH. */
@@ -38,8 +39,9 @@ export interface CaptureOptions {
 export function captureCargo(args: string[], o: CaptureOptions = {}): Promise<CargoCapture> {
   const env = o.env ?? process.env;
   const cargo = cargoCommand(env);
+  const cmd = spawnSpec(cargo, args); // CARGO may name a .cmd wrapper on Windows
   return new Promise((resolvePromise, reject) => {
-    const child = trackChild(spawn(cargo, args, { cwd: o.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
+    const child = trackChild(spawn(cmd.command, cmd.args, { cwd: o.cwd, env, ...groupSpawnOptions(), ...(cmd.verbatim ? { windowsVerbatimArguments: true } : {}), stdio: ["ignore", "pipe", "pipe"] }));
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { trackChild } from "../../cleanup.js";
+import { groupSpawnOptions, spawnSpec } from "../../host.js";
 import { createInterface } from "node:readline";
 import { CargoError, ToolMissingError } from "../../errors.js";
 import type { Logger } from "../../log.js";
@@ -100,10 +101,11 @@ export function runCargoJson(args: string[], opts: { env?: NodeJS.ProcessEnv; cw
   const log = opts.log ?? silentLogger;
   const cargo = cargoCommand(env);
   log.debug(`running: ${cargo} ${args.join(" ")}${env.PYO3_PYTHON ? ` (PYO3_PYTHON=${env.PYO3_PYTHON})` : ""}`);
+  const cmd = spawnSpec(cargo, args); // CARGO may name a .cmd wrapper on Windows
   return new Promise((resolvePromise, reject) => {
     // Own process group: an interrupt reaches rustc too. stderr is passed through and its
     // tail kept, to tell a registry failure from a crate's.
-    const child = trackChild(spawn(cargo, args, { env: ttyCargoEnv(env), cwd: opts.cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
+    const child = trackChild(spawn(cmd.command, cmd.args, { env: ttyCargoEnv(env), cwd: opts.cwd, ...groupSpawnOptions(), ...(cmd.verbatim ? { windowsVerbatimArguments: true } : {}), stdio: ["ignore", "pipe", "pipe"] }));
     const tail = new TailBuffer();
     let printed = false;
     // stderr kept whole up to the limit, for its diagnostics (split into lines at the end: a chunk may cut one)

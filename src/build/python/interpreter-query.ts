@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, InterpreterError } from "../../errors.js";
+import { groupSpawnOptions, signalTree, spawnSpec } from "../../host.js";
 import type { InterpreterInfo } from "./interpreter-info.js";
 import { fileStamp } from "../cache/file-stamp.js";
 import { keyHash } from "../cache/key-hash.js";
@@ -101,14 +102,9 @@ function run(exe: string, env: NodeJS.ProcessEnv): Promise<string> {
     let settled = false;
     let stdout = "";
     let stderr = "";
-    const child = spawn(exe, ["-"], { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
-    const killGroup = () => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    };
+    const cmd = spawnSpec(exe, ["-"]); // a .cmd/.bat wrapper of a Python runs through cmd.exe on Windows
+    const child = spawn(cmd.command, cmd.args, { env, stdio: ["pipe", "pipe", "pipe"], ...groupSpawnOptions(), ...(cmd.verbatim ? { windowsVerbatimArguments: true } : {}) });
+    const killGroup = () => signalTree(child, "SIGKILL");
     const fail = (e: Error) => {
       if (settled) return;
       settled = true;

@@ -3,17 +3,15 @@
  * (every python3.X / pypy3.X found on PATH and in pyenv), or `python3`.
  * Each is resolved to a stable real executable and described once.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { InterpreterError } from "../../errors.js";
+import { findProgram, type Host, isPathLike, pathDirs, thisHost } from "../../host.js";
 import type { Logger } from "../../log.js";
 import { silentLogger } from "../../log.js";
 import { parseSpecifier, parseVersion, type Specifier } from "../../wheel/pep440.js";
-import { isExecutableFile, which } from "../../fs-util.js";
 import type { InterpreterInfo } from "./interpreter-info.js";
 import { INSTALL_HINT, queryInterpreter } from "./interpreter-query.js";
-import { condaInterpreter, pyLauncherInterpreters } from "./interpreter-sources.js";
-import { isPyenvShim, pyenvRoot, resolvePyenvShim } from "./pyenv.js";
+import { condaInterpreter, interpreterNamePattern, platformInterpreterDirs, pyLauncherInterpreterFor, pyLauncherInterpreters, skippedInterpreterDir } from "./interpreter-sources.js";
+import { isPyenvShim, pyenvRoot, pyenvVersionBinDirs, resolvePyenvShim } from "./pyenv.js";
 
 export type { InterpreterInfo } from "./interpreter-info.js";
 
@@ -31,6 +29,13 @@ export interface FindInterpretersOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   log?: Logger;
+  /** The system whose files and rules apply (src/host.ts): this one, or a simulated one in tests. */
+  host?: Host;
+}
+
+/** The interpreter a build without -i uses: `python3`, or `python` on Windows, where python.org's installs have no python3. */
+export function defaultInterpreter(platform: NodeJS.Platform = process.platform): string {
+  return platform === "win32" ? "python" : "python3";
 }
 
 /** A -i value as a command name: `3.12` -> `python3.12`. */
@@ -38,19 +43,25 @@ export function interpreterCommand(spec: string): string {
   return /^\d+(\.\d+)?$/.test(spec) ? `python${spec}` : spec;
 }
 
-/** A -i value -> an executable path (PATH lookup, pyenv shims followed). Throws InterpreterError. */
-export function locateInterpreter(spec: string, cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * A -i value -> an executable path (PATH lookup with PATHEXT on Windows, pyenv shims followed; on Windows
+ * `python3.12` / `3.12`, which no install puts on PATH, through the `py` launcher). Throws InterpreterError.
+ */
+export function locateInterpreter(spec: string, cwd: string, env: NodeJS.ProcessEnv = process.env, host: Host = thisHost()): string {
   const cmd = interpreterCommand(spec);
   let path: string | undefined;
-  if (cmd.includes("/") || isAbsolute(cmd)) {
-    path = resolve(cwd, cmd);
-    if (!existsSync(path)) throw new InterpreterError(`interpreter ${spec} does not exist`, INSTALL_HINT);
+  if (isPathLike(cmd, host.platform)) {
+    path = host.path.resolve(cwd, cmd);
+    // `-i C:\Python312\python` names python.exe on Windows, as a shell would run it
+    const file = [path, ...(host.platform === "win32" && !/\.[^\\/.]+$/.test(path) ? [`${path}.exe`] : [])].find((p) => host.isFile(p));
+    if (!file) throw new InterpreterError(`interpreter ${spec} does not exist`, INSTALL_HINT);
+    path = file;
   } else {
-    path = which(cmd, env);
-    if (!path) throw new InterpreterError(`interpreter ${spec} was not found on PATH`, INSTALL_HINT);
+    path = findProgram(cmd, env, host) ?? pyLauncherInterpreterFor(cmd, env, host);
+    if (!path) throw new InterpreterError(`interpreter ${spec} was not found on PATH${host.platform === "win32" && /^python\d/.test(cmd) ? " nor by the py launcher" : ""}`, INSTALL_HINT);
   }
-  if (isPyenvShim(path, env)) {
-    const real = resolvePyenvShim(path, cwd, env);
+  if (isPyenvShim(path, env, host)) {
+    const real = resolvePyenvShim(path, cwd, env, host);
     if (!real) {
       throw new InterpreterError(`interpreter ${spec} is a pyenv shim with no installed version behind it here`, "check `pyenv versions`, or pass a real path with -i");
     }
@@ -59,56 +70,40 @@ export function locateInterpreter(spec: string, cwd: string, env: NodeJS.Process
   return path;
 }
 
-const CANDIDATE = /^(python3\.\d+|pypy3(\.\d+)?)$/;
-
 /**
- * --find-interpreter and list-python: python3.X and pypy3.X on PATH and in
- * pyenv's versions, then the active conda env's python and the Windows `py`
- * launcher's list; one path per real file.
+ * --find-interpreter and list-python: python3.X and pypy3.X (on Windows
+ * `python.exe` and the like: interpreter-sources.ts) on PATH, in pyenv's
+ * versions and in the system's usual places (macOS frameworks, Homebrew), then
+ * the active conda env's python and the Windows `py` launcher's list; one path
+ * per real file.
  */
-export function discoverInterpreters(env: NodeJS.ProcessEnv = process.env): string[] {
+export function discoverInterpreters(env: NodeJS.ProcessEnv = process.env, host: Host = thisHost()): string[] {
   const dirs: string[] = [];
-  const root = pyenvRoot(env);
-  for (const d of (env.PATH ?? "").split(delimiter)) {
-    if (d === "" || (root && isPyenvShim(join(d, "x"), env))) continue;
+  const root = pyenvRoot(env, host);
+  for (const d of pathDirs(env, host.platform)) {
+    if ((root && isPyenvShim(host.path.join(d, "x"), env, host)) || skippedInterpreterDir(d, host)) continue;
     dirs.push(d);
   }
-  if (root) {
-    try {
-      for (const v of readdirSync(join(root, "versions")).sort()) dirs.push(join(root, "versions", v, "bin"));
-    } catch {
-      // pyenv without versions
-    }
-  }
+  if (root) dirs.push(...pyenvVersionBinDirs(root, host));
+  dirs.push(...platformInterpreterDirs(host));
   const found: string[] = [];
   const seen = new Set<string>();
   const add = (p: string) => {
-    let id: string;
-    try {
-      const st = statSync(p);
-      id = `${st.dev}:${st.ino}`;
-    } catch {
-      return;
-    }
-    if (seen.has(id)) return;
+    const id = host.fileId(p);
+    if (id === undefined || seen.has(id)) return;
     seen.add(id);
     found.push(p);
   };
+  const names = interpreterNamePattern(host);
   for (const d of dirs) {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      continue;
-    }
-    for (const n of names.filter((x) => CANDIDATE.test(x)).sort()) {
-      const p = join(d, n);
-      if (isExecutableFile(p)) add(p);
+    for (const n of host.listDir(d).filter((x) => names.test(x)).sort()) {
+      const p = host.path.join(d, n);
+      if (host.isExecutable(p)) add(p);
     }
   }
-  const conda = condaInterpreter(env);
+  const conda = condaInterpreter(env, host);
   if (conda) add(conda);
-  pyLauncherInterpreters(env).forEach(add);
+  pyLauncherInterpreters(env, host).forEach(add);
   return found;
 }
 
@@ -177,10 +172,11 @@ export async function findInterpreters(o: FindInterpretersOptions = {}): Promise
   const env = o.env ?? process.env;
   const cwd = o.cwd ?? process.cwd();
   const log = o.log ?? silentLogger;
+  const host = o.host ?? thisHost();
   const q = (p: string) => queryInterpreter(p, { ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}), env });
 
   if (o.findInterpreter) {
-    const paths = discoverInterpreters(env);
+    const paths = discoverInterpreters(env, host);
     const infos = await Promise.all(paths.map((p) => q(p).catch((e: Error) => (log.debug(`skipping ${p}: ${e.message}`), undefined))));
     const out: InterpreterInfo[] = [];
     const seen = new Set<string>();
@@ -203,8 +199,8 @@ export async function findInterpreters(o: FindInterpretersOptions = {}): Promise
     return out;
   }
 
-  const specs = o.interpreters && o.interpreters.length > 0 ? o.interpreters : ["python3"];
-  const infos = await Promise.all(specs.map((s) => q(locateInterpreter(s, cwd, env))));
+  const specs = o.interpreters && o.interpreters.length > 0 ? o.interpreters : [defaultInterpreter(host.platform)];
+  const infos = await Promise.all(specs.map((s) => q(locateInterpreter(s, cwd, env, host))));
   for (const [n, i] of infos.entries()) {
     if (i.major !== 3) {
       throw new InterpreterError(`interpreter ${specs[n]} is Python ${i.major}.${i.minor}; only Python 3 is supported`, INSTALL_HINT);

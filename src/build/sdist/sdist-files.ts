@@ -10,7 +10,8 @@
  * docs/sdist.md).
  */
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, resolve, sep } from "node:path";
+import { relativePosix } from "../../host.js";
 import { ConfigError } from "../../errors.js";
 import type { ProjectConfig } from "../project/config.js";
 import { type CrateSet, packageFiles } from "../cargo/cargo-files.js";
@@ -66,10 +67,6 @@ export function commonAncestor(paths: string[]): string {
     n = i;
   }
   return first.slice(0, n).join(sep) || sep;
-}
-
-function toPosix(rel: string): string {
-  return rel.split(sep).join("/");
 }
 
 /** Files below `dir` (absolute), skipping hidden, ignored and excluded folders as it goes. */
@@ -193,7 +190,7 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
   for (const t of pyTrees) mustBeInside(t, `${cfg.toolTable}.python-source`);
   for (const f of includes) mustBeInside(f, `${cfg.toolTable}.include file`);
   if (cfg.dataDir) mustBeInside(cfg.dataDir, `${cfg.toolTable}.data`);
-  const rel = (abs: string) => toPosix(relative(root, abs));
+  const rel = (abs: string) => relativePosix(root, abs);
   const ignore = new IgnoreTree(root);
   const exclusions = new Exclusions({
     root,
@@ -227,8 +224,8 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
   const crateDirsByWs = new Map<string, string[]>();
   for (const c of set.crates) crateDirsByWs.set(c.workspaceRoot, [...(crateDirsByWs.get(c.workspaceRoot) ?? []), c.dir]);
   for (const ws of set.workspaces) {
-    const keep = (crateDirsByWs.get(ws.root) ?? []).map((d) => toPosix(relative(ws.root, d)));
-    const all = ws.memberDirs.map((d) => toPosix(relative(ws.root, d)));
+    const keep = (crateDirsByWs.get(ws.root) ?? []).map((d) => relativePosix(ws.root, d));
+    const all = ws.memberDirs.map((d) => relativePosix(ws.root, d));
     const text = readFileSync(ws.manifestPath, "utf8");
     const pruned = pruneWorkspaceManifest(text, ws.manifestPath, keep, all);
     const p = rel(ws.manifestPath);
@@ -268,7 +265,7 @@ export async function selectSdistFiles(cfg: ProjectConfig, o: SelectOptions): Pr
   const required = new Set([...set.crates.map((c) => rel(c.manifestPath)), ...set.workspaces.map((w) => rel(w.manifestPath)), rel(lock)]);
   for (const r of cfg.tool.exclude.filter((x) => x.formats.includes("sdist"))) {
     for (const p of [...files.keys()]) {
-      const fromProject = toPosix(relative(cfg.projectDir, join(root, p)));
+      const fromProject = relativePosix(cfg.projectDir, join(root, p));
       if (!required.has(p) && matchesGlob(fromProject, r.path)) files.delete(p);
     }
   }

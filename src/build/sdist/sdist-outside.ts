@@ -8,7 +8,8 @@
  * Nothing else from outside is packed: sdist-files.ts refuses it.
  */
 import { readFileSync } from "node:fs";
-import { basename, relative, resolve, sep } from "node:path";
+import { basename, resolve, sep } from "node:path";
+import { relativePosix } from "../../host.js";
 import { stringify } from "smol-toml";
 import { ConfigError } from "../../errors.js";
 import type { ProjectConfig } from "../project/config.js";
@@ -50,7 +51,7 @@ export function planOutsideCopies(refs: readonly OutsideRef[], root: string, dir
   const out: OutsideCopy[] = [];
   for (const r of refs) {
     if (isInside(root, resolve(r.file))) continue;
-    const dir = relative(root, dirs[r.manifest]).split(sep).join("/");
+    const dir = relativePosix(root, dirs[r.manifest] as string);
     out.push({ ...r, path: dir === "" ? basename(r.file) : `${dir}/${basename(r.file)}` });
   }
   return out;

@@ -9,7 +9,8 @@
  * "setuptools projects".
  */
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { relativePosix } from "../../host.js";
 import { ConfigError } from "../../errors.js";
 import { isFile } from "../../fs-util.js";
 import { type CrateSet, packageFiles, type SdistCrate } from "../cargo/cargo-files.js";
@@ -31,10 +32,6 @@ export type SetuptoolsConfig = ProjectConfig & { setuptools: SetuptoolsProject }
 
 /** The VCS folders setuptools prunes anyway: not walked. */
 const VCS_DIRS = new Set([".git", ".hg", ".svn", ".bzr", "CVS", "RCS", "_darcs"]);
-
-function toPosix(rel: string): string {
-  return rel.split(sep).join("/");
-}
 
 /**
  * Every file below `dir`, '/'-relative, hidden ones too (setuptools' findall
@@ -90,7 +87,7 @@ export interface ManifestOptions {
 export function setuptoolsManifest(cfg: SetuptoolsConfig, o: ManifestOptions): SetuptoolsManifest {
   const model = cfg.setuptools;
   const root = cfg.projectDir;
-  const rel = (abs: string) => toPosix(relative(root, abs));
+  const rel = (abs: string) => relativePosix(root, abs);
   const crateDirs = [root, ...model.rustTargets.map((t) => dirname(t.manifestPath))];
   const exclusions = new Exclusions({ root, outputDirs: o.outputDirs ?? [], crateDirs, sdistPrefix: o.distName });
   const eggInfo = eggInfoMembers({
@@ -180,7 +177,7 @@ export interface SetuptoolsSelectOptions extends SelectOptions {
 /** Select the sdist's files for a setuptools-rust project (its root is the project folder). */
 export async function selectSetuptoolsSdistFiles(cfg: SetuptoolsConfig, o: SetuptoolsSelectOptions): Promise<SdistSelection> {
   const root = cfg.projectDir;
-  const rel = (abs: string) => toPosix(relative(root, abs));
+  const rel = (abs: string) => relativePosix(root, abs);
   const outDirs = o.outDir !== undefined ? [resolve(o.outDir)] : [];
   const m = setuptoolsManifest(cfg, { distName: o.distName, outputDirs: outDirs, pkgInfo: o.pkgInfo, ...(o.env ? { env: o.env } : {}) });
   const { needed, targetDirectory } = await rustNeeds(cfg, o, m.exclusions);

@@ -40,7 +40,9 @@ export function qemuArch(t: TargetTriple): string {
 }
 
 /** The command line that runs the target's interpreter here, or why it cannot (a one-line note). */
-export function interpreterCommand(interp: InterpreterInfo, o: { pythonRoot?: string; env: NodeJS.ProcessEnv; abi3?: boolean }): { argv: string[] } | { skip: string } {
+export function interpreterCommand(interp: InterpreterInfo, o: { pythonRoot?: string; env: NodeJS.ProcessEnv; abi3?: boolean; platform?: NodeJS.Platform }): { argv: string[] } | { skip: string } {
+  // the command runs under /bin/sh with a shell-script `python`: neither exists on Windows (not supported there yet)
+  if ((o.platform ?? process.platform) === "win32") return { skip: "--test-command runs its command with /bin/sh, which Windows does not have" };
   if (interp.described === undefined) return { argv: [interp.executable] };
   const t = parseTriple(interp.described);
   if (t.system !== "linux") return { skip: `${t.triple} wheels cannot run on this machine` };

@@ -10,6 +10,7 @@ import { discoverInterpreters } from "../../../src/build/python/interpreter.js";
 import { condaInterpreter, parsePyLauncherList, pyLauncherInterpreters } from "../../../src/build/python/interpreter-sources.js";
 import type { ListedPython } from "../../../src/build/python/list-python.js";
 import { runCliOk } from "../../helpers/cli.js";
+import { thisHost } from "../../../src/host.js";
 import { freshDir, pypy, SYSTEM_PYTHON } from "../../helpers/env.js";
 
 const PYENV_VERSIONS = join(process.env.PYENV_ROOT || join(process.env.HOME ?? "/root", ".pyenv"), "versions");
@@ -56,7 +57,7 @@ describe("parsePyLauncherList", () => {
   });
 
   it("asks the launcher only on Windows", () => {
-    expect(pyLauncherInterpreters(process.env, "linux")).toEqual([]);
+    expect(pyLauncherInterpreters(process.env, thisHost("linux"))).toEqual([]);
   });
 });
 
@@ -67,9 +68,8 @@ describe("conda env", () => {
     symlinkSync(SYSTEM_PYTHON, join(prefix, "bin/python"));
     const emptyPath = freshDir("empty-path");
     const env = { PATH: emptyPath, PYENV_ROOT: join(emptyPath, "no-pyenv"), CONDA_PREFIX: prefix };
-    expect(condaInterpreter(env, "linux")).toBe(join(prefix, "bin/python"));
-    expect(condaInterpreter(env, "win32")).toBeUndefined(); // python.exe there
-    expect(condaInterpreter({}, "linux")).toBeUndefined();
+    expect(condaInterpreter(env, thisHost("linux"))).toBe(join(prefix, "bin/python"));
+    expect(condaInterpreter({}, thisHost("linux"))).toBeUndefined();
     expect(discoverInterpreters(env)).toEqual([join(prefix, "bin/python")]);
   });
 });

@@ -29,6 +29,8 @@ describe("pieces", () => {
 
   it("how the interpreter runs: the host's directly; a foreign one under qemu with its root, or a one-line reason to skip", () => {
     expect(interpreterCommand(fakeInterpreter(12), { env: {} })).toEqual({ argv: ["/py/3.12"] });
+    // a Windows host (simulated: this machine is Linux) has no /bin/sh: a one-line note, not a failed spawn
+    expect(interpreterCommand(fakeInterpreter(12), { env: {}, platform: "win32" })).toEqual({ skip: "--test-command runs its command with /bin/sh, which Windows does not have" });
     const win = describeTargetPython("python3.11", parseTriple("x86_64-pc-windows-msvc"));
     expect(interpreterCommand(win, { env: {} })).toEqual({ skip: "x86_64-pc-windows-msvc wheels cannot run on this machine" });
     const arm = describeTargetPython("python3.11", parseTriple("aarch64-unknown-linux-gnu"));

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { releaseTemp, trackTemp } from "../../../cleanup.js";
 import { ConfigError, InterpreterError } from "../../../errors.js";
+import { envValue } from "../../../host.js";
 import { isTable } from "../fields.js";
 import { RECORDER_SCRIPT } from "./recorder-script.js";
 import type { RecordedSetup } from "./setup-keywords.js";
@@ -17,12 +18,19 @@ import type { RecordedSetup } from "./setup-keywords.js";
 export const SETUP_PY_TIMEOUT_VARIABLE = "PYTS_BUILD_SETUP_PY_TIMEOUT";
 const DEFAULT_TIMEOUT_S = 60;
 
-/** The only variables setup.py sees: enough to run Python and find files, nothing of the caller's configuration. */
-const PASSED = ["PATH", "HOME", "USERPROFILE", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "COMSPEC", "SOURCE_DATE_EPOCH"];
+/**
+ * The only variables setup.py sees: enough to run Python and find files, nothing of the caller's
+ * configuration. Windows' Python cannot start without SYSTEMROOT, which a copied environment spells
+ * `SystemRoot` (and PATH `Path`): names are matched as Windows matches them.
+ */
+const PASSED = ["PATH", "PATHEXT", "HOME", "USERPROFILE", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "WINDIR", "COMSPEC", "SOURCE_DATE_EPOCH"];
 
-export function recorderEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function recorderEnv(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { PYTHONDONTWRITEBYTECODE: "1", PYTHONIOENCODING: "utf-8" };
-  for (const k of PASSED) if (env[k] !== undefined) out[k] = env[k];
+  for (const k of PASSED) {
+    const v = envValue(env, k, platform);
+    if (v !== undefined) out[k] = v;
+  }
   return out;
 }
 

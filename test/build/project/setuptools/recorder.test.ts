@@ -90,6 +90,21 @@ describe("recordSetup", () => {
     expect(recorderEnv({ PATH: "/bin", HOME: "/h", CARGO_HOME: "/c", PYTHONPATH: "/x", AWS_SECRET_ACCESS_KEY: "k" })).toEqual({ PATH: "/bin", HOME: "/h", PYTHONDONTWRITEBYTECODE: "1", PYTHONIOENCODING: "utf-8" });
   });
 
+  it("Windows (simulated: a copy of its environment, as Windows spells the names): SystemRoot and Path reach setup.py", () => {
+    // Windows' Python stops at start-up without SYSTEMROOT; a copied env is case-sensitive, Windows is not
+    const env = { Path: "C:\\Python312;C:\\Windows", SystemRoot: "C:\\Windows", windir: "C:\\Windows", ComSpec: "C:\\Windows\\system32\\cmd.exe", USERPROFILE: "C:\\Users\\me", CARGO_HOME: "C:\\c" };
+    expect(recorderEnv(env, "win32")).toEqual({
+      PATH: "C:\\Python312;C:\\Windows",
+      SYSTEMROOT: "C:\\Windows",
+      WINDIR: "C:\\Windows",
+      COMSPEC: "C:\\Windows\\system32\\cmd.exe",
+      USERPROFILE: "C:\\Users\\me",
+      PYTHONDONTWRITEBYTECODE: "1",
+      PYTHONIOENCODING: "utf-8",
+    });
+    expect(recorderEnv(env, "linux").SYSTEMROOT).toBeUndefined(); // names are exact elsewhere
+  });
+
   it("parseRecording refuses what is not a recording", () => {
     expect(() => parseRecording("not json", "/p/setup.py")).toThrow("could not be recorded");
     expect(() => parseRecording("[]", "/p/setup.py")).toThrow("could not be recorded");

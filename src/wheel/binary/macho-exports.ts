@@ -1,0 +1,178 @@
+/**
+ * The names a macOS library exports: what `dlsym(handle, "PyInit_foo")` can
+ * find, so the build can refuse an extension (`.so` from cargo's `.dylib`)
+ * Python could not import. Thin files and universal (fat) ones, each slice
+ * read on its own. Pure: bytes in, names out.
+ *
+ * Layout (<mach-o/loader.h>, <mach-o/nlist.h>): a thin header (`0xfeedfacf`
+ * 64-bit or `0xfeedface` 32-bit, in the file's byte order), `ncmds` load
+ * commands of `cmdsize` bytes each. dyld looks names up in the export trie
+ * when there is one (LC_DYLD_INFO(_ONLY)'s export_off/size, or
+ * LC_DYLD_EXPORTS_TRIE with chained fixups), else in the symbol table
+ * (LC_SYMTAB: external, defined, not private-extern nlist entries). The trie:
+ * per node a ULEB128 terminal size (then that many bytes of export info), a
+ * child count byte, and per child a NUL-terminated edge label and the ULEB128
+ * offset of the child node; a name is the labels on the way to a terminal
+ * node. C names carry a leading `_` in Mach-O, removed here (dlsym adds it).
+ * A node reached twice is refused: a tree has none, and a hostile file would
+ * otherwise loop or blow up.
+ */
+import { BinaryError } from "../../errors.js";
+import { cpuName, FAT_MAGIC, readFatMachO } from "../macho-fat.js";
+
+export interface MachOExports {
+  /** `x86_64`, `arm64`, ... (macho-fat.ts's cpuName) */
+  arch: string;
+  /** The exported C names (leading `_` removed), sorted. */
+  names: string[];
+  /** Where they were read: the export trie or the symbol table. */
+  from: "trie" | "symtab";
+}
+
+const MH_MAGIC = 0xfeedface;
+const MH_MAGIC_64 = 0xfeedfacf;
+const LC_SYMTAB = 0x2;
+const LC_DYLD_INFO = 0x22;
+const LC_DYLD_INFO_ONLY = 0x80000022;
+const LC_DYLD_EXPORTS_TRIE = 0x80000033;
+const N_STAB = 0xe0;
+const N_PEXT = 0x10;
+const N_TYPE = 0x0e;
+const N_EXT = 0x01;
+const N_UNDF = 0x0;
+/** More nodes than any real library's trie has: beyond it the file is hostile. */
+const MAX_TRIE_NODES = 1 << 20;
+/** A name longer than any symbol (Rust's mangled ones run to a few KiB), and more name text than any library exports: a chain of terminal nodes in a hostile trie would otherwise grow quadratically. */
+const MAX_NAME = 1 << 16;
+const MAX_NAMES_TEXT = 1 << 26;
+
+/** Whether `bytes` starts like a Mach-O file, thin (either byte order) or universal. */
+export function hasMachOMagic(bytes: Uint8Array): boolean {
+  if (bytes.length < 4) return false;
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, 4);
+  const le = b.readUInt32LE(0);
+  const be = b.readUInt32BE(0);
+  return [MH_MAGIC, MH_MAGIC_64].includes(le) || [MH_MAGIC, MH_MAGIC_64, FAT_MAGIC].includes(be);
+}
+
+/** The exports of every architecture in a thin or universal Mach-O file (one entry for a thin file). */
+export function machoExports(bytes: Buffer, name = "file"): MachOExports[] {
+  if (bytes.length >= 4 && bytes.readUInt32BE(0) === FAT_MAGIC) {
+    let slices;
+    try {
+      slices = readFatMachO(bytes, name);
+    } catch (e) {
+      throw new BinaryError(`${name} is not a readable universal Mach-O file: ${(e as Error).message}`, "rebuild it (lipo -create joins thin files)");
+    }
+    return slices.map((s) => thinMachOExports(s.bytes, `${name} (${cpuName(s.cputype)} slice)`));
+  }
+  return [thinMachOExports(bytes, name)];
+}
+
+/** The exports of one thin Mach-O file. */
+export function thinMachOExports(bytes: Buffer, name = "file"): MachOExports {
+  const bad = (why: string) => new BinaryError(`${name} is not a readable Mach-O library: ${why}`, "rebuild it; a macOS extension must be a Mach-O dylib made by the Rust toolchain");
+  if (bytes.length < 28) throw bad("shorter than a Mach-O header");
+  const le = [MH_MAGIC, MH_MAGIC_64].includes(bytes.readUInt32LE(0));
+  if (!le && ![MH_MAGIC, MH_MAGIC_64].includes(bytes.readUInt32BE(0))) throw bad("no Mach-O magic");
+  const is64 = (le ? bytes.readUInt32LE(0) : bytes.readUInt32BE(0)) === MH_MAGIC_64;
+  const u32 = (o: number, what: string) => {
+    if (o < 0 || o + 4 > bytes.length) throw bad(`${what} lies beyond the end of the file`);
+    return le ? bytes.readUInt32LE(o) : bytes.readUInt32BE(o);
+  };
+  const arch = cpuName(u32(4, "the header") | 0);
+  const ncmds = u32(16, "the header");
+  const sizeofcmds = u32(20, "the header");
+  const first = is64 ? 32 : 28;
+  if (first + sizeofcmds > bytes.length) throw bad(`its load commands (${sizeofcmds} bytes) run past the end of the file`);
+
+  let trie: { off: number; size: number } | undefined;
+  let symtab: { symoff: number; nsyms: number; stroff: number; strsize: number } | undefined;
+  let at = first;
+  for (let i = 0; i < ncmds; i++) {
+    if (at + 8 > first + sizeofcmds) throw bad(`load command ${i} lies outside the ${sizeofcmds} bytes of load commands`);
+    const cmd = u32(at, "a load command");
+    const size = u32(at + 4, "a load command");
+    if (size < 8 || size % 4 !== 0 || at + size > first + sizeofcmds) throw bad(`load command ${i} has a bad size ${size}`);
+    if ((cmd === LC_DYLD_INFO || cmd === LC_DYLD_INFO_ONLY) && size >= 48) {
+      const t = { off: u32(at + 40, "LC_DYLD_INFO"), size: u32(at + 44, "LC_DYLD_INFO") };
+      if (t.size > 0) trie = t;
+    } else if (cmd === LC_DYLD_EXPORTS_TRIE && size >= 16) {
+      const t = { off: u32(at + 8, "LC_DYLD_EXPORTS_TRIE"), size: u32(at + 12, "LC_DYLD_EXPORTS_TRIE") };
+      if (t.size > 0) trie = t;
+    } else if (cmd === LC_SYMTAB && size >= 24) {
+      symtab = { symoff: u32(at + 8, "LC_SYMTAB"), nsyms: u32(at + 12, "LC_SYMTAB"), stroff: u32(at + 16, "LC_SYMTAB"), strsize: u32(at + 20, "LC_SYMTAB") };
+    }
+    at += size;
+  }
+  const cNames = (raw: string[]) => [...new Set(raw.filter((n) => n.startsWith("_")).map((n) => n.slice(1)))].sort();
+  if (trie) {
+    if (trie.off + trie.size > bytes.length) throw bad(`the export trie (${trie.size} bytes at ${trie.off}) runs past the end of the file`);
+    return { arch, names: cNames(walkTrie(bytes.subarray(trie.off, trie.off + trie.size), bad)), from: "trie" };
+  }
+  if (!symtab) return { arch, names: [], from: "symtab" };
+  const entry = is64 ? 16 : 12;
+  const { symoff, nsyms, stroff, strsize } = symtab;
+  if (symoff + nsyms * entry > bytes.length) throw bad(`the symbol table (${nsyms} entries at ${symoff}) runs past the end of the file`);
+  if (stroff + strsize > bytes.length) throw bad(`the string table (${strsize} bytes at ${stroff}) runs past the end of the file`);
+  const raw: string[] = [];
+  for (let i = 0; i < nsyms; i++) {
+    const s = symoff + i * entry;
+    const type = bytes[s + 4] as number;
+    if (type & N_STAB || type & N_PEXT || !(type & N_EXT) || (type & N_TYPE) === N_UNDF) continue;
+    const strx = u32(s, "a symbol");
+    if (strx >= strsize) throw bad(`symbol ${i}'s name lies outside the string table`);
+    const nul = bytes.indexOf(0, stroff + strx);
+    if (nul < 0 || nul >= stroff + strsize) throw bad(`symbol ${i}'s name has no terminating NUL inside the string table`);
+    raw.push(bytes.toString("latin1", stroff + strx, nul));
+  }
+  return { arch, names: cNames(raw), from: "symtab" };
+}
+
+/** Every terminal name of an export trie (`bytes` is the trie alone; child offsets are relative to its start). */
+export function walkTrie(bytes: Buffer, bad: (why: string) => Error = (why) => new BinaryError(`export trie: ${why}`)): string[] {
+  const uleb = (o: number): [number, number] => {
+    let value = 0;
+    let scale = 1;
+    for (let i = o; i < bytes.length && i < o + 10; i++) {
+      const b = bytes[i] as number;
+      value += (b & 0x7f) * scale;
+      scale *= 128;
+      if ((b & 0x80) === 0) {
+        if (!Number.isSafeInteger(value)) break;
+        return [value, i + 1];
+      }
+    }
+    throw bad(`a ULEB128 number at trie offset ${o} is unterminated or too large`);
+  };
+  const names: string[] = [];
+  let text = 0;
+  const seen = new Set<number>();
+  const stack: [number, string][] = [[0, ""]];
+  while (stack.length > 0) {
+    const [node, prefix] = stack.pop() as [number, string];
+    if (node >= bytes.length) throw bad(`a trie node offset ${node} lies outside the ${bytes.length}-byte trie`);
+    if (seen.has(node)) throw bad(`trie node ${node} is reached twice (a loop)`);
+    seen.add(node);
+    if (seen.size > MAX_TRIE_NODES) throw bad("more trie nodes than any library has");
+    const [terminal, afterSize] = uleb(node);
+    if (terminal > 0) {
+      text += prefix.length;
+      if (text > MAX_NAMES_TEXT) throw bad("its names add up to more text than any library exports");
+      names.push(prefix);
+    }
+    let at = afterSize + terminal;
+    if (at >= bytes.length) throw bad(`trie node ${node} runs past the end of the trie`);
+    const children = bytes[at++] as number;
+    for (let c = 0; c < children; c++) {
+      const nul = bytes.indexOf(0, at);
+      if (nul < 0) throw bad(`an edge label at trie offset ${at} has no terminating NUL`);
+      const label = bytes.toString("latin1", at, nul);
+      if (prefix.length + label.length > MAX_NAME) throw bad(`a name at trie offset ${at} grows beyond ${MAX_NAME} bytes`);
+      const [child, next] = uleb(nul + 1);
+      stack.push([child, prefix + label]);
+      at = next;
+    }
+  }
+  return names;
+}
