@@ -68,6 +68,8 @@ export interface BuildRootPlan {
   workdir: string;
   /** Where cargo's colours should go on (the user's terminal is a TTY). */
   color?: boolean;
+  /** false: the image's Pythons are not asked for (a cross build describes the target's on the host). */
+  discover?: boolean;
 }
 
 /** The container spec for a build (pure). */
@@ -92,6 +94,7 @@ export function buildRootSpec(p: BuildRootPlan, networkNone = true): ContainerSp
     workdir: p.workdir,
     user: p.user,
     networkNone,
+    ...(p.image.platform ? { platform: p.image.platform } : {}),
   };
 }
 
@@ -104,6 +107,7 @@ export interface BuildRoot {
 export async function startBuildRoot(p: BuildRootPlan, log: Logger): Promise<BuildRoot> {
   makeCacheDirs(p.cache);
   const session = await ContainerSession.start(p.engine, buildRootSpec(p), log);
+  if (p.discover === false) return { session, interpreters: [] };
   try {
     const r = await session.exec(["sh", "-c", DISCOVER_SCRIPT], { env: { PYTS_QUERY: QUERY_SCRIPT } });
     if (r.code !== 0) {
