@@ -8,6 +8,9 @@
  * repair must graft the target's copy out of the container. The wheel then imports on an aarch64
  * CPython under qemu (.ci/cross.sh's root).
  *
+ * The emulation route (--emulate) runs too: an arm64 Debian image with python3 and Debian's Rust
+ * (.ci/containers.sh), under qemu-aarch64 through binfmt_misc, builds ffi-min natively inside.
+ *
  * In CI these tests fail when the engine or the images are missing; elsewhere they skip, saying why.
  */
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
@@ -133,5 +136,35 @@ describe.skipIf(skipContainers())("manylinux --target: the cross route in a real
       expect(r.stderr).toContain(`error: no linker for ${TARGET} in ${setup.image}: cargo would link with the container's own cc, and aarch64-linux-gnu-gcc is not on its PATH\n`);
       expect(wroteNothing(o)).toBe(true);
     });
+  });
+});
+
+describe.skipIf(skipContainers())("manylinux --target --emulate: the target's own image under qemu", () => {
+  let setup: ContainerSetup;
+  let run: ReturnType<typeof runCli>;
+
+  beforeAll(() => {
+    setup = requireContainers();
+    const project = copyFfiMin("emulate");
+    run = runCli(["manylinux", "-m", join(project, "Cargo.toml"), "--target", TARGET, "--emulate", "--engine", "podman", "--image", setup.emulatedImage, "--rust", "image", "-o", join(project, "dist")], { env: setup.env });
+  }, 300_000);
+
+  it("builds natively inside against the image's own Python: an aarch64 wheel tagged by the audit", () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("emulating linux/arm64");
+    expect(run.stderr).toContain(`==> ${setup.emulatedImage} has CPython 3.11`);
+    expect(run.stderr).toContain("==> Building for CPython 3.11 (/usr/bin/python3.11)"); // the image's interpreter, not a described one
+    const wheel = run.stdout.trim();
+    expect(basename(wheel)).toMatch(/^ffi_min-0\.2\.0-cp311-cp311-(manylinux\w+_aarch64\.)?manylinux_2_\d+_aarch64\.whl$/);
+    expect(readElfFile(join(unpack(wheel), "ffi_min/ffi_min.cpython-311-aarch64-linux-gnu.so")).arch).toBe("aarch64");
+  });
+
+  it("the wheel imports in that image, under emulation", () => {
+    const site = unpack(run.stdout.trim());
+    const got = execFileSync("podman", ["run", "--rm", "--network", "none", "--platform", "linux/arm64", "-v", `${site}:/site:ro`, "-e", "PYTHONPATH=/site", setup.emulatedImage, "python3", "-c", "import ffi_min, platform; print(ffi_min.answer(), platform.machine())"], {
+      env: { ...process.env, ...setup.env },
+      encoding: "utf8",
+    });
+    expect(got.trim()).toBe("42 aarch64");
   });
 });
