@@ -40,14 +40,14 @@ PYTS_STANDIN_PACKAGES="gcc libc6-dev python3-dev python3-pip python3-venv"
 # and cargo-web for `--rust image`, gcc-aarch64-linux-gnu + libc6-dev-arm64-cross
 # to link, and the arm64 standard library. No Python: the target's Python is
 # described on the host. Bookworm because its rustc-web ships the foreign std
-# packages. No linker variable is set, so the build finds aarch64-linux-gnu-gcc
-# on the container's PATH.
+# packages. Like rust-cross's images it sets CARGO_BUILD_TARGET; unlike them no
+# linker variable, so the build finds aarch64-linux-gnu-gcc on the container's PATH.
 # libstd-rust-web-dev:arm64 holds only rlibs, but installing it pulls in the
 # arm64 rustc_driver with arm64 LLVM, ICU and libc (~330 MB nothing runs): it
 # is unpacked instead (recipe 1 installed it: 1.97 GB). Measured here: the image
 # builds in 1.5 min on the bookworm root (~4 min from nothing, with debootstrap),
 # 1.58 GB; later runs find it by its recipe label (under a second).
-PYTS_CROSS_STANDIN_RECIPE=2
+PYTS_CROSS_STANDIN_RECIPE=3
 PYTS_CROSS_STANDIN_PACKAGES="rustc-web cargo-web gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
 
 # The emulated stand-in: pypa's manylinux2014_aarch64 is to cibuildwheel what
@@ -133,7 +133,8 @@ _pyts_debian_base() {
 # the F flag so it works inside containers; qemu-user-static's own entry.
 _pyts_register_qemu_aarch64() {
   local bm=/proc/sys/fs/binfmt_misc
-  [[ -e $bm/qemu-aarch64 ]] && return 0
+  # registered but disabled (a test that disables it ended early): enable it again
+  [[ -e $bm/qemu-aarch64 ]] && { echo 1 >"$bm/qemu-aarch64"; return 0; }
   [[ -e $bm/register ]] || mount -t binfmt_misc binfmt_misc "$bm"
   echo "== registering qemu-aarch64 with binfmt_misc"
   cat /usr/lib/binfmt.d/qemu-aarch64.conf >"$bm/register"
@@ -182,6 +183,7 @@ RUN dpkg --add-architecture arm64 \\
  && cd /tmp && apt-get download libstd-rust-web-dev:arm64 \\
  && dpkg -x libstd-rust-web-dev_*_arm64.deb / && rm -f /tmp/*.deb \\
  && rm -rf /var/lib/apt/lists/* /usr/share/doc/* /usr/share/man/*
+ENV CARGO_BUILD_TARGET=aarch64-unknown-linux-gnu
 LABEL org.pyts-build.recipe="$PYTS_CROSS_STANDIN_RECIPE"
 EOF
   echo "== podman build $image"

@@ -107,6 +107,12 @@ export interface BuildRoot {
 export async function startBuildRoot(p: BuildRootPlan, log: Logger): Promise<BuildRoot> {
   makeCacheDirs(p.cache);
   const session = await ContainerSession.start(p.engine, buildRootSpec(p), log);
+  try {
+    if (p.image.platform) await checkEmulation(session, p.image.platform);
+  } catch (e) {
+    await session.stop();
+    throw e;
+  }
   if (p.discover === false) return { session, interpreters: [] };
   try {
     const r = await session.exec(["sh", "-c", DISCOVER_SCRIPT], { env: { PYTS_QUERY: QUERY_SCRIPT } });
@@ -118,4 +124,18 @@ export async function startBuildRoot(p: BuildRootPlan, log: Logger): Promise<Bui
     await session.stop();
     throw e;
   }
+}
+
+/**
+ * An image of another architecture runs only when the kernel hands its
+ * programs to QEMU (binfmt_misc); without that its first process fails with
+ * "exec format error" and the container is gone: say so, with the fix.
+ */
+async function checkEmulation(session: ContainerSession, platform: string): Promise<void> {
+  const r = await session.exec(["uname", "-m"]);
+  if (r.code === 0) return;
+  throw new ContainerError(
+    `the ${platform} container of ${session.spec.image} cannot run: ${(r.stderr || r.stdout).trim().split("\n").pop() || `exit code ${r.code}`}`,
+    `register QEMU for ${platform} with binfmt_misc (Debian/Ubuntu: apt-get install qemu-user-static binfmt-support; elsewhere \`docker run --privileged --rm tonistiigi/binfmt --install ${platform.split("/")[1] ?? "arm64"}\`; GitHub Actions: docker/setup-qemu-action), or build without --emulate`,
+  );
 }

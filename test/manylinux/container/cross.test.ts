@@ -129,6 +129,14 @@ describe.skipIf(skipContainers())("manylinux --target: the cross route in a real
       expect(wroteNothing(o)).toBe(true);
     });
 
+    it("a cross image (CARGO_BUILD_TARGET in its environment, as rust-cross's) without --target", () => {
+      const o = join(freshDir("mlx-err4"), "out");
+      const r = runCli(["manylinux", "-m", join(project, "Cargo.toml"), "--engine", "podman", "--image", setup.crossImage, "--rust", "image", "-o", o], { env: setup.env });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(`error: image ${setup.crossImage} cross-compiles for ${TARGET} (its CARGO_BUILD_TARGET), but no --target was given\n  hint: add --target ${TARGET}\n`);
+      expect(wroteNothing(o)).toBe(true);
+    });
+
     it("an image with no cross linker: judged in the container, even though this machine has aarch64-linux-gnu-gcc", () => {
       const o = join(freshDir("mlx-err3"), "out");
       const r = build(["--image", setup.image, "--rust", "image", "-o", o]);
@@ -157,6 +165,23 @@ describe.skipIf(skipContainers())("manylinux --target --emulate: the target's ow
     const wheel = run.stdout.trim();
     expect(basename(wheel)).toMatch(/^ffi_min-0\.2\.0-cp311-cp311-(manylinux\w+_aarch64\.)?manylinux_2_\d+_aarch64\.whl$/);
     expect(readElfFile(join(unpack(wheel), "ffi_min/ffi_min.cpython-311-aarch64-linux-gnu.so")).arch).toBe("aarch64");
+  });
+
+  it("without QEMU in binfmt_misc: one line saying how to register it, nothing written", () => {
+    // qemu-aarch64 is disabled for this one run (kernel state: re-enabled in finally; .ci/containers.sh enables it too)
+    const entry = "/proc/sys/fs/binfmt_misc/qemu-aarch64";
+    const o = join(freshDir("mlx-nobinfmt"), "out");
+    let r: ReturnType<typeof runCli>;
+    writeFileSync(entry, "0");
+    try {
+      r = runCli(["manylinux", "-m", join(copyFfiMin("nobinfmt"), "Cargo.toml"), "--target", TARGET, "--emulate", "--engine", "podman", "--image", setup.emulatedImage, "--rust", "image", "-o", o], { env: setup.env });
+    } finally {
+      writeFileSync(entry, "1");
+    }
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`error: the linux/arm64 container of ${setup.emulatedImage} cannot run: `);
+    expect(r.stderr).toContain("hint: register QEMU for linux/arm64 with binfmt_misc");
+    expect(wroteNothing(o)).toBe(true);
   });
 
   it("the wheel imports in that image, under emulation", () => {
