@@ -153,7 +153,7 @@ export async function buildManylinuxWheels(o: ManylinuxOptions = {}): Promise<Bu
   const how = route.kind === "cross" ? `, cross-compiling for ${route.target.triple}` : route.kind === "emulate" ? `, emulating ${route.platform}` : "";
   log.step(`Using ${engine.kind} ${engine.version}${engine.rootless ? " (rootless)" : ""} with image ${imageName}${how}`);
   const image = await ensureImage(engine, imageName, log, route.kind === "emulate" ? route.platform : undefined);
-  if (route.kind === "native" && image.env.CARGO_BUILD_TARGET) {
+  if (route.kind === "native" && image.env.CARGO_BUILD_TARGET && buildTarget(image.env.CARGO_BUILD_TARGET, {})?.foreign) {
     // a cross image (rust-cross's set CARGO_BUILD_TARGET): cargo would cross-compile while the wheel is tagged for its own Pythons
     throw new ConfigError(`image ${image.name} cross-compiles for ${image.env.CARGO_BUILD_TARGET} (its CARGO_BUILD_TARGET), but no --target was given`, `add --target ${image.env.CARGO_BUILD_TARGET}`);
   }
@@ -175,7 +175,7 @@ export async function buildManylinuxWheels(o: ManylinuxOptions = {}): Promise<Bu
       ...wheelOptions,
       project: buildProject,
       // a cross build describes the target's Pythons on the host, from --python's versions (target-python.ts)
-      ...(cross ? { target: cross.triple, ...(pythons?.length ? { interpreters: pythons.map(crossPythonSpec) } : {}) } : {}),
+      ...(cross ? { target: cross.triple, ...(pythons?.length ? { interpreters: pythons.map(crossPythonSpec) } : {}) } : route.kind === "native" && o.target ? { target: o.target } : {}),
       env,
       log,
 
