@@ -9,7 +9,10 @@ import { buildTarget } from "../../../src/build/target/cross.js";
 import { ConfigError, ContainerError } from "../../../src/errors.js";
 import { checkImagePlatform, crossImageFor, policyFromImageEnv } from "../../../src/manylinux/container/image.js";
 import { chooseImage, choosePolicy } from "../../../src/manylinux/container/orchestrate.js";
-import { rustupInstallScript } from "../../../src/manylinux/container/rust.js";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { rustupDirs, rustupHasTarget, rustupInstallScript, rustupTargetAddScript } from "../../../src/manylinux/container/rust.js";
+import { freshDir } from "../../helpers/env.js";
 import { runArgs } from "../../../src/manylinux/container/session.js";
 import { containerLinker, crossPythonSpec, crossTargetKey, enginePlatform, linkerCandidates, parseLinkerProbe, planRoute, targetLibDirs } from "../../../src/manylinux/container/target-route.js";
 
@@ -101,6 +104,16 @@ describe("the engine arguments of each route", () => {
   it("rustup installs the cross target with the toolchain", () => {
     expect(rustupInstallScript(["aarch64-unknown-linux-gnu"])).toMatch(/--default-toolchain stable --target aarch64-unknown-linux-gnu\n/);
     expect(rustupInstallScript()).not.toContain("--target");
+  });
+  it("a toolchain rustup installed before without the target gets it added (the check reads the cache folder)", () => {
+    const cache = freshDir("rustup-target");
+    const toolchain = join(rustupDirs(cache).rustupHome, "toolchains/stable-x86_64-unknown-linux-gnu/lib/rustlib");
+    mkdirSync(join(toolchain, "x86_64-unknown-linux-gnu/lib"), { recursive: true });
+    expect(rustupHasTarget(cache, "aarch64-unknown-linux-gnu")).toBe(false);
+    mkdirSync(join(toolchain, "aarch64-unknown-linux-gnu/lib"), { recursive: true });
+    expect(rustupHasTarget(cache, "aarch64-unknown-linux-gnu")).toBe(true);
+    expect(rustupHasTarget(join(cache, "none"), "aarch64-unknown-linux-gnu")).toBe(false);
+    expect(rustupTargetAddScript("aarch64-unknown-linux-gnu")).toContain('"$CARGO_HOME/bin/rustup" target add aarch64-unknown-linux-gnu');
   });
 });
 
