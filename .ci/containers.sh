@@ -129,6 +129,18 @@ _pyts_debian_base() {
   rm -rf "$root"
 }
 
+# Build image $1 from the Containerfile on stdin in context folder $3, labelled
+# with its recipe $2 (what _pyts_image_current checks); $4: a foreign platform
+# (the build's RUN steps then run under qemu).
+_pyts_recipe_image() {
+  local image=$1 recipe=$2 ctx=$3 platform=${4:-}
+  mkdir -p "$ctx"
+  { cat; echo "LABEL org.pyts-build.recipe=\"$recipe\""; } >"$ctx/Containerfile"
+  echo "== podman build $image${platform:+ ($platform, under qemu)}"
+  # host network for apt only: no CNI configuration needed for the build.
+  podman build ${platform:+--platform "$platform"} --network host -t "$image" -f "$ctx/Containerfile" "$ctx"
+}
+
 # qemu-aarch64 in binfmt_misc (the kernel runs arm64 programs through it), with
 # the F flag so it works inside containers; qemu-user-static's own entry.
 _pyts_register_qemu_aarch64() {
@@ -148,19 +160,14 @@ _pyts_build_emulated_standin() {
     return 0
   fi
   _pyts_debian_base "$dir" bookworm "$base" arm64
-  local ctx="$dir/emulated-standin-context"
-  mkdir -p "$ctx"
-  cat >"$ctx/Containerfile" <<EOF
+  _pyts_recipe_image "$image" "$PYTS_EMULATED_STANDIN_RECIPE" "$dir/emulated-standin-context" linux/arm64 <<EOF
 # A stand-in for quay.io/pypa/manylinux2014_aarch64 under emulation: arm64
 # Debian bookworm with python3, Debian's rustc and cargo, gcc.
 FROM $base
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends $PYTS_EMULATED_STANDIN_PACKAGES \\
  && rm -rf /var/lib/apt/lists/* /usr/share/doc/* /usr/share/man/*
-LABEL org.pyts-build.recipe="$PYTS_EMULATED_STANDIN_RECIPE"
 EOF
-  echo "== podman build $image (linux/arm64, under qemu)"
-  podman build --platform linux/arm64 --network host -t "$image" -f "$ctx/Containerfile" "$ctx"
 }
 
 _pyts_build_cross_standin() {
@@ -170,9 +177,7 @@ _pyts_build_cross_standin() {
     return 0
   fi
   _pyts_debian_base "$dir" bookworm "$base"
-  local ctx="$dir/cross-standin-context"
-  mkdir -p "$ctx"
-  cat >"$ctx/Containerfile" <<EOF
+  _pyts_recipe_image "$image" "$PYTS_CROSS_STANDIN_RECIPE" "$dir/cross-standin-context" <<EOF
 # A stand-in for a cross build image (rust-cross/manylinux2014-cross:aarch64):
 # x86-64 Debian bookworm with Debian's rustc and cargo, the aarch64 standard
 # library and the aarch64 gcc and C library to link against.
@@ -184,10 +189,7 @@ RUN dpkg --add-architecture arm64 \\
  && dpkg -x libstd-rust-web-dev_*_arm64.deb / && rm -f /tmp/*.deb \\
  && rm -rf /var/lib/apt/lists/* /usr/share/doc/* /usr/share/man/*
 ENV CARGO_BUILD_TARGET=aarch64-unknown-linux-gnu
-LABEL org.pyts-build.recipe="$PYTS_CROSS_STANDIN_RECIPE"
 EOF
-  echo "== podman build $image"
-  podman build --network host -t "$image" -f "$ctx/Containerfile" "$ctx"
 }
 
 _pyts_build_standin() {
@@ -197,20 +199,14 @@ _pyts_build_standin() {
     return 0
   fi
   _pyts_debian_base "$dir" bullseye "$base"
-  local ctx="$dir/standin-context"
-  mkdir -p "$ctx"
-  cat >"$ctx/Containerfile" <<EOF
+  _pyts_recipe_image "$image" "$PYTS_STANDIN_RECIPE" "$dir/standin-context" <<EOF
 # A stand-in for a manylinux build image: Debian bullseye (glibc 2.31),
 # CPython 3.9 as python3.9 on PATH, gcc for crates that compile C.
 FROM $base
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends $PYTS_STANDIN_PACKAGES \\
  && rm -rf /var/lib/apt/lists/*
-LABEL org.pyts-build.recipe="$PYTS_STANDIN_RECIPE"
 EOF
-  echo "== podman build $image"
-  # host network for apt only: no CNI configuration needed for the build.
-  podman build --network host -t "$image" -f "$ctx/Containerfile" "$ctx"
 }
 
 ci_setup_containers() {
