@@ -105,9 +105,14 @@ export function parseLinkerProbe(stdout: string): LinkerProbe {
   return out;
 }
 
-/** The linker candidates to look for inside: the image's TARGET_CC / CC_<triple> (rust-cross sets them), then `<gnu-triple>-gcc`. */
+/**
+ * The linker candidates to look for inside: the image's CC_<triple>, its TARGET_CC when the image is for
+ * this triple (rust-cross sets both, and CARGO_BUILD_TARGET), then `<gnu-triple>-gcc`.
+ */
 export function linkerCandidates(target: BuildTarget, env: Record<string, string>): string[] {
-  const named = [env.TARGET_CC, env[`CC_${target.triple.replace(/-/g, "_")}`]].filter((c): c is string => Boolean(c) && !/\s/.test(c as string));
+  const imageTarget = env.CARGO_BUILD_TARGET;
+  const targetCc = !imageTarget || imageTarget === target.triple ? env.TARGET_CC : undefined;
+  const named = [env[`CC_${target.triple.replace(/-/g, "_")}`], targetCc].filter((c): c is string => Boolean(c) && !/\s/.test(c as string));
   return [...new Set([...named, `${crossGccPrefix(target.parsed)}-gcc`])];
 }
 

@@ -151,6 +151,10 @@ describe("the linker, judged by what the container shows", () => {
   it("the image's TARGET_CC comes first among the candidates (rust-cross's crosstool names)", () => {
     const cross = { TARGET_CC: "aarch64-unknown-linux-gnu-gcc" };
     expect(linkerCandidates(aarch64, cross)).toEqual(["aarch64-unknown-linux-gnu-gcc", "aarch64-linux-gnu-gcc"]);
+    // an image for another triple: its TARGET_CC is that triple's compiler
+    const armv7 = t("armv7-unknown-linux-gnueabihf");
+    expect(linkerCandidates(armv7, { ...cross, CARGO_BUILD_TARGET: "aarch64-unknown-linux-gnu" })).toEqual(["arm-linux-gnueabihf-gcc"]);
+    expect(linkerCandidates(aarch64, { ...cross, CARGO_BUILD_TARGET: "aarch64-unknown-linux-gnu" })[0]).toBe("aarch64-unknown-linux-gnu-gcc");
     expect(containerLinker(aarch64, { env: cross, probe: probe("@@found aarch64-unknown-linux-gnu-gcc\n"), image: "i" })?.value).toBe("aarch64-unknown-linux-gnu-gcc");
   });
   it("no linker in the container: one line naming the image, even when this machine has a cross gcc", () => {
