@@ -75,8 +75,11 @@ export interface BuildWheelsOptions extends Omit<CargoOptions, "manifestPath"> {
   afterWriteKeepsTagged?: boolean;
   /** Replaces layoutWheel for extension builds (editable installs put the extension into the source tree). */
   layout?: (input: LayoutInput) => WheelFile[] | Promise<WheelFile[]>;
-  /** Replaces findInterpreters (the manylinux command describes the Pythons inside its container). */
-  interpreterSource?: (ctx: { config: ProjectConfig; meta: CargoMetadata }) => Promise<InterpreterInfo[]>;
+  /**
+   * Replaces findInterpreters (the manylinux command describes the Pythons inside its container). For a
+   * foreign target `described` holds the target's Pythons described on the host (a cross container uses them).
+   */
+  interpreterSource?: (ctx: { config: ProjectConfig; meta: CargoMetadata; described?: InterpreterInfo[] }) => Promise<InterpreterInfo[]>;
   /**
    * `pyts-build wheel`'s tests: each wheel is tested with `command`, else the
    * project's test-command (none: nothing runs); a failing one removes its wheel.
@@ -166,7 +169,6 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   if (target) cargoOpts.target = target.triple;
   if (target?.parsed.arch === "universal2") checkUniversal2(config, { container: o.interpreterSource !== undefined });
   if (target?.foreign && config.tool.bindings === "cffi") throw new ConfigError(`bindings = "cffi" cannot be built for ${target.triple} from here: ffi.py is made by the target's Python`, "build it on the target machine (or under its emulation)");
-  if (target?.foreign && o.interpreterSource) throw new ConfigError(`manylinux --target ${target.triple} is not supported yet`, `build with \`pyts-build wheel --target ${target.triple}\` (the audit gives the manylinux tag)`);
   const features = cargoOpts.features ?? [];
   // ffi.py is made by the build interpreter, which a container build only has inside the container
   if (config.tool.bindings === "cffi" && o.runCargo) throw new ConfigError('bindings = "cffi" cannot be built in a container yet', "build it with `pyts-build wheel` on the target machine");
@@ -186,9 +188,10 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   // a foreign target's Pythons are described, not run; its linker is the user's, or the usual cross gcc (toolchain.ts)
   const linker = target?.foreign && !o.runCargo ? chooseLinker(target.parsed, { env, cwd, ...(cargoOpts.config ? { config: cargoOpts.config } : {}) }) : undefined;
   if (linker) log.info(`linking for ${target?.triple} with ${linker.value} (found on PATH; set ${linker.name} to choose another)`);
-  const interps = target?.foreign
+  const described = target?.foreign
     ? crossInterpreters(target, { ...(o.interpreters ? { interpreters: o.interpreters } : {}), ...(o.findInterpreter ? { findInterpreter: true } : {}), abi3, versionIndependent: isVersionIndependent(bindings), env })
-    : o.interpreterSource ? await o.interpreterSource({ config, meta }) : await findInterpreters({
+    : undefined;
+  const interps = o.interpreterSource ? await o.interpreterSource({ config, meta, ...(described ? { described } : {}) }) : described ?? await findInterpreters({
     ...(o.interpreters ? { interpreters: o.interpreters } : {}),
     ...(o.findInterpreter ? { findInterpreter: true } : {}),
     cacheDir: join(meta.targetDirectory, "pyts-build", "interpreters"),

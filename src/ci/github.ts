@@ -121,24 +121,29 @@ function job(name: string, head: string[], steps: string[]): string {
 
 function linuxJob(name: "linux" | "musllinux", plan: CiPlan, install: InstallSource): string {
   const policy = name === "linux" ? "manylinux2014" : "musllinux_1_2";
-  // x86_64 manylinux runs the runner's own Rust in the container; musl and QEMU'd aarch64 need rustup's
-  const rows = [
-    ["x86_64", name === "linux" ? "host" : "rustup"],
-    ["aarch64", "rustup"],
-  ];
+  // x86_64: the policy's own image (manylinux: the runner's Rust mounted; musl: rustup's, the runner's glibc Rust cannot run there).
+  // aarch64, manylinux: cross-compiled on the x86_64 runner in rust-cross's manylinux2014-cross:aarch64 with the runner's
+  // Rust and its aarch64 std (docs/cross.md); musllinux: the aarch64 image itself under QEMU (--emulate), with rustup's Rust.
+  const rows: [string, string, string, string][] =
+    name === "linux"
+      ? [["x86_64", "host", "", ""], ["aarch64", "host", "aarch64-unknown-linux-gnu", "--target aarch64-unknown-linux-gnu"]]
+      : [["x86_64", "rustup", "", ""], ["aarch64", "rustup", "", "--target aarch64-unknown-linux-musl --emulate"]];
   const head = [
     "runs-on: ubuntu-latest",
     "strategy:",
     "  fail-fast: false",
     "  matrix:",
     "    include:",
-    ...rows.flatMap(([arch, rust]) => [`      - arch: ${arch}`, `        rust: ${rust}`]),
+    ...rows.flatMap(([arch, rust, target, flags]) => [`      - arch: ${arch}`, `        rust: ${rust}`, ...(target ? [`        target: ${target}`] : []), `        flags: ${yamlString(flags)}`]),
   ];
-  const build = `pyts-build manylinux --release --policy ${policy} --image quay.io/pypa/${policy}_\${{ matrix.arch }} --rust \${{ matrix.rust }} --python ${plan.buildPythons.join(",")} -o dist`;
+  const build = `pyts-build manylinux --release --policy ${policy} \${{ matrix.flags }} --rust \${{ matrix.rust }} --python ${plan.buildPythons.join(",")} -o dist`;
+  const cross = rows.some(([, , target]) => target !== "");
+  const emulated = rows.some(([, , , flags]) => flags.includes("--emulate"));
   return job(name, head, [
     checkoutStep(),
     ...nodeSteps(install),
-    step(["name: Set up QEMU", "if: matrix.arch != 'x86_64'", `uses: ${ACTIONS.qemu}`, "with:", "  platforms: arm64"]),
+    ...(cross ? [step(["name: Add the Rust target", "if: matrix.target", "run: rustup target add ${{ matrix.target }}"])] : []),
+    ...(emulated ? [step(["name: Set up QEMU", "if: contains(matrix.flags, '--emulate')", `uses: ${ACTIONS.qemu}`, "with:", "  platforms: arm64"])] : []),
     step([`name: Build ${policy} wheels`, `run: ${build}`]),
     uploadStep(`wheels-${name}-\${{ matrix.arch }}`),
   ]);

@@ -14,6 +14,7 @@ interface ManylinuxFlags extends CompileFlags {
   engine?: string;
   rust?: RustMode;
   auditwheel?: "repair" | "check" | "warn";
+  emulate?: boolean;
   out?: string;
   json?: boolean;
 }
@@ -37,6 +38,7 @@ export function manylinuxOptionsFrom(f: ManylinuxFlags, rustcArgs: string[]): Ma
   if (f.engine !== undefined) o.engine = f.engine;
   if (f.rust !== undefined) o.rust = f.rust;
   if (f.auditwheel !== undefined) o.auditwheel = f.auditwheel;
+  if (f.emulate) o.emulate = true;
   if (f.out !== undefined) o.out = f.out;
   return o;
 }
@@ -49,7 +51,8 @@ export function registerManylinux(program: Command): void {
   addCompileOptions(cmd)
     .option("--python <version>", "a Python of the image to build for: 3.9, 3.13t, cp39, pypy3.10 (repeatable, or comma separated; default: every CPython in the image)", collectList)
     .option("--policy <policy>", `the policy to tag and repair for, which also picks the default image (${KNOWN_POLICIES.join(", ")}; default: the image's own, or manylinux2014)`)
-    .option("--image <image>", "build image (default: quay.io/pypa/<policy>_<arch>); any image with a Python 3 and a POSIX sh")
+    .option("--image <image>", "build image (default: quay.io/pypa/<policy>_<arch>; with a foreign --target ghcr.io/rust-cross/<policy>-cross:<arch>); any image with a Python 3 (or, cross-compiling, a cross toolchain) and a POSIX sh")
+    .option("--emulate", "with a foreign --target: run the target's own image (quay.io/pypa/<policy>_<arch>) under the engine's emulation (--platform, qemu binfmt) and build natively in it, instead of cross-compiling in an image of this machine's architecture")
     .option("--engine <engine>", "docker, podman, or the path of either (default: the first that works; DOCKER_HOST is honoured)")
     .addOption(new Option("--rust <mode>", "where Rust comes from: host = mount this machine's rustup toolchain read-only, rustup = install into a cache with rustup inside the image (needs network once), image = the image's own cargo").choices(RUST_MODES as string[]).default("host"))
     .addOption(new Option("--auditwheel <mode>", "repair: bundle outside libraries (default); check: fail when the policy is missed; warn: tag anyway").choices(["repair", "check", "warn"]))
@@ -63,6 +66,11 @@ Examples:
   pyts-build manylinux -r --python 3.9 --python 3.12    just these two
   pyts-build manylinux -r --policy manylinux_2_28       the manylinux_2_28 image and policy
   pyts-build manylinux --image my/builder --rust image  your own image with cargo (see docker/ in pyts-build)
+  pyts-build manylinux -r --target aarch64-unknown-linux-gnu --python 3.12
+                                                        cross-compiled in ghcr.io/rust-cross/manylinux2014-cross:aarch64
+                                                        (first: rustup target add aarch64-unknown-linux-gnu)
+  pyts-build manylinux -r --target aarch64-unknown-linux-gnu --emulate --rust rustup
+                                                        every CPython of quay.io/pypa/manylinux2014_aarch64, under qemu
   DOCKER_HOST=unix:///run/podman.sock pyts-build manylinux --engine docker
 
 Crates are fetched on the host with your cargo configuration (cargo vendor into

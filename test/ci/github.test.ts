@@ -87,11 +87,18 @@ describe("generate-ci github", () => {
     const all = CI_PYTHONS.join(",");
     expect(Object.keys(wf.jobs)).toEqual(["linux", "musllinux", "windows", "macos", "sdist", "pytest", "release"]);
     expect(wf.jobs.linux?.strategy?.matrix.include?.map((r) => r.arch)).toEqual(["x86_64", "aarch64"]);
-    expect(run(wf.jobs.linux as Job, /manylinux/)).toBe(
-      `pyts-build manylinux --release --policy manylinux2014 --image quay.io/pypa/manylinux2014_\${{ matrix.arch }} --rust \${{ matrix.rust }} --python ${all} -o dist`,
-    );
-    expect(wf.jobs.linux?.steps.find((s) => s.uses === "docker/setup-qemu-action@v3")?.if).toBe("matrix.arch != 'x86_64'");
-    expect(run(wf.jobs.musllinux as Job, /manylinux/)).toContain("--policy musllinux_1_2");
+    expect(run(wf.jobs.linux as Job, /manylinux/)).toBe(`pyts-build manylinux --release --policy manylinux2014 \${{ matrix.flags }} --rust \${{ matrix.rust }} --python ${all} -o dist`);
+    // manylinux aarch64: cross-compiled on the x86_64 runner (rust-cross's image, the runner's Rust with the aarch64 std), no QEMU
+    expect(wf.jobs.linux?.strategy?.matrix.include).toEqual([
+      { arch: "x86_64", rust: "host", flags: "" },
+      { arch: "aarch64", rust: "host", target: "aarch64-unknown-linux-gnu", flags: "--target aarch64-unknown-linux-gnu" },
+    ]);
+    expect(wf.jobs.linux?.steps.find((s) => s.name === "Add the Rust target")).toMatchObject({ if: "matrix.target", run: "rustup target add ${{ matrix.target }}" });
+    expect(wf.jobs.linux?.steps.some((s) => s.uses === "docker/setup-qemu-action@v3")).toBe(false);
+    // musllinux aarch64: the aarch64 image itself under QEMU (the runner's glibc Rust cannot run in a musl image)
+    expect(run(wf.jobs.musllinux as Job, /manylinux/)).toContain("--policy musllinux_1_2 ${{ matrix.flags }} --rust ${{ matrix.rust }}");
+    expect(wf.jobs.musllinux?.strategy?.matrix.include?.[1]).toEqual({ arch: "aarch64", rust: "rustup", flags: "--target aarch64-unknown-linux-musl --emulate" });
+    expect(wf.jobs.musllinux?.steps.find((s) => s.uses === "docker/setup-qemu-action@v3")?.if).toBe("contains(matrix.flags, '--emulate')");
     expect(wf.jobs.macos?.strategy?.matrix.include).toEqual([
       { runner: "macos-15-intel", arch: "x86_64" },
       { runner: "macos-latest", arch: "arm64" },

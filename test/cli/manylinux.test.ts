@@ -13,8 +13,8 @@ describe("manylinuxOptionsFrom", () => {
     expect(() => manylinuxOptionsFrom({ interpreter: ["/usr/bin/python3.11"] }, [])).toThrow(ValidationError);
   });
   it("container flags and the shared compile flags pass through; absent ones stay absent", () => {
-    const o = manylinuxOptionsFrom({ policy: "manylinux_2_28", image: "img", engine: "podman", rust: "image", auditwheel: "check", out: "dist", release: true, features: ["a"] }, ["-C", "opt-level=2"]);
-    expect(o).toEqual({ policy: "manylinux_2_28", image: "img", engine: "podman", rust: "image", auditwheel: "check", out: "dist", release: true, features: ["a"], rustcArgs: ["-C", "opt-level=2"] });
+    const o = manylinuxOptionsFrom({ policy: "manylinux_2_28", image: "img", engine: "podman", rust: "image", auditwheel: "check", out: "dist", release: true, features: ["a"], target: "aarch64-unknown-linux-gnu", emulate: true }, ["-C", "opt-level=2"]);
+    expect(o).toEqual({ policy: "manylinux_2_28", image: "img", engine: "podman", rust: "image", auditwheel: "check", out: "dist", release: true, features: ["a"], target: "aarch64-unknown-linux-gnu", emulate: true, rustcArgs: ["-C", "opt-level=2"] });
     expect(manylinuxOptionsFrom({}, [])).toEqual({});
   });
 });
@@ -23,7 +23,7 @@ describe("pyts-build manylinux --help", () => {
   it("documents the container flags", () => {
     const r = runCli(["manylinux", "--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--python <version>", "--policy <policy>", "--image <image>", "--engine <engine>", "--rust <mode>", "-o, --out <dir>", "--release"]) {
+    for (const flag of ["--python <version>", "--policy <policy>", "--image <image>", "--engine <engine>", "--rust <mode>", "-o, --out <dir>", "--release", "--target <triple>", "--emulate"]) {
       expect(r.stdout).toContain(flag);
     }
   });

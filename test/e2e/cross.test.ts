@@ -159,9 +159,14 @@ describe("cross-compilation errors: one line, non-zero, nothing written", () => 
     noWheels();
   });
 
-  it("manylinux --target for a foreign target (not supported yet), before any engine is asked", () => {
-    const r = runCli(["manylinux", "-m", join(ffi, "Cargo.toml"), "--target", "aarch64-unknown-linux-gnu", "--engine", "/nonexistent/engine", "-o", out()]);
-    expectUserError(r, "manylinux --target aarch64-unknown-linux-gnu is not supported yet");
+  it("manylinux --target: a non-Linux target, and --emulate with the host's Rust, refused before any engine is asked", () => {
+    // (the cross route itself runs in test/manylinux/container/cross.test.ts)
+    const mac = runCli(["manylinux", "-m", join(ffi, "Cargo.toml"), "--target", "aarch64-apple-darwin", "--engine", "/nonexistent/engine", "-o", out()]);
+    expectUserError(mac, "manylinux builds Linux wheels, and aarch64-apple-darwin is a macOS target");
+    const emulated = runCli(["manylinux", "-m", join(ffi, "Cargo.toml"), "--target", "aarch64-unknown-linux-gnu", "--emulate", "--engine", "/nonexistent/engine", "-o", out()]);
+    expectUserError(emulated, "--emulate runs aarch64 programs in the container, where this machine's Rust toolchain (--rust host) cannot run");
+    const noTarget = runCli(["manylinux", "-m", join(ffi, "Cargo.toml"), "--emulate", "--rust", "rustup", "--engine", "/nonexistent/engine", "-o", out()]);
+    expectUserError(noTarget, "--emulate needs --target");
     noWheels();
   });
 

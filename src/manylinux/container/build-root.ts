@@ -68,6 +68,8 @@ export interface BuildRootPlan {
   workdir: string;
   /** Where cargo's colours should go on (the user's terminal is a TTY). */
   color?: boolean;
+  /** false: the image's Pythons are not asked for (a cross build describes the target's on the host). */
+  discover?: boolean;
 }
 
 /** The container spec for a build (pure). */
@@ -92,6 +94,7 @@ export function buildRootSpec(p: BuildRootPlan, networkNone = true): ContainerSp
     workdir: p.workdir,
     user: p.user,
     networkNone,
+    ...(p.image.platform ? { platform: p.image.platform } : {}),
   };
 }
 
@@ -105,6 +108,13 @@ export async function startBuildRoot(p: BuildRootPlan, log: Logger): Promise<Bui
   makeCacheDirs(p.cache);
   const session = await ContainerSession.start(p.engine, buildRootSpec(p), log);
   try {
+    if (p.image.platform) await checkEmulation(session, p.image.platform);
+  } catch (e) {
+    await session.stop();
+    throw e;
+  }
+  if (p.discover === false) return { session, interpreters: [] };
+  try {
     const r = await session.exec(["sh", "-c", DISCOVER_SCRIPT], { env: { PYTS_QUERY: QUERY_SCRIPT } });
     if (r.code !== 0) {
       throw new ContainerError(`could not list the Pythons in ${p.image.name}: ${r.stderr.trim().split("\n").pop() ?? ""}`, "the image needs a POSIX sh");
@@ -114,4 +124,18 @@ export async function startBuildRoot(p: BuildRootPlan, log: Logger): Promise<Bui
     await session.stop();
     throw e;
   }
+}
+
+/**
+ * An image of another architecture runs only when the kernel hands its
+ * programs to QEMU (binfmt_misc); without that its first process fails with
+ * "exec format error" and the container is gone: say so, with the fix.
+ */
+async function checkEmulation(session: ContainerSession, platform: string): Promise<void> {
+  const r = await session.exec(["uname", "-m"]);
+  if (r.code === 0) return;
+  throw new ContainerError(
+    `the ${platform} container of ${session.spec.image} cannot run: ${(r.stderr || r.stdout).trim().split("\n").pop() || `exit code ${r.code}`}`,
+    `register QEMU for ${platform} with binfmt_misc (Debian/Ubuntu: apt-get install qemu-user-static binfmt-support; elsewhere \`docker run --privileged --rm tonistiigi/binfmt --install ${platform.split("/")[1] ?? "arm64"}\`; GitHub Actions: docker/setup-qemu-action), or build without --emulate`,
+  );
 }

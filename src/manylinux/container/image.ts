@@ -53,7 +53,33 @@ export function defaultImageFor(policy: string, arch: string = linuxArch()): str
   return `quay.io/pypa/${stem}_${arch}`;
 }
 
-/** AUDITWHEEL_PLAT=manylinux2014_x86_64 (set in pypa images) -> "manylinux2014". */
+/**
+ * rust-cross's cross images (what maturin-action runs for `--target`): the
+ * host's architecture with a cross toolchain for `arch`, e.g.
+ * ghcr.io/rust-cross/manylinux2014-cross:aarch64. They set TARGET_CC,
+ * TARGET_SYSROOT and CARGO_TARGET_<TRIPLE>_LINKER, which the build honours.
+ */
+const CROSS_STEMS: Record<string, string> = {
+  manylinux2014: "manylinux2014",
+  manylinux_2_17: "manylinux2014",
+  manylinux_2_28: "manylinux_2_28",
+  musllinux_1_2: "musllinux_1_2",
+};
+
+/** `--policy` of a cross build -> the default cross image for the target's `arch`. */
+export function crossImageFor(policy: string, arch: string): string {
+  const p = withoutArchSuffix(policy, arch);
+  const stem = CROSS_STEMS[p];
+  if (!stem) {
+    throw new ContainerError(
+      `no default cross image for policy ${policy} (rust-cross publishes ${Object.keys(CROSS_STEMS).join(", ")})`,
+      "give a cross image with --image (and --policy for its tag), or run the target's own image under emulation with --emulate",
+    );
+  }
+  return `ghcr.io/rust-cross/${stem}-cross:${arch}`;
+}
+
+/** AUDITWHEEL_PLAT=manylinux2014_x86_64 (set in pypa images) -> "manylinux2014"; `arch` is the build's target architecture. */
 export function policyFromImageEnv(env: Record<string, string>, arch: string = linuxArch()): string | undefined {
   const plat = env.AUDITWHEEL_PLAT;
   if (!plat) return undefined;
@@ -64,6 +90,8 @@ export interface ImageInfo {
   name: string;
   /** The image's configured environment (PATH, AUDITWHEEL_PLAT, ...). */
   env: Record<string, string>;
+  /** The engine's platform to run it with (`linux/arm64` under emulation); undefined: the engine's own. */
+  platform?: string;
 }
 
 /** `["A=1", "B=x=y"]` -> {A: "1", B: "x=y"} */
@@ -78,13 +106,26 @@ export function parseEnvList(list: unknown): Record<string, string> {
   return out;
 }
 
-async function inspectEnv(engine: Engine, image: string): Promise<Record<string, string> | undefined> {
-  const r = await runEngine(engine, ["image", "inspect", "--format", "{{json .Config.Env}}", image]);
+/** The image's environment and architecture (`amd64`, `arm64`, ...), or undefined when the engine does not have it. */
+async function inspectImage(engine: Engine, image: string): Promise<{ env: Record<string, string>; arch: string } | undefined> {
+  const r = await runEngine(engine, ["image", "inspect", "--format", "{{.Architecture}} {{json .Config.Env}}", image]);
   if (r.code !== 0) return undefined;
+  const line = r.stdout.trim().split("\n")[0] ?? "";
+  const space = line.indexOf(" ");
+  const arch = space > 0 ? line.slice(0, space) : line;
   try {
-    return parseEnvList(JSON.parse(r.stdout.trim()));
+    return { arch, env: parseEnvList(JSON.parse(line.slice(space + 1))) };
   } catch {
-    return {};
+    return { arch, env: {} };
+  }
+}
+
+/** An image of another architecture than the platform asked for would run the wrong programs: say so before it starts. */
+export function checkImagePlatform(image: string, arch: string, platform: string | undefined): void {
+  if (platform === undefined || arch === "") return;
+  const want = platform.split("/")[1];
+  if (want !== undefined && arch !== want) {
+    throw new ContainerError(`image ${image} is built for ${arch}, not ${platform.replace(/^linux\//, "")}`, `use an image of the target's architecture (the default is quay.io/pypa/<policy>_<arch>), or pull it with \`--platform ${platform}\``);
   }
 }
 
@@ -92,17 +133,22 @@ async function inspectEnv(engine: Engine, image: string): Promise<Record<string,
  * The image, pulled when the engine does not have it yet. Later `run`s use
  * `--pull never`, so a missing image is reported here, once, with the fix.
  */
-export async function ensureImage(engine: Engine, image: string, log: Logger): Promise<ImageInfo> {
-  const env = await inspectEnv(engine, image);
-  if (env) return { name: image, env };
-  log.step(`Pulling ${image} (not present in ${engine.kind})`);
-  const pull = await runEngine(engine, ["pull", image], { onStderr: (c) => log.debug(c.trimEnd()), onStdout: (c) => log.debug(c.trimEnd()) });
+export async function ensureImage(engine: Engine, image: string, log: Logger, platform?: string): Promise<ImageInfo> {
+  const at = platform ? { platform } : {};
+  const found = await inspectImage(engine, image);
+  if (found) {
+    checkImagePlatform(image, found.arch, platform);
+    return { name: image, env: found.env, ...at };
+  }
+  log.step(`Pulling ${image}${platform ? ` for ${platform}` : ""} (not present in ${engine.kind})`);
+  const pull = await runEngine(engine, ["pull", ...(platform ? ["--platform", platform] : []), image], { onStderr: (c) => log.debug(c.trimEnd()), onStdout: (c) => log.debug(c.trimEnd()) });
   if (pull.code !== 0) {
     throw engineError(pull.stderr || pull.stdout, { kind: engine.kind, command: engine.command, action: `pull ${image}`, image, env: engine.env, otherwise: "image-missing" });
   }
-  const after = await inspectEnv(engine, image);
+  const after = await inspectImage(engine, image);
   if (!after) {
     throw new ContainerError(`${engine.kind} pulled ${image} but cannot inspect it`, `try \`${engine.kind} image inspect ${image}\``);
   }
-  return { name: image, env: after };
+  checkImagePlatform(image, after.arch, platform);
+  return { name: image, env: after.env, ...at };
 }

@@ -10,7 +10,7 @@
  * - image: the image already has cargo on PATH (docker/Dockerfile builds one).
  */
 import { execFile } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ContainerError } from "../../errors.js";
 import type { Mount } from "./session.js";
@@ -97,6 +97,20 @@ export function checkMountableToolchain(t: HostToolchain): void {
   }
 }
 
+/**
+ * A cross build with the host's toolchain mounted needs the target's standard
+ * library in that toolchain (its sysroot's lib/rustlib/<triple>): it is added
+ * on the host, where rustup manages the folder the container sees.
+ */
+export function checkHostTargetStd(t: HostToolchain, triple: string): void {
+  if (existsSync(join(t.sysroot, "lib", "rustlib", triple, "lib"))) return;
+  const rustup = /[\\/]toolchains[\\/]/.test(t.sysroot);
+  throw new ContainerError(
+    `the host's Rust (${t.version}, ${t.sysroot}), which the container runs with --rust host, has no standard library for ${triple}`,
+    `${rustup ? `add it on the host with \`rustup target add ${triple}\`` : `install it into that toolchain`}, or use --rust image with an image whose Rust has it`,
+  );
+}
+
 export function hostRustSetup(t: HostToolchain): RustSetup {
   return {
     mode: "host",
@@ -122,17 +136,42 @@ export function rustupInstalled(cacheDir: string): boolean {
   return existsSync(join(rustupDirs(cacheDir).cargoHome, "bin", "cargo"));
 }
 
+/** Does a toolchain rustup installed into the cache have the standard library for `triple`? */
+export function rustupHasTarget(cacheDir: string, triple: string): boolean {
+  const toolchains = join(rustupDirs(cacheDir).rustupHome, "toolchains");
+  try {
+    return readdirSync(toolchains).some((t) => existsSync(join(toolchains, t, "lib", "rustlib", triple, "lib")));
+  } catch {
+    return false;
+  }
+}
+
+/** `rustup target add` for a toolchain installed earlier without the target (networked, like the install). */
+export function rustupTargetAddScript(triple: string): string {
+  return `set -e\n"$CARGO_HOME/bin/rustup" target add ${triple}\n`;
+}
+
+/**
+ * The image's own Rust (--rust image) for a cross build: prints rustc's sysroot
+ * and fails (exit 1) when lib/rustlib/$1 is missing there, 3 without rustc.
+ */
+export const IMAGE_STD_PROBE = `s=$(rustc --print sysroot 2>/dev/null) || exit 3
+echo "$s"
+test -d "$s/lib/rustlib/$1/lib"
+`;
+
 /**
  * The one networked step of `--rust rustup`, run in a throwaway container
  * of the same image: rustup-init from sh.rustup.rs into the cache folder.
  */
-export function rustupInstallScript(): string {
+export function rustupInstallScript(targets: string[] = []): string {
+  const extra = targets.map((t) => ` --target ${t}`).join("");
   return `set -e
 if command -v curl >/dev/null 2>&1; then curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs > /tmp/rustup-init.sh
 elif command -v wget >/dev/null 2>&1; then wget -qO /tmp/rustup-init.sh https://sh.rustup.rs
 else echo "the image has neither curl nor wget to fetch rustup" >&2; exit 3
 fi
-sh /tmp/rustup-init.sh -y --no-modify-path --profile minimal --default-toolchain stable
+sh /tmp/rustup-init.sh -y --no-modify-path --profile minimal --default-toolchain stable${extra}
 `;
 }
 

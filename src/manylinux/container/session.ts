@@ -29,6 +29,8 @@ export interface ContainerSpec {
   user: HostUser;
   /** false: the default network (only for installing Rust with rustup). */
   networkNone: boolean;
+  /** `--platform linux/arm64`: an image of another architecture, run under the engine's emulation (--emulate). */
+  platform?: string;
 }
 
 /** The calling process's user. */
@@ -61,6 +63,7 @@ export const IDLE_COMMAND = ["sh", "-c", "trap 'exit 0' TERM INT; while :; do sl
 export function runArgs(engine: Pick<Engine, "kind" | "rootless">, spec: ContainerSpec, command: string[] = IDLE_COMMAND, detach = true): string[] {
   const a = ["run", "--rm", "--pull", "never", "--label", "org.pyts-build.role=build"];
   if (detach) a.push("--detach");
+  if (spec.platform) a.push("--platform", spec.platform);
   if (spec.networkNone) a.push("--network", "none");
   // Bind mounts of ordinary host folders: SELinux relabelling (:z) would touch
   // the user's files (their Rust toolchain!), so confinement is lifted instead.

@@ -16,9 +16,13 @@ export interface ContainerSetup {
   env: Record<string, string>;
   /** The stand-in build image (bullseye: glibc 2.31, python3.9, gcc). */
   image: string;
+  /** The cross stand-in (bookworm x86-64 with Debian's rustc, cargo, the arm64 std and the aarch64 gcc). */
+  crossImage: string;
+  /** The emulated stand-in (arm64 bookworm with python3, Debian's rustc + cargo, gcc), run under qemu binfmt. */
+  emulatedImage: string;
 }
 
-const VARS = ["PYTS_CONTAINERS_DIR", "CONTAINERS_CONF", "CONTAINERS_STORAGE_CONF", "PYTS_STANDIN_IMAGE"];
+const VARS = ["PYTS_CONTAINERS_DIR", "CONTAINERS_CONF", "CONTAINERS_STORAGE_CONF", "PYTS_STANDIN_IMAGE", "PYTS_CROSS_STANDIN_IMAGE", "PYTS_EMULATED_STANDIN_IMAGE"];
 
 /** From the environment (.ci/run sources the setup) or the file the setup writes in the checkout. */
 function readSetupVars(): Record<string, string> {
@@ -38,10 +42,15 @@ function probe(): ContainerSetup | string {
   }
   const env = { CONTAINERS_CONF: vars.CONTAINERS_CONF, CONTAINERS_STORAGE_CONF: vars.CONTAINERS_STORAGE_CONF ?? "" };
   const image = vars.PYTS_STANDIN_IMAGE ?? "localhost/pyts-build-standin:bullseye";
-  const r = spawnSync("podman", ["image", "exists", image], { env: { ...process.env, ...env }, encoding: "utf8" });
-  if (r.error) return `podman cannot be run: ${r.error.message}`;
-  if (r.status !== 0) return `podman has no image ${image}: run \`bash .ci/containers.sh\` to build it (${r.stderr.trim()})`;
-  return { env, image };
+  const crossImage = vars.PYTS_CROSS_STANDIN_IMAGE ?? "localhost/pyts-build-cross-standin:aarch64";
+  const emulatedImage = vars.PYTS_EMULATED_STANDIN_IMAGE ?? "localhost/pyts-build-emulated-standin:aarch64";
+  for (const i of [image, crossImage, emulatedImage]) {
+    const r = spawnSync("podman", ["image", "exists", i], { env: { ...process.env, ...env }, encoding: "utf8" });
+    if (r.error) return `podman cannot be run: ${r.error.message}`;
+    if (r.status !== 0) return `podman has no image ${i}: run \`bash .ci/containers.sh\` to build it (${r.stderr.trim()})`;
+  }
+  if (!existsSync("/proc/sys/fs/binfmt_misc/qemu-aarch64")) return "qemu-aarch64 is not registered with binfmt_misc: run `bash .ci/containers.sh` (as root)";
+  return { env, image, crossImage, emulatedImage };
 }
 
 let cached: ContainerSetup | string | undefined;
