@@ -15,7 +15,7 @@ import { type AuditOptions, auditElfFiles } from "./audit.js";
 import { hasElfMagic, startsWithElfMagic } from "./elf.js";
 import { type AuditwheelMode, chooseCompatibility, type CompatibilityDecision } from "./compatibility.js";
 import { policyLabel } from "./policy.js";
-import { repairAudited } from "./repair.js";
+import { type RepairOptions, repairAudited } from "./repair.js";
 import { openAuditedWheel } from "./wheel-audit.js";
 
 /**
@@ -38,7 +38,10 @@ export interface WrittenWheel {
   tags: string[];
 }
 
-export interface FinalizeOptions extends AuditOptions {
+/** What the audit and a repair take from the caller: where libraries are searched, who knows their packages. */
+export type AuditExtras = AuditOptions & Pick<RepairOptions, "packages">;
+
+export interface FinalizeOptions extends AuditExtras {
   /** a repair adds `sboms/auditwheel.cdx.json` (default true) */
   sbom?: boolean;
   /** `auto` (default), `pypi`, `linux`/`off`, or a policy name/alias */
@@ -124,7 +127,7 @@ function auditwheelOf(req: ManylinuxRequest, ctx: AfterWriteContext): Auditwheel
  * wheel and give it the manylinux tag it really meets (repairing when asked);
  * other platforms keep their tag.
  */
-export function manylinuxAfterWrite(req: ManylinuxRequest, extra: AuditOptions = {}) {
+export function manylinuxAfterWrite(req: ManylinuxRequest, extra: AuditExtras = {}) {
   return async <W extends WrittenWheel>(wheel: W, ctx: AfterWriteContext): Promise<W> => {
     if (ctx.interpreter.system !== "linux") return wheel;
     try {
@@ -154,7 +157,7 @@ export function manylinuxAfterWrite(req: ManylinuxRequest, extra: AuditOptions =
  * needs the written wheel (bundling libraries, several ELF files whose `$ORIGIN`
  * paths must resolve inside it) goes through finalizeWheel after writing.
  */
-export function manylinuxSteps(req: ManylinuxRequest, extra: AuditOptions = {}) {
+export function manylinuxSteps(req: ManylinuxRequest, extra: AuditExtras = {}) {
   const after = manylinuxAfterWrite(req, extra);
   let decidedBeforeWrite = false;
   return {

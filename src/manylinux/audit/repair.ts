@@ -15,7 +15,7 @@ import { type WheelEdits, writeEditedWheel } from "../../wheel/edit.js";
 import { type WheelFileName, type WheelTag, withPlatforms } from "../../wheel/tags.js";
 import { wheelFileName } from "../../wheel/wheel.js";
 import { VERSION } from "../../version.js";
-import { graftedLibrariesSbom, pythonJsonDumps, whichProvides } from "./sbom.js";
+import { type AskPackageManager, askHere, graftedLibrariesSbom, pythonJsonDumps, whichProvides } from "./sbom.js";
 import { type AuditOptions, evaluationFor, type Graft, type PolicyEvaluation } from "./audit.js";
 import { hintFor, summarizeReasons } from "./explain.js";
 import { type ElfFile, readElfFile } from "./elf.js";
@@ -42,6 +42,20 @@ export interface RepairOptions extends AuditOptions {
    * 6.x's SBOM; default true; `[sbom] auditwheel = false` turns it off)
    */
   sbom?: boolean;
+  /** Who says which OS package a grafted library came from (default: this machine's package manager). */
+  packages?: PackageSource;
+}
+
+/**
+ * The system the grafted libraries were installed on, for the SBOM: a container
+ * build's libraries are copies, and its image (not this machine) knows their packages.
+ */
+export interface PackageSource {
+  ask: AskPackageManager;
+  /** that system's /etc/os-release text ("" when it has none: no SBOM), read only when a library was grafted; default this machine's */
+  osRelease?: () => Promise<string>;
+  /** a grafted file's path on that system */
+  pathThere(file: string): string;
 }
 
 export interface GraftedLibrary {
@@ -169,7 +183,7 @@ export async function repairAudited(audited: AuditedWheel, opts: RepairOptions):
   const plats = platformTags(ev.policy);
   const tags = withPlatforms(w.wheel.tags, plats);
   // the input of a `repair` is the user's; the wheel command's plain wheel is an intermediate it may replace
-  const sbom = opts.sbom === false || ev.grafts.length === 0 ? undefined : graftSbom(w.fileName, tags, ev.grafts, opts.env);
+  const sbom = opts.sbom === false || ev.grafts.length === 0 ? undefined : await graftSbom(w.fileName, tags, ev.grafts, opts.packages ?? { ask: askHere(opts.env), pathThere: (f) => f });
   const edits: WheelEdits = { tags, replace, add: sbom ? [...add, { path: `${w.distInfoDir}/sboms/auditwheel.cdx.json`, source: { bytes: sbom } }] : add, keepInput: !opts.replaceInput };
   if (opts.epoch !== undefined) edits.epoch = opts.epoch;
   const out = await writeEditedWheel(w, audited.entries, opts.outDir, edits);
@@ -183,10 +197,11 @@ export async function repairAudited(audited: AuditedWheel, opts: RepairOptions):
 }
 
 /** auditwheel's SBOM of the grafted libraries for the wheel's final name, or undefined when no package owns any of them. */
-function graftSbom(name: WheelFileName, tags: WheelTag[], grafts: Graft[], env?: NodeJS.ProcessEnv): string | undefined {
+async function graftSbom(name: WheelFileName, tags: WheelTag[], grafts: Graft[], packages: PackageSource): Promise<string | undefined> {
   const fileName = wheelFileName(name.dist, name.version, tags, name.build);
-  const files = [...new Set(grafts.map((g) => g.realPath))].sort();
-  const doc = graftedLibrariesSbom(fileName, whichProvides(files, env ? { env } : {}), { name: "pyts-build", version: VERSION });
+  const files = [...new Set(grafts.map((g) => packages.pathThere(g.realPath)))].sort();
+  const provided = await whichProvides(files, { ask: packages.ask, ...(packages.osRelease ? { osRelease: await packages.osRelease() } : {}) });
+  const doc = graftedLibrariesSbom(fileName, provided, { name: "pyts-build", version: VERSION });
   return doc ? pythonJsonDumps(doc) : undefined;
 }
 

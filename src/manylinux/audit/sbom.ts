@@ -87,34 +87,39 @@ export function osReleaseId(text: string): string | undefined {
   return id ? id : undefined;
 }
 
-/** The output of a package manager query, or undefined when it is missing or says no. */
-function ask(env: NodeJS.ProcessEnv, cmd: string, args: string[]): string | undefined {
-  const r = spawnSync(cmd, args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 30_000 });
-  return r.status === 0 ? r.stdout : undefined;
+/** Runs a package-manager query: its stdout, or undefined when the program is missing or says no. */
+export type AskPackageManager = (cmd: string, args: string[]) => Promise<string | undefined>;
+
+/** A query on this machine. */
+export function askHere(env: NodeJS.ProcessEnv = process.env): AskPackageManager {
+  return async (cmd, args) => {
+    const r = spawnSync(cmd, args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 30_000 });
+    return r.status === 0 ? r.stdout : undefined;
+  };
 }
 
-type Provider = (file: string) => Omit<ProvidedBy, "distro"> | undefined;
+type Provider = (file: string) => Promise<Omit<ProvidedBy, "distro"> | undefined>;
 
-const providers: Array<[string, (env: NodeJS.ProcessEnv) => Provider]> = [
+const providers: Array<[string, (ask: AskPackageManager) => Provider]> = [
   [
     "dpkg",
-    (env) => (file) => {
-      const name = /^([^:]+):/.exec(ask(env, "dpkg", ["-S", file]) ?? "")?.[1];
-      const version = name ? /^Version: (\S+)/m.exec(ask(env, "dpkg", ["-s", name]) ?? "")?.[1] : undefined;
+    (ask) => async (file) => {
+      const name = /^([^:]+):/.exec((await ask("dpkg", ["-S", file])) ?? "")?.[1];
+      const version = name ? /^Version: (\S+)/m.exec((await ask("dpkg", ["-s", name])) ?? "")?.[1] : undefined;
       return name && version ? { type: "deb", name, version } : undefined;
     },
   ],
   [
     "rpm",
-    (env) => (file) => {
-      const [name, version, release] = (ask(env, "rpm", ["-qf", "--queryformat", "%{NAME} %{VERSION} %{RELEASE} %{ARCH}", file]) ?? "").trim().split(" ");
+    (ask) => async (file) => {
+      const [name, version, release] = ((await ask("rpm", ["-qf", "--queryformat", "%{NAME} %{VERSION} %{RELEASE} %{ARCH}", file])) ?? "").trim().split(" ");
       return name && version && release ? { type: "rpm", name, version: `${version}-${release}` } : undefined;
     },
   ],
   [
     "apk",
-    (env) => (file) => {
-      const m = / is owned by ([^\s-]+)-(\S+)$/m.exec(ask(env, "apk", ["info", "--who-owns", file]) ?? "");
+    (ask) => async (file) => {
+      const m = / is owned by ([^\s-]+)-(\S+)$/m.exec((await ask("apk", ["info", "--who-owns", file])) ?? "");
       return m ? { type: "apk", name: m[1] as string, version: m[2] as string } : undefined;
     },
   ],
@@ -128,24 +133,30 @@ export function pathSpellings(file: string): string[] {
 
 /**
  * Which OS package provided each file (files no package owns are left out),
- * asked of the first package manager on PATH that answers; nothing without
- * /etc/os-release's ID, as auditwheel.
+ * asked of the first package manager that answers; nothing without
+ * /etc/os-release's ID, as auditwheel. `ask` runs the queries (default: on this
+ * machine) and `osRelease` is that system's os-release text (default: this
+ * machine's), so a container can be asked about its own files.
  */
-export function whichProvides(files: string[], o: { env?: NodeJS.ProcessEnv; osRelease?: string } = {}): Array<{ path: string; by: ProvidedBy }> {
-  const env = o.env ?? process.env;
-  let distro: string | undefined;
-  try {
-    distro = osReleaseId(readFileSync(o.osRelease ?? "/etc/os-release", "utf8"));
-  } catch {
-    return [];
+export async function whichProvides(files: string[], o: { ask?: AskPackageManager; osRelease?: string } = {}): Promise<Array<{ path: string; by: ProvidedBy }>> {
+  const ask = o.ask ?? askHere();
+  let text = o.osRelease;
+  if (text === undefined) {
+    try {
+      text = readFileSync("/etc/os-release", "utf8");
+    } catch {
+      return [];
+    }
   }
+  const distro = osReleaseId(text);
   if (!distro) return [];
   const out: Array<{ path: string; by: ProvidedBy }> = [];
   for (const [cmd, make] of providers) {
-    if (ask(env, cmd, ["--version"]) === undefined) continue;
-    const provider = make(env);
+    if ((await ask(cmd, ["--version"])) === undefined) continue;
+    const provider = make(ask);
     for (const path of files) {
-      const by = pathSpellings(path).map(provider).find((p) => p !== undefined);
+      let by: Omit<ProvidedBy, "distro"> | undefined;
+      for (const spelling of pathSpellings(path)) if ((by = await provider(spelling))) break;
       if (by) out.push({ path, by: { ...by, distro } });
     }
     break;

@@ -9,6 +9,7 @@ import { rmSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ContainerError } from "../../errors.js";
 import { elfIdentity, type SearchContext, systemSearchContext } from "../audit/ld-paths.js";
+import type { PackageSource } from "../audit/repair.js";
 import type { ContainerSession } from "./session.js";
 
 /** Paths from `ldd` output (glibc or musl); "not found" entries and the vDSO are left out. */
@@ -62,4 +63,25 @@ export async function mirrorContainerLibraries(session: ContainerSession, file: 
     .join(":");
   const elfClass = elfIdentity(file)?.elfClass ?? 64;
   return systemSearchContext({ root: mirror, env: { LD_LIBRARY_PATH: ldLibraryPath }, elfClass });
+}
+
+/**
+ * Who knows the packages of the mirrored libraries: the image's own package
+ * manager, asked about each library's path in the container, and the image's
+ * os-release, so the auditwheel SBOM of a repaired wheel names the image's
+ * packages, as auditwheel run inside the image would.
+ */
+export function containerPackages(session: ContainerSession, mirror: string): PackageSource {
+  const prefix = mirror.replace(/\/+$/, "");
+  return {
+    ask: async (cmd, args) => {
+      const r = await session.exec([cmd, ...args]);
+      return r.code === 0 ? r.stdout : undefined;
+    },
+    osRelease: async () => {
+      const r = await session.exec(["cat", "/etc/os-release"]);
+      return r.code === 0 ? r.stdout : "";
+    },
+    pathThere: (f) => (f.startsWith(`${prefix}/`) ? f.slice(prefix.length) : f),
+  };
 }

@@ -33,7 +33,7 @@ import type { AuditwheelMode } from "../audit/compatibility.js";
 import { manylinuxAfterWrite } from "../audit/finalize.js";
 import { type BuildRoot, cacheDirs, makeCacheDirs, startBuildRoot } from "./build-root.js";
 import { runCargoInContainer } from "./container-cargo.js";
-import { mirrorContainerLibraries } from "./container-libs.js";
+import { containerPackages, mirrorContainerLibraries } from "./container-libs.js";
 import { detectEngine, type Engine, runEngine } from "./engine.js";
 import { checkImageTargetStd, chooseContainerLinker, mirrorTargetLibraries, stagePyo3Config } from "./cross-container.js";
 import { crossImageFor, DEFAULT_POLICY, defaultImageFor, ensureImage, type ImageInfo, linuxArch, policyFromImageEnv } from "./image.js";
@@ -250,7 +250,8 @@ export async function buildManylinuxWheels(o: ManylinuxOptions = {}): Promise<Bu
         // audit and repair on the host, searching the libraries copied out of the container (a cross build: out of its target sysroot)
         const mirror = join(cache.libs, lastKey);
         const search = !lastArtifact ? undefined : cross ? await mirrorTargetLibraries(root.session, lastArtifact, mirror, targetLibDirs(cross, image.env)) : await mirrorContainerLibraries(root.session, lastArtifact, mirror, image.env);
-        return manylinuxAfterWrite({ compatibility: policy, auditwheel: o.auditwheel ?? "repair" }, search ? { search } : {})(wheel, ctx);
+        // the SBOM of grafted libraries: the image's package manager knows them (not this machine's)
+        return manylinuxAfterWrite({ compatibility: policy, auditwheel: o.auditwheel ?? "repair" }, search ? { search, packages: containerPackages(root.session, mirror) } : {})(wheel, ctx);
       },
     });
   } finally {

@@ -27,9 +27,25 @@ describe("auditwheel's SBOM of grafted libraries", () => {
     expect(pythonJsonDumps({ a: [1, "é"], b: { c: null } })).toBe('{"a": [1, "\\u00e9"], "b": {"c": null}}');
   });
 
-  it.skipIf(!existsSync("/usr/bin/dpkg"))("whichProvides asks dpkg (a merged-/usr path found under its other spelling); unowned files are left out", () => {
-    const found = whichProvides(["/usr/lib/x86_64-linux-gnu/libbz2.so.1.0", "/nonexistent/libx.so"]);
+  it.skipIf(!existsSync("/usr/bin/dpkg"))("whichProvides asks dpkg (a merged-/usr path found under its other spelling); unowned files are left out", async () => {
+    const found = await whichProvides(["/usr/lib/x86_64-linux-gnu/libbz2.so.1.0", "/nonexistent/libx.so"]);
     expect(found.map((f) => [f.path, f.by.type, f.by.distro])).toEqual([["/usr/lib/x86_64-linux-gnu/libbz2.so.1.0", "deb", "debian"]]);
     expect(found[0]?.by.name).toMatch(/^libbz2/);
+  });
+
+  it("asks the system it is given (a container's package manager and os-release), not this machine", async () => {
+    const asked: string[] = [];
+    // a stand-in for an rpm-based image: dpkg is missing there, rpm answers for one file
+    const ask = async (cmd: string, args: string[]) => {
+      asked.push([cmd, ...args].join(" "));
+      if (cmd === "rpm" && args[0] === "--version") return "RPM version 4.14.3\n";
+      if (cmd === "rpm" && args.at(-1) === "/usr/lib64/libgfortran.so.5") return "libgfortran 8.5.0 18.el8 x86_64";
+      return undefined;
+    };
+    const found = await whichProvides(["/usr/lib64/libgfortran.so.5", "/opt/own/libx.so"], { ask, osRelease: 'NAME="AlmaLinux"\nID="almalinux"\n' });
+    expect(found).toEqual([{ path: "/usr/lib64/libgfortran.so.5", by: { type: "rpm", name: "libgfortran", version: "8.5.0-18.el8", distro: "almalinux" } }]);
+    expect(asked[0]).toBe("dpkg --version");
+    // no os-release ID: no SBOM entries, and no package manager is asked
+    expect(await whichProvides(["/usr/lib64/libgfortran.so.5"], { ask, osRelease: "" })).toEqual([]);
   });
 });

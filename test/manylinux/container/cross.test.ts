@@ -13,7 +13,8 @@
  *
  * In CI these tests fail when the engine or the images are missing; elsewhere they skip, saying why.
  */
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { basename, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -77,6 +78,16 @@ describe.skipIf(skipContainers())("manylinux --target: the cross route in a real
     const grafted = readElfFile(join(site, "ffi_min.libs", libs[0] as string));
     expect(grafted.arch).toBe("aarch64");
     expect(first.stderr).toMatch(/bundled libBrokenLocale\.so\.1 as ffi_min\.libs\/libBrokenLocale-/);
+  });
+
+  it("its auditwheel SBOM names the image's package of the grafted library, asked inside the container at its path there", () => {
+    const site = unpack(first.stdout.trim());
+    const doc = JSON.parse(readFileSync(join(site, "ffi_min-0.2.0.dist-info/sboms/auditwheel.cdx.json"), "utf8")) as { components: Array<{ name: string; purl: string; "bom-ref": string }> };
+    const lib = doc.components.find((c) => c.name !== "ffi_min");
+    // Debian's aarch64 cross C library, installed in the image (the mirror on this machine is no package's file)
+    expect(lib?.purl).toMatch(/^pkg:deb\/debian\/libc6-arm64-cross@/);
+    // auditwheel's bom-ref: the package's purl + the sha256 of the file's path on the build system (the container's, not the mirror's)
+    expect(lib?.["bom-ref"]).toBe(`${lib?.purl}#${createHash("sha256").update("/usr/aarch64-linux-gnu/lib/libBrokenLocale.so.1").digest("hex")}`);
   });
 
   it("imports and runs on an aarch64 CPython under qemu", () => {
