@@ -42,6 +42,7 @@ export function ciProjectFrom(o: Pick<GenerateCiOptions, "manifestPath" | "cwd">
   return {
     name: c.metadata.name,
     bindings: c.tool.bindings,
+    ...(c.tool.bindings === "bin" && (c.cargo.pyo3 || c.cargo.pyo3Ffi) ? { embedsPython: true } : {}),
     ...(abi3 !== undefined ? { abi3 } : {}),
     ...(c.metadata.requiresPython !== undefined ? { requiresPython: c.metadata.requiresPython } : {}),
   };

@@ -18,6 +18,8 @@ export interface CiProject {
   /** `[project] name`. */
   name: string;
   bindings: "pyo3" | "bin" | string;
+  /** A `bin` that uses pyo3 (embeds Python): it links libpython, so its wheel is tagged for each CPython. */
+  embedsPython?: boolean;
   /** pyo3's abi3: the lowest minor (`abi3-py39` -> 9), or "current" for plain `abi3`. */
   abi3?: number | "current";
   requiresPython?: string;
@@ -33,7 +35,7 @@ export interface CiOptions {
   install?: InstallSource;
 }
 
-/** How the wheels are built: one per Python, one abi3 wheel, or one `py3-none` wheel (bin). */
+/** How the wheels are built: one per Python, one abi3 wheel, or one `py3-none` wheel (a bin that does not embed Python). */
 export type BuildKind = "per-python" | "abi3" | "bin";
 
 export interface CiPlan {
@@ -51,7 +53,7 @@ export function planCi(p: CiProject): CiPlan {
     return p.requiresPython === undefined || pythonVersionAllowed(p.requiresPython, 3, minor);
   });
   if (allowed.length === 0) return { kind: "per-python", buildPythons: [], testPythons: [] };
-  if (p.bindings === "bin") {
+  if (p.bindings === "bin" && !p.embedsPython) {
     // the program does not depend on the Python version: one wheel per platform
     const one = allowed[allowed.length - 1] as string;
     return { kind: "bin", buildPythons: [one], testPythons: [one] };

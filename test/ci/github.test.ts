@@ -141,6 +141,14 @@ describe("generate-ci github", () => {
     expect(wf.jobs.pytest?.strategy?.matrix["python-version"]).toEqual([newest]);
   });
 
+  it("bin project embedding Python (pyo3): a wheel per CPython, as each is tagged for the libpython it links", () => {
+    const wf = generate("bin-embed-python", ["--platform", "linux", "windows"]);
+    expect(run(wf.jobs.linux as Job, /manylinux/)).toContain(`--python ${CI_PYTHONS.join(",")} -o dist`);
+    expect(run(wf.jobs.windows as Job, /wheel/)).toBe("pyts-build wheel --release --find-interpreter -o dist");
+    expect(setupPythons(wf.jobs.windows as Job)).toEqual([...CI_PYTHONS]);
+    expect(planCi({ name: "a", bindings: "bin", embedsPython: true, requiresPython: ">=3.12" }).kind).toBe("per-python");
+  });
+
   it("-o writes the file; bad platforms and --pytest without linux are one-line errors", () => {
     const d = freshDir("generate-ci");
     const m = join(FIXTURES, "pyo3-pure", "Cargo.toml");
