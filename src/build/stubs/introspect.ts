@@ -1,14 +1,18 @@
 /**
  * The stubs of a built library: pyo3's introspection chunks read from the ELF
- * file (src/manylinux/audit/elf-symbol-data.ts), the module tree built from them
+ * file (src/manylinux/audit/elf-symbol-data.ts), the Mach-O file's symbols or the
+ * PE file's exports (src/wheel/binary/), as pyo3-introspection reads each, the module tree built from them
  * and rendered (introspection-chunks.ts, stub-render.ts). A library without
  * chunks was built without pyo3's `experimental-inspect` feature: a one-line
  * error says to turn it on.
  */
+import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { ConfigError } from "../../errors.js";
 import { startsWithElfMagic } from "../../manylinux/audit/elf.js";
 import { readSymbolData } from "../../manylinux/audit/elf-symbol-data.js";
+import { hasMachOMagic, machoSymbolData } from "../../wheel/binary/macho-exports.js";
+import { hasPeMagic, peExportData } from "../../wheel/binary/pe-exports.js";
 import { chunkText, INTROSPECTION_FORMAT, introspectionSymbolVersion, parseChunk } from "./introspection-chunks.js";
 import { moduleFromChunks } from "./introspection-tree.js";
 import type { StubModule } from "./introspection-model.js";
@@ -16,10 +20,7 @@ import { moduleStubFiles } from "./stub-render.js";
 
 /** The module `moduleName` (the extension's own name, the last part of module-name) as the library describes it. */
 export function introspectLibrary(lib: string, moduleName: string): StubModule {
-  if (!startsWithElfMagic(lib)) {
-    throw new ConfigError(`${lib}: stubs are read from ELF libraries (Linux) only`, "generate them on Linux, or build without --generate-stubs");
-  }
-  const found = readSymbolData(lib, (name) => introspectionSymbolVersion(name) !== undefined);
+  const found = libraryChunkSymbols(lib, (name) => introspectionSymbolVersion(name) !== undefined);
   if (found.symbols.length === 0) {
     throw new ConfigError(
       `${basename(lib)} has no pyo3 introspection data to generate stubs from: turn on pyo3's "experimental-inspect" feature`,
@@ -35,6 +36,15 @@ export function introspectLibrary(lib: string, moduleName: string): StubModule {
     return parseChunk(chunkText(data, found.littleEndian, where), where);
   });
   return moduleFromChunks(chunks, moduleName, basename(lib));
+}
+
+/** The data of the symbols `wanted` names in an ELF (Linux), Mach-O (macOS, thin or universal) or PE (Windows) library. */
+function libraryChunkSymbols(lib: string, wanted: (name: string) => boolean): { littleEndian: boolean; symbols: Array<{ name: string; data: Uint8Array }> } {
+  if (startsWithElfMagic(lib)) return readSymbolData(lib, wanted);
+  const bytes = readFileSync(lib);
+  if (hasMachOMagic(bytes)) return machoSymbolData(bytes, wanted, basename(lib));
+  if (hasPeMagic(bytes)) return peExportData(bytes, wanted, basename(lib));
+  throw new ConfigError(`${lib} is neither an ELF, a Mach-O nor a PE library: no stubs can be read from it`, "build without --generate-stubs, or report the file's format");
 }
 
 /** The stub files (path relative to the module's folder -> text) of the module `moduleName` in `lib`. */

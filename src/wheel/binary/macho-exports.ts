@@ -55,22 +55,18 @@ export function hasMachOMagic(bytes: Uint8Array): boolean {
   return [MH_MAGIC, MH_MAGIC_64].includes(le) || [MH_MAGIC, MH_MAGIC_64, FAT_MAGIC].includes(be);
 }
 
-/** The exports of every architecture in a thin or universal Mach-O file (one entry for a thin file). */
-export function machoExports(bytes: Buffer, name = "file"): MachOExports[] {
-  if (bytes.length >= 4 && bytes.readUInt32BE(0) === FAT_MAGIC) {
-    let slices;
-    try {
-      slices = readFatMachO(bytes, name);
-    } catch (e) {
-      throw new BinaryError(`${name} is not a readable universal Mach-O file: ${(e as Error).message}`, "rebuild it (lipo -create joins thin files)");
-    }
-    return slices.map((s) => thinMachOExports(s.bytes, `${name} (${cpuName(s.cputype)} slice)`));
+/** The slices of a universal file, or undefined for a thin one. */
+function fatSlices(bytes: Buffer, name: string): ReturnType<typeof readFatMachO> | undefined {
+  if (bytes.length < 4 || bytes.readUInt32BE(0) !== FAT_MAGIC) return undefined;
+  try {
+    return readFatMachO(bytes, name);
+  } catch (e) {
+    throw new BinaryError(`${name} is not a readable universal Mach-O file: ${(e as Error).message}`, "rebuild it (lipo -create joins thin files)");
   }
-  return [thinMachOExports(bytes, name)];
 }
 
-/** The exports of one thin Mach-O file. */
-export function thinMachOExports(bytes: Buffer, name = "file"): MachOExports {
+/** A thin file's header and a reader of its load commands, every offset checked. */
+function thinHeader(bytes: Buffer, name: string) {
   const bad = (why: string) => new BinaryError(`${name} is not a readable Mach-O library: ${why}`, "rebuild it; a macOS extension must be a Mach-O dylib made by the Rust toolchain");
   if (bytes.length < 28) throw bad("shorter than a Mach-O header");
   const le = [MH_MAGIC, MH_MAGIC_64].includes(bytes.readUInt32LE(0));
@@ -80,20 +76,39 @@ export function thinMachOExports(bytes: Buffer, name = "file"): MachOExports {
     if (o < 0 || o + 4 > bytes.length) throw bad(`${what} lies beyond the end of the file`);
     return le ? bytes.readUInt32LE(o) : bytes.readUInt32BE(o);
   };
-  const arch = cpuName(u32(4, "the header") | 0);
   const ncmds = u32(16, "the header");
   const sizeofcmds = u32(20, "the header");
   const first = is64 ? 32 : 28;
   if (first + sizeofcmds > bytes.length) throw bad(`its load commands (${sizeofcmds} bytes) run past the end of the file`);
+  /** Each load command: its type, its offset and its size (checked to lie inside the commands). */
+  const commands = function* (): Generator<{ cmd: number; at: number; size: number; index: number }> {
+    let at = first;
+    for (let i = 0; i < ncmds; i++) {
+      if (at + 8 > first + sizeofcmds) throw bad(`load command ${i} lies outside the ${sizeofcmds} bytes of load commands`);
+      const cmd = u32(at, "a load command");
+      const size = u32(at + 4, "a load command");
+      if (size < 8 || size % 4 !== 0 || at + size > first + sizeofcmds) throw bad(`load command ${i} has a bad size ${size}`);
+      yield { cmd, at, size, index: i };
+      at += size;
+    }
+  };
+  return { bad, le, is64, u32, commands };
+}
 
+/** The exports of every architecture in a thin or universal Mach-O file (one entry for a thin file). */
+export function machoExports(bytes: Buffer, name = "file"): MachOExports[] {
+  const slices = fatSlices(bytes, name);
+  if (slices) return slices.map((s) => thinMachOExports(s.bytes, `${name} (${cpuName(s.cputype)} slice)`));
+  return [thinMachOExports(bytes, name)];
+}
+
+/** The exports of one thin Mach-O file. */
+export function thinMachOExports(bytes: Buffer, name = "file"): MachOExports {
+  const { bad, is64, u32, commands } = thinHeader(bytes, name);
+  const arch = cpuName(u32(4, "the header") | 0);
   let trie: { off: number; size: number } | undefined;
   let symtab: { symoff: number; nsyms: number; stroff: number; strsize: number } | undefined;
-  let at = first;
-  for (let i = 0; i < ncmds; i++) {
-    if (at + 8 > first + sizeofcmds) throw bad(`load command ${i} lies outside the ${sizeofcmds} bytes of load commands`);
-    const cmd = u32(at, "a load command");
-    const size = u32(at + 4, "a load command");
-    if (size < 8 || size % 4 !== 0 || at + size > first + sizeofcmds) throw bad(`load command ${i} has a bad size ${size}`);
+  for (const { cmd, at, size } of commands()) {
     if ((cmd === LC_DYLD_INFO || cmd === LC_DYLD_INFO_ONLY) && size >= 48) {
       const t = { off: u32(at + 40, "LC_DYLD_INFO"), size: u32(at + 44, "LC_DYLD_INFO") };
       if (t.size > 0) trie = t;
@@ -103,7 +118,6 @@ export function thinMachOExports(bytes: Buffer, name = "file"): MachOExports {
     } else if (cmd === LC_SYMTAB && size >= 24) {
       symtab = { symoff: u32(at + 8, "LC_SYMTAB"), nsyms: u32(at + 12, "LC_SYMTAB"), stroff: u32(at + 16, "LC_SYMTAB"), strsize: u32(at + 20, "LC_SYMTAB") };
     }
-    at += size;
   }
   const cNames = (raw: string[]) => [...new Set(raw.filter((n) => n.startsWith("_")).map((n) => n.slice(1)))].sort();
   if (trie) {
@@ -175,4 +189,83 @@ export function walkTrie(bytes: Buffer, bad: (why: string) => Error = (why) => n
     }
   }
   return names;
+}
+
+const LC_SEGMENT = 0x1;
+const LC_SEGMENT_64 = 0x19;
+const N_SECT = 0x0e;
+const S_ZEROFILL = 0x1;
+const S_GB_ZEROFILL = 0xc;
+const S_THREAD_LOCAL_ZEROFILL = 0x12;
+
+/**
+ * The bytes each defined symbol `wanted` accepts (C names: without Mach-O's
+ * leading `_`) points at, to the end of its section's data: Mach-O symbols
+ * carry no size. A cdylib's `#[no_mangle]` statics (pyo3's introspection
+ * chunks) are such symbols. For a universal file the first slice is read
+ * (each slice is the same crate). Every offset is checked (BinaryError).
+ */
+export function machoSymbolData(bytes: Buffer, wanted: (name: string) => boolean, name = "file"): { littleEndian: boolean; symbols: Array<{ name: string; data: Buffer }> } {
+  const slices = fatSlices(bytes, name);
+  if (slices) {
+    const first = slices[0];
+    if (!first) return { littleEndian: true, symbols: [] };
+    return machoSymbolData(first.bytes, wanted, `${name} (${cpuName(first.cputype)} slice)`);
+  }
+  const { bad, le, is64, u32, commands } = thinHeader(bytes, name);
+  /** an address field; beyond 2^53 NaN, which every range check refuses */
+  const addr = (o: number, what: string) => {
+    if (!is64) return u32(o, what);
+    if (o + 8 > bytes.length) throw bad(`${what} lies beyond the end of the file`);
+    const v = Number(le ? bytes.readBigUInt64LE(o) : bytes.readBigUInt64BE(o));
+    return Number.isSafeInteger(v) ? v : Number.NaN;
+  };
+  const sections: Array<{ addr: number; size: number; offset: number; zerofill: boolean }> = [];
+  let symtab: { symoff: number; nsyms: number; stroff: number; strsize: number } | undefined;
+  for (const { cmd, at, size, index: i } of commands()) {
+    if (cmd === (is64 ? LC_SEGMENT_64 : LC_SEGMENT)) {
+      const [head, entry] = is64 ? [72, 80] : [56, 68];
+      const nsects = u32(at + (is64 ? 64 : 48), "a segment command");
+      if (head + nsects * entry > size) throw bad(`segment command ${i} holds fewer than its ${nsects} sections`);
+      for (let k = 0; k < nsects; k++) {
+        const s = at + head + k * entry;
+        const flags = u32(s + (is64 ? 64 : 56), "a section");
+        const type = flags & 0xff;
+        sections.push({
+          addr: addr(s + 32, "a section"),
+          size: addr(s + (is64 ? 40 : 36), "a section"),
+          offset: u32(s + (is64 ? 48 : 40), "a section"),
+          zerofill: type === S_ZEROFILL || type === S_GB_ZEROFILL || type === S_THREAD_LOCAL_ZEROFILL,
+        });
+      }
+    } else if (cmd === LC_SYMTAB && size >= 24) {
+      symtab = { symoff: u32(at + 8, "LC_SYMTAB"), nsyms: u32(at + 12, "LC_SYMTAB"), stroff: u32(at + 16, "LC_SYMTAB"), strsize: u32(at + 20, "LC_SYMTAB") };
+    }
+  }
+  const symbols: Array<{ name: string; data: Buffer }> = [];
+  if (!symtab) return { littleEndian: le, symbols };
+  const entry = is64 ? 16 : 12;
+  const { symoff, nsyms, stroff, strsize } = symtab;
+  if (symoff + nsyms * entry > bytes.length) throw bad(`the symbol table (${nsyms} entries at ${symoff}) runs past the end of the file`);
+  if (stroff + strsize > bytes.length) throw bad(`the string table (${strsize} bytes at ${stroff}) runs past the end of the file`);
+  for (let i = 0; i < nsyms; i++) {
+    const s = symoff + i * entry;
+    const type = bytes[s + 4] as number;
+    if (type & N_STAB || (type & N_TYPE) !== N_SECT) continue;
+    const strx = u32(s, "a symbol");
+    if (strx >= strsize) throw bad(`symbol ${i}'s name lies outside the string table`);
+    const nul = bytes.subarray(0, Math.min(stroff + strsize, stroff + strx + MAX_NAME + 1)).indexOf(0, stroff + strx);
+    if (nul < 0) throw bad(`symbol ${i}'s name has no terminating NUL inside the string table`);
+    const raw = bytes.toString("latin1", stroff + strx, nul);
+    if (!raw.startsWith("_") || !wanted(raw.slice(1))) continue;
+    const sect = sections[(bytes[s + 5] as number) - 1];
+    if (!sect) throw bad(`symbol ${raw} names section ${bytes[s + 5]}, which the file does not have`);
+    if (sect.zerofill) continue; // zero-initialised: no bytes in the file
+    const value = addr(s + 8, "a symbol");
+    const off = sect.offset + (value - sect.addr);
+    const end = sect.offset + sect.size;
+    if (!(value >= sect.addr && value < sect.addr + sect.size) || end > bytes.length) throw bad(`symbol ${raw}'s data lies outside its section or the file`);
+    symbols.push({ name: raw.slice(1), data: bytes.subarray(off, end) });
+  }
+  return { littleEndian: le, symbols };
 }

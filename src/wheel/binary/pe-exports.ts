@@ -41,8 +41,21 @@ interface Section {
   rawOffset: number;
 }
 
-/** The export table of a PE file. `name`: the file, for messages. */
-export function peExports(bytes: Buffer, name = "file"): PeExports {
+/** A PE file's headers, section table and export directory, each offset checked. */
+interface OpenedPe {
+  machine: string;
+  pe32plus: boolean;
+  bad: (why: string) => BinaryError;
+  /** The file offset of `rva`, with at least `len` bytes of the same section's data after it. */
+  offsetOf(rva: number, len: number, what: string): number;
+  /** The bytes from `rva` to the end of its section's data in the file. */
+  dataAt(rva: number, what: string): Buffer;
+  cString(rva: number, what: string): string;
+  /** The export directory's file offset and its RVA range (undefined: no exports). */
+  exportDir?: { at: number; rva: number; size: number };
+}
+
+function openPe(bytes: Buffer, name: string): OpenedPe {
   const bad = (why: string) => new BinaryError(`${name} is not a readable Windows DLL: ${why}`, "rebuild it; a .pyd must be a PE/COFF DLL made by the Rust toolchain");
   const u16 = (o: number, what: string) => {
     if (o < 0 || o + 2 > bytes.length) throw bad(`${what} lies beyond the end of the file`);
@@ -75,36 +88,82 @@ export function peExports(bytes: Buffer, name = "file"): PeExports {
     const at = table + 40 * i;
     sections.push({ va: u32(at + 12, "the section table"), rawSize: u32(at + 16, "the section table"), rawOffset: u32(at + 20, "the section table") });
   }
-  /** The file offset of `rva`, with at least `len` bytes of the same section's data after it. */
+  const sectionOf = (rva: number) => sections.find((x) => rva >= x.va && rva - x.va < x.rawSize);
   const offsetOf = (rva: number, len: number, what: string): number => {
-    const s = sections.find((x) => rva >= x.va && rva - x.va < x.rawSize);
+    const s = sectionOf(rva);
     if (!s) throw bad(`${what} (RVA 0x${rva.toString(16)}) is in no section's data`);
     const off = s.rawOffset + (rva - s.va);
     if (rva - s.va + len > s.rawSize || off + len > bytes.length) throw bad(`${what} (RVA 0x${rva.toString(16)}) runs past its section or the file`);
     return off;
   };
+  const dataAt = (rva: number, what: string): Buffer => {
+    const start = offsetOf(rva, 0, what);
+    const s = sectionOf(rva) as Section;
+    return bytes.subarray(start, Math.min(bytes.length, s.rawOffset + s.rawSize));
+  };
   /** A NUL-terminated name inside its section's data. */
   const cString = (rva: number, what: string): string => {
     const start = offsetOf(rva, 1, what);
-    const s = sections.find((x) => rva >= x.va && rva - x.va < x.rawSize) as Section;
+    const s = sectionOf(rva) as Section;
     const end = Math.min(bytes.length, s.rawOffset + s.rawSize);
     const nul = bytes.subarray(0, Math.min(end, start + MAX_NAME + 1)).indexOf(0, start);
     if (nul < 0) throw bad(end - start > MAX_NAME ? `${what} is longer than ${MAX_NAME} bytes` : `${what} has no terminating NUL inside its section`);
     return bytes.toString("latin1", start, nul);
   };
-
-  if (ndirs === 0) return { machine, pe32plus, names: [] };
+  const opened: OpenedPe = { machine, pe32plus, bad, offsetOf, dataAt, cString };
+  if (ndirs === 0) return opened;
   const exportRva = u32(dirsAt, "the export directory entry");
   const exportSize = u32(dirsAt + 4, "the export directory entry");
-  if (exportRva === 0 || exportSize === 0) return { machine, pe32plus, names: [] };
-  const dir = offsetOf(exportRva, 40, "the export directory");
+  if (exportRva === 0 || exportSize === 0) return opened;
+  return { ...opened, exportDir: { at: offsetOf(exportRva, 40, "the export directory"), rva: exportRva, size: exportSize } };
+}
+
+/** The export directory's names, each with the RVA it exports (ordinal -> export address table). */
+function exportEntries(bytes: Buffer, p: OpenedPe): { dllName?: string; entries: Array<{ name: string; rva: number }> } {
+  if (!p.exportDir) return { entries: [] };
+  const dir = p.exportDir.at;
   const nameRva = bytes.readUInt32LE(dir + 12);
+  const nfunctions = bytes.readUInt32LE(dir + 20);
   const nnames = bytes.readUInt32LE(dir + 24);
+  const functionsRva = bytes.readUInt32LE(dir + 28);
   const namesRva = bytes.readUInt32LE(dir + 32);
-  if (nnames > 0 && nnames * 4 > bytes.length) throw bad(`the export directory claims ${nnames} names, more than the file can hold`);
-  const names: string[] = [];
-  const pointers = nnames > 0 ? offsetOf(namesRva, 4 * nnames, "the export name pointer table") : 0;
-  for (let i = 0; i < nnames; i++) names.push(cString(bytes.readUInt32LE(pointers + 4 * i), `export name ${i}`));
-  const dllName = nameRva !== 0 ? cString(nameRva, "the DLL name") : undefined;
-  return { machine, pe32plus, ...(dllName !== undefined ? { dllName } : {}), names };
+  const ordinalsRva = bytes.readUInt32LE(dir + 36);
+  if (nnames > 0 && nnames * 4 > bytes.length) throw p.bad(`the export directory claims ${nnames} names, more than the file can hold`);
+  const entries: Array<{ name: string; rva: number }> = [];
+  const pointers = nnames > 0 ? p.offsetOf(namesRva, 4 * nnames, "the export name pointer table") : 0;
+  const ordinals = nnames > 0 ? p.offsetOf(ordinalsRva, 2 * nnames, "the export ordinal table") : 0;
+  const functions = nfunctions > 0 ? p.offsetOf(functionsRva, 4 * Math.min(nfunctions, 0x10000), "the export address table") : 0;
+  for (let i = 0; i < nnames; i++) {
+    const name = p.cString(bytes.readUInt32LE(pointers + 4 * i), `export name ${i}`);
+    const ordinal = bytes.readUInt16LE(ordinals + 2 * i);
+    const rva = ordinal < nfunctions && ordinal < 0x10000 ? bytes.readUInt32LE(functions + 4 * ordinal) : 0;
+    entries.push({ name, rva });
+  }
+  const dllName = nameRva !== 0 ? p.cString(nameRva, "the DLL name") : undefined;
+  return { ...(dllName !== undefined ? { dllName } : {}), entries };
+}
+
+/** The export table of a PE file. `name`: the file, for messages. */
+export function peExports(bytes: Buffer, name = "file"): PeExports {
+  const p = openPe(bytes, name);
+  const { dllName, entries } = exportEntries(bytes, p);
+  return { machine: p.machine, pe32plus: p.pe32plus, ...(dllName !== undefined ? { dllName } : {}), names: entries.map((e) => e.name) };
+}
+
+/**
+ * The bytes each exported name `wanted` accepts points at, to the end of its
+ * section's data (a cdylib's `#[no_mangle]` statics, such as pyo3's
+ * introspection chunks, are exports); forwarded exports (into the export
+ * directory itself) have no data and are left out. PE files are little-endian.
+ */
+export function peExportData(bytes: Buffer, wanted: (name: string) => boolean, name = "file"): { littleEndian: true; symbols: Array<{ name: string; data: Buffer }> } {
+  const p = openPe(bytes, name);
+  const symbols: Array<{ name: string; data: Buffer }> = [];
+  for (const e of exportEntries(bytes, p).entries) {
+    if (!wanted(e.name)) continue;
+    const dir = p.exportDir as NonNullable<OpenedPe["exportDir"]>;
+    if (e.rva === 0 || (e.rva >= dir.rva && e.rva < dir.rva + dir.size)) continue;
+    symbols.push({ name: e.name, data: p.dataAt(e.rva, `export ${e.name}`) });
+  }
+  return { littleEndian: true, symbols };
 }
