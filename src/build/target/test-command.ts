@@ -6,14 +6,17 @@
  * interpreter: this machine's own for a host build, the target's under
  * `qemu-<arch>` (with the target's root folder as its `-L`) for a foreign
  * Linux build whose root is given; anything else is skipped with a note.
+ * The command runs in the platform's shell, as cibuildwheel runs it: /bin/sh,
+ * or cmd.exe on Windows (where `python` is a `.cmd` launcher found through PATHEXT).
  */
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { makeTempDir, removeTemp, trackChild } from "../../cleanup.js";
 import { ConfigError, PytsError } from "../../errors.js";
 import { isExecutableFile, which } from "../../fs-util.js";
+import { envValue, groupSpawnOptions } from "../../host.js";
 import type { Logger } from "../../log.js";
 import { WheelReader } from "../../wheel/reader.js";
 import type { InterpreterInfo } from "../python/interpreter-info.js";
@@ -40,9 +43,7 @@ export function qemuArch(t: TargetTriple): string {
 }
 
 /** The command line that runs the target's interpreter here, or why it cannot (a one-line note). */
-export function interpreterCommand(interp: InterpreterInfo, o: { pythonRoot?: string; env: NodeJS.ProcessEnv; abi3?: boolean; platform?: NodeJS.Platform }): { argv: string[] } | { skip: string } {
-  // the command runs under /bin/sh with a shell-script `python`: neither exists on Windows (not supported there yet)
-  if ((o.platform ?? process.platform) === "win32") return { skip: "--test-command runs its command with /bin/sh, which Windows does not have" };
+export function interpreterCommand(interp: InterpreterInfo, o: { pythonRoot?: string; env: NodeJS.ProcessEnv; abi3?: boolean }): { argv: string[] } | { skip: string } {
   if (interp.described === undefined) return { argv: [interp.executable] };
   const t = parseTriple(interp.described);
   if (t.system !== "linux") return { skip: `${t.triple} wheels cannot run on this machine` };
@@ -71,6 +72,45 @@ export function installPath(name: string): string | undefined {
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * The `python` and `python3` launchers put first on PATH, running `argv` with the
+ * command's arguments: sh scripts, or on Windows `.cmd` files (inside a batch
+ * file `%` is written `%%`; a Windows path holds no `"`). Pure.
+ */
+export function interpreterShims(argv: readonly string[], platform: NodeJS.Platform = process.platform): Array<{ name: string; text: string }> {
+  if (platform === "win32") {
+    const line = `@${argv.map((a) => `"${a.replace(/%/g, "%%")}"`).join(" ")} %*\r\n`;
+    return ["python.cmd", "python3.cmd"].map((name) => ({ name, text: line }));
+  }
+  const shim = `#!/bin/sh\nexec ${argv.map(quote).join(" ")} "$@"\n`;
+  return ["python", "python3"].map((name) => ({ name, text: shim }));
+}
+
+/**
+ * `env` for the test command: `bin` first on PATH and `site` first on PYTHONPATH, each
+ * under the name the environment already uses (Windows reads `Path` and `PATH` as one,
+ * and two spellings in one environment would leave which wins to chance). Pure.
+ */
+export function testEnv(env: NodeJS.ProcessEnv, bin: string, site: string, platform: NodeJS.Platform = process.platform): NodeJS.ProcessEnv {
+  const out = { ...env };
+  const sep = platform === "win32" ? ";" : ":";
+  const prepend = (name: string, dir: string) => {
+    const keys = Object.keys(out).filter((k) => (platform === "win32" ? k.toUpperCase() === name : k === name));
+    const old = platform === "win32" ? envValue(env, name, platform) : env[name];
+    for (const k of keys) delete out[k];
+    out[keys[0] ?? name] = old ? `${dir}${sep}${old}` : dir;
+  };
+  prepend("PATH", bin);
+  prepend("PYTHONPATH", site);
+  return out;
+}
+
+/** How the user's command line runs: `/bin/sh -c`, or on Windows `cmd.exe /d /s /c "<line>"` (passed verbatim: cmd.exe parses it itself). Pure. */
+export function shellSpawn(command: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): { file: string; args: string[]; verbatim: boolean } {
+  if (platform === "win32") return { file: envValue(env, "ComSpec", platform) || "cmd.exe", args: ["/d", "/s", "/c", `"${command}"`], verbatim: true };
+  return { file: "/bin/sh", args: ["-c", command], verbatim: false };
+}
+
 async function unpack(wheel: string, dir: string): Promise<void> {
   const reader = await WheelReader.open(wheel);
   try {
@@ -87,8 +127,9 @@ async function unpack(wheel: string, dir: string): Promise<void> {
 
 function run(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<number | string> {
   return new Promise((resolveRun, reject) => {
+    const shell = shellSpawn(command, env);
     // stdout is the command's result channel: the test's output goes to stderr
-    const child = trackChild(spawn("/bin/sh", ["-c", command], { cwd, env, stdio: ["ignore", 2, 2], detached: true }));
+    const child = trackChild(spawn(shell.file, shell.args, { cwd, env, stdio: ["ignore", 2, 2], windowsVerbatimArguments: shell.verbatim, ...groupSpawnOptions() }));
     child.once("error", reject);
     child.once("exit", (code, signal) => resolveRun(signal ?? code ?? 1));
   });
@@ -109,17 +150,16 @@ export async function runTestCommand(wheel: string, interp: InterpreterInfo, o: 
     await unpack(wheel, dir);
     const bin = join(dir, "bin");
     mkdirSync(bin, { recursive: true });
-    const shim = `#!/bin/sh\nexec ${how.argv.map(quote).join(" ")} "$@"\n`;
-    for (const name of ["python", "python3"]) {
+    for (const { name, text } of interpreterShims(how.argv)) {
       const p = join(bin, name);
       if (!existsSync(p)) {
-        writeFileSync(p, shim);
+        writeFileSync(p, text);
         chmodSync(p, 0o755);
       }
     }
     const site = join(dir, "site");
     const command = o.command.replaceAll("{project}", o.projectDir).replaceAll("{wheel}", wheel);
-    const env = { ...o.env, PATH: `${bin}${delimiter}${o.env.PATH ?? ""}`, PYTHONPATH: [site, o.env.PYTHONPATH].filter(Boolean).join(delimiter) };
+    const env = testEnv(o.env, bin, site);
     o.log.step(`Testing ${wheel.replace(/^.*[\\/]/, "")}: ${command}${interp.described ? ` (${interp.described} under ${how.argv[0]?.replace(/^.*\//, "")})` : ""}`);
     const result = await run(command, o.projectDir, env);
     if (result !== 0) {

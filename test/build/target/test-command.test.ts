@@ -1,12 +1,12 @@
 /**
- * `--test-command` (src/build/target/test-command.ts): the pure parts, and a host build of the
+ * `--test-command` (src/build/target/test-command.ts): the pure parts (Windows hosts simulated), and a host build of the
  * dependency-free ffi-min fixture tested natively (a passing and a failing command). Foreign targets
  * under qemu are in test/e2e/cross.test.ts.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { installPath, interpreterCommand, qemuArch } from "../../../src/build/target/test-command.js";
+import { installPath, interpreterCommand, interpreterShims, qemuArch, shellSpawn, testEnv } from "../../../src/build/target/test-command.js";
 import { describeTargetPython } from "../../../src/build/target/target-python.js";
 import { parseTriple } from "../../../src/build/target/triple.js";
 import { runCli } from "../../helpers/cli.js";
@@ -23,14 +23,36 @@ describe("pieces", () => {
     expect(installPath("m-1.0.data/headers/m.h")).toBeUndefined();
   });
 
+  it("the python launchers and the shell: sh on POSIX; on a Windows host (simulated: this machine is Linux) .cmd files and cmd.exe", () => {
+    expect(interpreterShims(["/usr/bin/qemu-aarch64-static", "-L", "/r oot", "/r oot/usr/bin/python3.11"], "linux")).toEqual(
+      ["python", "python3"].map((name) => ({ name, text: `#!/bin/sh\nexec '/usr/bin/qemu-aarch64-static' '-L' '/r oot' '/r oot/usr/bin/python3.11' "$@"\n` })),
+    );
+    // cmd finds python.cmd through PATHEXT; inside a batch file % is doubled
+    expect(interpreterShims(["C:\\Program Files\\Python 100%\\python.exe"], "win32")).toEqual(
+      ["python.cmd", "python3.cmd"].map((name) => ({ name, text: '@"C:\\Program Files\\Python 100%%\\python.exe" %*\r\n' })),
+    );
+    expect(shellSpawn("python -m pytest tests", {}, "linux")).toEqual({ file: "/bin/sh", args: ["-c", "python -m pytest tests"], verbatim: false });
+    expect(shellSpawn('python -c "import m"', { COMSPEC: "C:\\Windows\\system32\\cmd.exe" }, "win32")).toEqual({
+      file: "C:\\Windows\\system32\\cmd.exe",
+      args: ["/d", "/s", "/c", '"python -c "import m""'],
+      verbatim: true,
+    });
+    expect(shellSpawn("python -V", {}, "win32").file).toBe("cmd.exe");
+  });
+
+  it("the environment: the launchers first on PATH and the wheel first on PYTHONPATH, under the name the environment uses", () => {
+    expect(testEnv({ PATH: "/usr/bin", HOME: "/h" }, "/t/bin", "/t/site", "linux")).toEqual({ PATH: "/t/bin:/usr/bin", PYTHONPATH: "/t/site", HOME: "/h" });
+    expect(testEnv({}, "/t/bin", "/t/site", "linux")).toEqual({ PATH: "/t/bin", PYTHONPATH: "/t/site" });
+    // a copied Windows environment spells it Path: one variable, never Path and PATH side by side
+    expect(testEnv({ Path: "C:\\Windows", PythonPath: "C:\\lib" }, "C:\\t\\bin", "C:\\t\\site", "win32")).toEqual({ Path: "C:\\t\\bin;C:\\Windows", PythonPath: "C:\\t\\site;C:\\lib" });
+  });
+
   it("qemu's architecture names", () => {
     expect(["aarch64-unknown-linux-gnu", "armv7-unknown-linux-gnueabihf", "i686-unknown-linux-gnu", "powerpc64le-unknown-linux-gnu"].map((t) => qemuArch(parseTriple(t)))).toEqual(["aarch64", "arm", "i386", "ppc64le"]);
   });
 
   it("how the interpreter runs: the host's directly; a foreign one under qemu with its root, or a one-line reason to skip", () => {
     expect(interpreterCommand(fakeInterpreter(12), { env: {} })).toEqual({ argv: ["/py/3.12"] });
-    // a Windows host (simulated: this machine is Linux) has no /bin/sh: a one-line note, not a failed spawn
-    expect(interpreterCommand(fakeInterpreter(12), { env: {}, platform: "win32" })).toEqual({ skip: "--test-command runs its command with /bin/sh, which Windows does not have" });
     const win = describeTargetPython("python3.11", parseTriple("x86_64-pc-windows-msvc"));
     expect(interpreterCommand(win, { env: {} })).toEqual({ skip: "x86_64-pc-windows-msvc wheels cannot run on this machine" });
     const arm = describeTargetPython("python3.11", parseTriple("aarch64-unknown-linux-gnu"));
