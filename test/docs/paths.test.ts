@@ -17,6 +17,7 @@ const NOT_REPOSITORY_PATHS = new Map([
   ["src/x.rs", "docs/sdist.md: a symlink in a user's crate, as an example"],
   ["scripts/", "docs/configuration.md: the wheel's .data/scripts/ category"],
   ["docker/podman", "docs/architecture.md: 'docker or podman'"],
+  ["docker/setup-qemu-action", "docs/cross.md: the GitHub action that registers QEMU"],
   ["python/word_count/data/*.json", "docs/configuration.md: an include glob in an illustrative configuration"],
   ["python/word_count/tests/**", "docs/configuration.md: an exclude glob in an illustrative configuration"],
   ["python/pkg/_native/", "docs/pep517.md: where a user's mixed cffi project gets its generated package"],

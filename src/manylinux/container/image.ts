@@ -53,6 +53,11 @@ export function defaultImageFor(policy: string, arch: string = linuxArch()): str
   return `quay.io/pypa/${stem}_${arch}`;
 }
 
+/** Refuse a `--policy` that has no default image, before anything is read: the name alone decides (any architecture suffix aside). */
+export function checkPolicyName(policy: string): void {
+  defaultImageFor(policy.replace(/_(x86_64|i686|aarch64|armv7l|ppc64le|s390x|riscv64|loongarch64)$/, ""), "x86_64");
+}
+
 /**
  * rust-cross's cross images (what maturin-action runs for `--target`): the
  * host's architecture with a cross toolchain for `arch`, e.g.

@@ -36,7 +36,7 @@ import { runCargoInContainer } from "./container-cargo.js";
 import { containerPackages, mirrorContainerLibraries } from "./container-libs.js";
 import { detectEngine, type Engine, runEngine } from "./engine.js";
 import { checkImageTargetStd, chooseContainerLinker, mirrorTargetLibraries, stagePyo3Config } from "./cross-container.js";
-import { crossImageFor, DEFAULT_POLICY, defaultImageFor, ensureImage, type ImageInfo, linuxArch, policyFromImageEnv } from "./image.js";
+import { checkPolicyName, crossImageFor, DEFAULT_POLICY, defaultImageFor, ensureImage, type ImageInfo, linuxArch, policyFromImageEnv } from "./image.js";
 import { describeInterpreter, selectInterpreters } from "./interpreters.js";
 import { checkHostTargetStd, checkMountableToolchain, hostRustSetup, hostToolchain, IMAGE_SETUP, type RustMode, type RustSetup, rustupDirs, rustupHasTarget, rustupInstalled, rustupInstallScript, rustupSetup, rustupTargetAddScript } from "./rust.js";
 import { crossPythonSpec, crossTargetKey, planRoute, type Route, targetLibDirs } from "./target-route.js";
@@ -139,6 +139,8 @@ async function rustFor(mode: RustMode, engine: Engine, image: ImageInfo, cacheIm
 export async function buildManylinuxWheels(o: ManylinuxOptions = {}): Promise<BuiltWheel[]> {
   const log = o.log ?? silentLogger;
   const user = currentUser();
+  // a --policy without its own --image must name one: said before the project is read
+  if (o.policy !== undefined && o.image === undefined) checkPolicyName(o.policy);
   // the project is read here: its `target` key decides the route before any engine is asked
   const project = o.project ?? loadProjectConfig({ cwd: resolve(o.cwd ?? process.cwd()), env: o.env ?? process.env, ...(o.manifestPath !== undefined ? { manifestPath: o.manifestPath } : {}), ...(o.strictMetadata ? { strictMetadata: true } : {}) });
   const target = buildTarget(o.target ?? project.tool.target, o.env ?? process.env);

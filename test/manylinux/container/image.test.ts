@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ContainerError } from "../../../src/errors.js";
 import { silentLogger } from "../../../src/log.js";
 import { detectEngine } from "../../../src/manylinux/container/engine.js";
-import { defaultImageFor, ensureImage, linuxArch, parseEnvList, policyFromImageEnv } from "../../../src/manylinux/container/image.js";
+import { checkPolicyName, defaultImageFor, ensureImage, linuxArch, parseEnvList, policyFromImageEnv } from "../../../src/manylinux/container/image.js";
 import { requireContainers, skipContainers } from "../helpers/containers.js";
 
 describe("defaultImageFor", () => {
@@ -28,6 +28,14 @@ describe("defaultImageFor", () => {
     })();
     expect(e?.message).toBe("no default build image for policy manylinux_2_31");
     expect(e?.hint).toMatch(/--image/);
+  });
+});
+
+describe("checkPolicyName", () => {
+  it("takes a policy with or without any architecture's suffix; refuses unknown and too-old names", () => {
+    for (const p of ["manylinux2014", "manylinux_2_28_aarch64", "musllinux_1_2_armv7l", "manylinux_2_34_s390x"]) expect(() => checkPolicyName(p)).not.toThrow();
+    expect(() => checkPolicyName("bogus")).toThrow(/^no default build image for policy bogus$/);
+    expect(() => checkPolicyName("manylinux2010_aarch64")).toThrow(/older than Rust supports/);
   });
 });
 
