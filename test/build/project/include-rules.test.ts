@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Fields } from "../../../src/build/project/fields.js";
 import { patternError, readIncludeRules } from "../../../src/build/project/include-rules.js";
 import { parseToml } from "../../../src/build/project/toml.js";
+import { thrown } from "../../helpers/thrown.js";
 
 const FILE = "/p/pyproject.toml";
 const read = (toml: string, k: "include" | "exclude" = "include") => {
@@ -9,14 +10,7 @@ const read = (toml: string, k: "include" | "exclude" = "include") => {
   const r = readIncludeRules(new Fields(FILE, "tool.maturin", parseToml(toml, FILE)), k, warnings);
   return { ...r, warnings };
 };
-const errorOf = (toml: string): string => {
-  try {
-    read(toml);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("no error");
-};
+const errorOf = (toml: string): string => thrown(() => read(toml)).message;
 
 describe("readIncludeRules (maturin's include/exclude grammar)", () => {
   it("globs, {path, format} and {path, from = out-dir, to, crate-name}", () => {

@@ -2,17 +2,11 @@ import { describe, expect, it } from "vitest";
 import { Fields } from "../../../src/build/project/fields.js";
 import { readmeContentType, readProjectTable } from "../../../src/build/project/pyproject.js";
 import { parseToml } from "../../../src/build/project/toml.js";
+import { thrown } from "../../helpers/thrown.js";
 
 const FILE = "/p/pyproject.toml";
 const read = (toml: string) => readProjectTable(new Fields(FILE, "project", parseToml(toml, FILE)));
-const errorOf = (toml: string): string => {
-  try {
-    read(toml);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("no error");
-};
+const errorOf = (toml: string): string => thrown(() => read(toml)).message;
 
 describe("readProjectTable", () => {
   it("reads every PEP 621 field", () => {

@@ -11,18 +11,10 @@ import { auditElfFiles, type AuditReport } from "../../../src/manylinux/audit/au
 import { chooseCompatibility, type CompatibilityRequest } from "../../../src/manylinux/audit/compatibility.js";
 import { freshDir } from "../../helpers/env.js";
 import { buildCLib, buildPyext } from "../helpers/build.js";
+import { thrown } from "../../helpers/thrown.js";
 
 const LINUX = "linux_x86_64";
 const req = (compatibility: string, auditwheel: CompatibilityRequest["auditwheel"]): CompatibilityRequest => ({ compatibility, auditwheel, linuxTag: LINUX });
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected an error");
-}
 
 describe("chooseCompatibility", () => {
   let plain: AuditReport;

@@ -15,20 +15,11 @@ import { rustupDirs, rustupHasTarget, rustupInstallScript, rustupTargetAddScript
 import { freshDir } from "../../helpers/env.js";
 import { runArgs } from "../../../src/manylinux/container/session.js";
 import { containerLinker, crossPythonSpec, crossTargetKey, enginePlatform, linkerCandidates, parseLinkerProbe, planRoute, targetLibDirs } from "../../../src/manylinux/container/target-route.js";
+import { thrown } from "../../helpers/thrown.js";
 
 const HOST = "x86_64-unknown-linux-gnu";
 const t = (triple: string) => buildTarget(triple, {}, HOST)!;
 const aarch64 = t("aarch64-unknown-linux-gnu");
-
-/** The error `f` throws (fails when it throws none). */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("nothing thrown");
-}
 
 describe("planRoute", () => {
   it("no target: native; a foreign Linux target: cross by default, emulate when asked", () => {
