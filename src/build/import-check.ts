@@ -7,9 +7,10 @@
  * (a Windows `.pyd`) by its export directory and Mach-O (macOS, thin or universal:
  * every slice must serve) by its export trie or symbol table, src/wheel/binary/.
  */
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { ConfigError } from "../errors.js";
+import { fileHead } from "../manylinux/audit/byte-source.js";
 import { type ElfFile, hasElfMagic, readElfFile } from "../manylinux/audit/elf.js";
 import { hasMachOMagic, machoExports } from "../wheel/binary/macho-exports.js";
 import { hasPeMagic, peExports } from "../wheel/binary/pe-exports.js";
@@ -21,17 +22,6 @@ const EXPORT_PREFIXES = ["PyInit_", "PyModExport_"];
 
 const moduleInits = (names: string[]) => [...new Set(names.filter((n) => EXPORT_PREFIXES.some((p) => n.startsWith(p))))].sort();
 
-/** The first bytes of a file (fewer when it is shorter). */
-function head(file: string, n: number): Buffer {
-  const fd = openSync(file, "r");
-  try {
-    const b = Buffer.alloc(n);
-    return b.subarray(0, readSync(fd, b, 0, n, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * The module entry points (PyInit_* / PyModExport_*, sorted) a library exports, per
  * architecture: one entry for ELF, PE and thin Mach-O files, one per slice of a
@@ -39,7 +29,7 @@ function head(file: string, n: number): Buffer {
  * `elf`: the file already parsed.
  */
 export function exportedModuleInitsBySlice(file: string, elf?: ElfFile): { arch?: string; names: string[] }[] | undefined {
-  const magic = elf ? undefined : head(file, 4);
+  const magic = elf ? undefined : fileHead(file, 4);
   if (elf || (magic && hasElfMagic(magic))) {
     const parsed = elf ?? readElfFile(file);
     return [{ names: moduleInits(parsed.symbols.filter((s) => s.defined && (s.bind === "global" || s.bind === "weak")).map((s) => s.name)) }];

@@ -9,7 +9,8 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { ConfigError } from "../../errors.js";
-import { startsWithElfMagic } from "../../manylinux/audit/elf.js";
+import { fileHead } from "../../manylinux/audit/byte-source.js";
+import { hasElfMagic } from "../../manylinux/audit/elf.js";
 import { readSymbolData } from "../../manylinux/audit/elf-symbol-data.js";
 import { hasMachOMagic, machoSymbolData } from "../../wheel/binary/macho-exports.js";
 import { hasPeMagic, peExportData } from "../../wheel/binary/pe-exports.js";
@@ -40,10 +41,10 @@ export function introspectLibrary(lib: string, moduleName: string): StubModule {
 
 /** The data of the symbols `wanted` names in an ELF (Linux), Mach-O (macOS, thin or universal) or PE (Windows) library. */
 function libraryChunkSymbols(lib: string, wanted: (name: string) => boolean): { littleEndian: boolean; symbols: Array<{ name: string; data: Uint8Array }> } {
-  if (startsWithElfMagic(lib)) return readSymbolData(lib, wanted);
-  const bytes = readFileSync(lib);
-  if (hasMachOMagic(bytes)) return machoSymbolData(bytes, wanted, basename(lib));
-  if (hasPeMagic(bytes)) return peExportData(bytes, wanted, basename(lib));
+  const magic = fileHead(lib, 4);
+  if (hasElfMagic(magic)) return readSymbolData(lib, wanted);
+  if (hasMachOMagic(magic)) return machoSymbolData(readFileSync(lib), wanted, basename(lib));
+  if (hasPeMagic(magic)) return peExportData(readFileSync(lib), wanted, basename(lib));
   throw new ConfigError(`${lib} is neither an ELF, a Mach-O nor a PE library: no stubs can be read from it`, "build without --generate-stubs, or report the file's format");
 }
 

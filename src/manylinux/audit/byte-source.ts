@@ -6,6 +6,17 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { ElfError } from "../../errors.js";
 
+/** The first `n` bytes of a file (fewer when it is shorter): enough to tell its format by its magic. */
+export function fileHead(path: string, n: number): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const b = Buffer.alloc(n);
+    return b.subarray(0, readSync(fd, b, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export interface ByteSource {
   /** Name used in error messages (a path, or a path inside a wheel). */
   readonly name: string;

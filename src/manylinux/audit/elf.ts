@@ -9,8 +9,7 @@
  * against the file size and every chain is bounded, so hostile input gives an
  * ElfError, never a hang or an out-of-range read. Layouts: /usr/include/elf.h.
  */
-import { type ByteSource, bufferSource, fileSource, truncated } from "./byte-source.js";
-import { closeSync, openSync, readSync } from "node:fs";
+import { type ByteSource, bufferSource, fileHead, fileSource, truncated } from "./byte-source.js";
 import { ElfError } from "../../errors.js";
 
 export const EM_386 = 3;
@@ -132,13 +131,7 @@ export function hasElfMagic(head: Uint8Array): boolean {
 
 /** Whether a file on disk starts with the ELF magic (reads 4 bytes). */
 export function startsWithElfMagic(file: string): boolean {
-  const fd = openSync(file, "r");
-  try {
-    const b = Buffer.alloc(4);
-    return readSync(fd, b, 0, 4, 0) === 4 && hasElfMagic(b);
-  } finally {
-    closeSync(fd);
-  }
+  return hasElfMagic(fileHead(file, 4));
 }
 
 /** The x86-64 micro-architecture level a GNU_PROPERTY_X86_ISA_1_NEEDED mask asks for (1 = baseline). */

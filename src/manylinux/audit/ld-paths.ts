@@ -6,10 +6,11 @@
  * default directories. `$ORIGIN` expands to the folder of the object carrying
  * the path. Candidates of another ELF class or machine are skipped, as ld.so does.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, posix } from "node:path";
 import type { ElfFile } from "./elf.js";
 import { hasElfMagic } from "./elf.js";
+import { fileHead } from "./byte-source.js";
 
 export type SearchSource = "rpath" | "LD_LIBRARY_PATH" | "runpath" | "ld.so.conf" | "default" | "path";
 
@@ -149,18 +150,14 @@ export function expandOrigin(entry: string, objectFile: string): string {
 
 /** Class and machine of an ELF file from its first 20 bytes; undefined when not ELF or unreadable. */
 export function elfIdentity(path: string): { elfClass: 32 | 64; machine: number } | undefined {
-  let fd: number | undefined;
   try {
     if (!statSync(path).isFile()) return undefined;
-    fd = openSync(path, "r");
-    const b = Buffer.alloc(20);
-    if (readSync(fd, b, 0, 20, 0) < 20 || !hasElfMagic(b)) return undefined;
+    const b = fileHead(path, 20);
+    if (b.length < 20 || !hasElfMagic(b)) return undefined;
     const le = b[5] === 1;
     return { elfClass: b[4] === 2 ? 64 : 32, machine: le ? b.readUInt16LE(18) : b.readUInt16BE(18) };
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
