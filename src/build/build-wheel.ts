@@ -252,7 +252,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
   };
   const cargoEnvs = units.map((u) => envFor(u));
   // universal2: two cargo runs a unit, joined (universal2.ts)
-  const universal = target?.parsed.arch === "universal2" ? planUniversal2(units, envFor, { targetDirectory: meta.targetDirectory, ownFolders: !o.runCargo, env, manifestPath: config.cargo.path, moduleName: config.moduleName, bindings, log }) : undefined;
+  const universal = target?.parsed.arch === "universal2" ? planUniversal2(units, envFor, { targetDirectory: meta.targetDirectory, ownFolders: !o.runCargo, env, manifestPath: config.cargo.path, bindings, log }) : undefined;
   // several Python environments: one target folder each, so a rebuild compiles nothing (target-dirs.ts); the container has its own
   const targetDirs = universal?.targetDirs ?? (o.runCargo ? units.map(() => undefined) : planTargetDirs(units.map((u, i) => ({ cargoEnv: cargoEnvs[i] as CargoEnvPlan, ...(u.abi3Minor !== undefined ? { abi3Minor: u.abi3Minor } : {}), ...(target ? { target: target.triple } : {}) })), meta.targetDirectory));
 
@@ -328,7 +328,7 @@ export async function buildWheels(o: BuildWheelsOptions = {}): Promise<BuiltWhee
       if (!lib) {
         throw new ConfigError(`cargo built no shared library for ${config.cargo.package.name}`, `make sure ${config.cargo.path} has [lib] crate-type = ["cdylib"]`);
       }
-      // parsed once for both checks (Mach-O / PE: neither is checked here)
+      // an ELF file parsed once for both checks (a Mach-O or PE file is read by the import check alone; a universal2 file slice by slice)
       const elf = startsWithElfMagic(lib) ? readElfFile(lib) : undefined;
       checkNotLinkedToLibpython(lib, { usesPyo3: config.cargo.pyo3 !== undefined || config.cargo.pyo3Ffi !== undefined, lockFile: join(meta.workspaceRoot, "Cargo.lock"), ...(elf ? { elf } : {}) });
       checkImportable(lib, config.moduleName, bindings, elf); // before the layout: an editable one installs the library at once

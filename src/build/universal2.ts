@@ -27,7 +27,6 @@ import type { ProjectConfig } from "./project/config.js";
 import type { Bindings } from "./project/tool-config.js";
 import { missingStdHint, usesRustup } from "./target/toolchain.js";
 import { parseTriple, targetPlatformTags } from "./target/triple.js";
-import { checkImportable } from "./import-check.js";
 
 export const UNIVERSAL2 = "universal2-apple-darwin";
 /** The two builds, x86_64 first (lipo's order in the fat file), with the Mach-O architecture each must give. */
@@ -63,7 +62,6 @@ export interface Universal2Options {
   ownFolders: boolean;
   env: NodeJS.ProcessEnv;
   manifestPath: string;
-  moduleName: string;
   bindings: Bindings;
   log: Logger;
 }
@@ -129,8 +127,6 @@ export function joinRuns([x86, arm]: [CargoRun, CargoRun], o: Universal2Options 
     const a = as.find((c) => c.targetName === x.targetName);
     const [xf, af] = [fileOf(x, bins) as string, a && fileOf(a, bins)];
     if (af === undefined) throw new CargoError(`cargo built the ${TRIPLES[0]} ${what} ${basename(xf)} but no ${TRIPLES[1]} one`, "see cargo's messages above (a target or cfg that leaves it out on aarch64?)");
-    // the import check of each slice (import-check.ts reads what it can of Mach-O files)
-    if (!bins) for (const f of [xf, af]) checkImportable(f, o.moduleName, o.bindings);
     const fat = joinThinFiles([xf, af], o.root);
     joined.set(x, { ...x, filenames: [fat], executable: bins ? fat : x.executable });
   }

@@ -14,7 +14,7 @@
  * with rustc-web; rust-lld comes with rustup's toolchain.)
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildWheels } from "../../src/build/build-wheel.js";
@@ -223,6 +223,19 @@ describe.skipIf(missing !== undefined)(`universal2 wheels${missing ? ` (skipped:
       expect(stamp()).not.toBe(kept);
       const { bytes } = await member(changed[0]?.path as string, "ffi_min/ffi_min.cpython-311-darwin.so");
       expectJoinOf(bytes, starts(before), "libffi_min.dylib");
+    } finally {
+      writeFileSync(armLib, original);
+    }
+  }, 120_000);
+
+  it("an arm64 build without the init function: refused by the import check of the joined file, naming the slice; no wheel", async () => {
+    const p = copyOf("ffi-min");
+    const armLib = fixture("aarch64-apple-darwin", "libffi_min.dylib");
+    const original = readFileSync(armLib);
+    try {
+      machO(PARTS[1], armLib, { symbols: ["_PyInit_other"] });
+      await expect(build(p, { interpreters: ["python3.11"], out: join(p, "out") })).rejects.toThrow(/^libffi_min\.dylib \(its arm64 part\) exports PyInit_other but not PyInit_ffi_min/);
+      expect(existsSync(join(p, "out")) ? readdirSync(join(p, "out")) : []).toEqual([]);
     } finally {
       writeFileSync(armLib, original);
     }
