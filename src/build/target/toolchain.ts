@@ -83,17 +83,24 @@ export function cargoHome(env: NodeJS.ProcessEnv): string {
   return env.CARGO_HOME ? resolve(env.CARGO_HOME) : join(env.HOME || homedir(), ".cargo");
 }
 
-/** Where cargo would find a linker for the target: the variable, `--config`, RUSTFLAGS' `-C linker`, or a config file. */
-export function configuredLinker(triple: string, o: { env: NodeJS.ProcessEnv; cwd: string; config?: string[] }): string | undefined {
+/**
+ * Where cargo would find a linker for the target: the variable, `--config`, RUSTFLAGS' `-C linker`, or a config
+ * file. The config files are those from `cwd` up and in CARGO_HOME on this machine, or `configFiles` as another
+ * system (a build container) holds them; `--config` file paths are read relative to `cwd` (without it, not read).
+ */
+export function configuredLinker(triple: string, o: { env: NodeJS.ProcessEnv; cwd?: string; config?: string[]; configFiles?: Array<{ file: string; text: string }> }): string | undefined {
   const v = cargoTargetVar(triple, "LINKER");
   if (o.env[v]) return v;
+  const cwd = o.cwd;
   for (const c of o.config ?? []) {
-    if (c.includes("=") ? configNamesLinker(c, triple) : readText(resolve(o.cwd, c), triple)) return `--config ${c}`;
+    if (c.includes("=") ? configNamesLinker(c, triple) : cwd !== undefined && readText(resolve(cwd, c), triple)) return `--config ${c}`;
   }
   for (const f of [o.env.RUSTFLAGS, o.env.CARGO_ENCODED_RUSTFLAGS, o.env[cargoTargetVar(triple, "RUSTFLAGS")]]) {
     if (f && /(^|[\s\x1f])(-C\s*|-C\x1f|--codegen[\s=\x1f])?linker=/.test(f)) return "RUSTFLAGS";
   }
-  for (const d of [...ancestors(o.cwd).map((a) => join(a, ".cargo")), cargoHome(o.env)]) {
+  if (o.configFiles) return o.configFiles.find((c) => configNamesLinker(c.text, triple))?.file;
+  if (cwd === undefined) return undefined;
+  for (const d of [...ancestors(cwd).map((a) => join(a, ".cargo")), cargoHome(o.env)]) {
     for (const name of ["config.toml", "config"]) if (readText(join(d, name), triple)) return join(d, name);
   }
   return undefined;

@@ -17,8 +17,7 @@
 import { ConfigError, ContainerError } from "../../errors.js";
 import type { BuildTarget } from "../../build/target/cross.js";
 import { cargoTargetVar } from "../../build/target/triple.js";
-import { crossGccPrefix } from "../../build/target/toolchain.js";
-import { configNamesLinker } from "../../build/target/toolchain.js";
+import { configuredLinker, crossGccPrefix } from "../../build/target/toolchain.js";
 import { parsePythonRequest } from "./interpreters.js";
 import type { RustMode } from "./rust.js";
 
@@ -124,10 +123,8 @@ export function linkerCandidates(target: BuildTarget, env: Record<string, string
  */
 export function containerLinker(target: BuildTarget, o: { env: Record<string, string>; probe: LinkerProbe; config?: string[]; image: string }): { name: string; value: string } | undefined {
   const name = cargoTargetVar(target.triple, "LINKER");
-  if (o.env[name]) return undefined;
-  for (const f of [o.env.RUSTFLAGS, o.env.CARGO_ENCODED_RUSTFLAGS, o.env[cargoTargetVar(target.triple, "RUSTFLAGS")]]) if (f && /linker=/.test(f)) return undefined;
-  if ((o.config ?? []).some((c) => c.includes("=") && configNamesLinker(c, target.triple))) return undefined;
-  if (o.probe.configs.some((c) => configNamesLinker(c.text, target.triple))) return undefined;
+  // the host's rule, over the configuration files the container's cargo reads
+  if (configuredLinker(target.triple, { env: o.env, ...(o.config ? { config: o.config } : {}), configFiles: o.probe.configs }) !== undefined) return undefined;
   const value = linkerCandidates(target, o.env).find((c) => o.probe.found.includes(c));
   if (value) return { name, value };
   const gnu = crossGccPrefix(target.parsed);
