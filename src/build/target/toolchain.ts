@@ -45,6 +45,11 @@ export function missingStdHint(triple: string | string[], t: TargetTriple | unde
   return `install your distribution's Rust standard library for ${all.join(" and ")}${deb}, or use rustup and \`${add}\``;
 }
 
+/** Whether a Rust sysroot (rustc --print sysroot) holds the standard library of `triple`. */
+export function sysrootHasStd(sysroot: string, triple: string): boolean {
+  return existsSync(join(sysroot, "lib", "rustlib", triple, "lib"));
+}
+
 /** Whether the rustc cargo runs (RUSTC, else PATH's) is rustup's: a proxy beside `rustup`, or inside a rustup toolchain. */
 export function usesRustup(env: NodeJS.ProcessEnv): boolean {
   const named = env.RUSTC || "rustc";

@@ -13,6 +13,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ContainerError } from "../../errors.js";
+import { sysrootHasStd } from "../../build/target/toolchain.js";
 import type { Mount } from "./session.js";
 
 export type RustMode = "host" | "rustup" | "image";
@@ -103,7 +104,7 @@ export function checkMountableToolchain(t: HostToolchain): void {
  * on the host, where rustup manages the folder the container sees.
  */
 export function checkHostTargetStd(t: HostToolchain, triple: string): void {
-  if (existsSync(join(t.sysroot, "lib", "rustlib", triple, "lib"))) return;
+  if (sysrootHasStd(t.sysroot, triple)) return;
   const rustup = /[\\/]toolchains[\\/]/.test(t.sysroot);
   throw new ContainerError(
     `the host's Rust (${t.version}, ${t.sysroot}), which the container runs with --rust host, has no standard library for ${triple}`,
@@ -140,7 +141,7 @@ export function rustupInstalled(cacheDir: string): boolean {
 export function rustupHasTarget(cacheDir: string, triple: string): boolean {
   const toolchains = join(rustupDirs(cacheDir).rustupHome, "toolchains");
   try {
-    return readdirSync(toolchains).some((t) => existsSync(join(toolchains, t, "lib", "rustlib", triple, "lib")));
+    return readdirSync(toolchains).some((t) => sysrootHasStd(join(toolchains, t), triple));
   } catch {
     return false;
   }
