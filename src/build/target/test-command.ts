@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { makeTempDir, removeTemp, trackChild } from "../../cleanup.js";
 import { ConfigError, PytsError } from "../../errors.js";
 import { isExecutableFile, which } from "../../fs-util.js";
-import { envValue, groupSpawnOptions } from "../../host.js";
+import { envValue, groupSpawnOptions, pathOf } from "../../host.js";
 import type { Logger } from "../../log.js";
 import { WheelReader } from "../../wheel/reader.js";
 import type { InterpreterInfo } from "../python/interpreter-info.js";
@@ -93,12 +93,11 @@ export function interpreterShims(argv: readonly string[], platform: NodeJS.Platf
  */
 export function testEnv(env: NodeJS.ProcessEnv, bin: string, site: string, platform: NodeJS.Platform = process.platform): NodeJS.ProcessEnv {
   const out = { ...env };
-  const sep = platform === "win32" ? ";" : ":";
   const prepend = (name: string, dir: string) => {
     const keys = Object.keys(out).filter((k) => (platform === "win32" ? k.toUpperCase() === name : k === name));
-    const old = platform === "win32" ? envValue(env, name, platform) : env[name];
+    const old = envValue(env, name, platform);
     for (const k of keys) delete out[k];
-    out[keys[0] ?? name] = old ? `${dir}${sep}${old}` : dir;
+    out[keys[0] ?? name] = old ? `${dir}${pathOf(platform).delimiter}${old}` : dir;
   };
   prepend("PATH", bin);
   prepend("PYTHONPATH", site);
