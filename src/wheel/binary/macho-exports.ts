@@ -107,7 +107,7 @@ export function thinMachOExports(bytes: Buffer, name = "file"): MachOExports {
   const { bad, is64, u32, commands } = thinHeader(bytes, name);
   const arch = cpuName(u32(4, "the header") | 0);
   let trie: { off: number; size: number } | undefined;
-  let symtab: { symoff: number; nsyms: number; stroff: number; strsize: number } | undefined;
+  let symtab: Symtab | undefined;
   for (const { cmd, at, size } of commands()) {
     if ((cmd === LC_DYLD_INFO || cmd === LC_DYLD_INFO_ONLY) && size >= 48) {
       const t = { off: u32(at + 40, "LC_DYLD_INFO"), size: u32(at + 44, "LC_DYLD_INFO") };
@@ -125,22 +125,29 @@ export function thinMachOExports(bytes: Buffer, name = "file"): MachOExports {
     return { arch, names: cNames(walkTrie(bytes.subarray(trie.off, trie.off + trie.size), bad)), from: "trie" };
   }
   if (!symtab) return { arch, names: [], from: "symtab" };
-  const entry = is64 ? 16 : 12;
-  const { symoff, nsyms, stroff, strsize } = symtab;
-  if (symoff + nsyms * entry > bytes.length) throw bad(`the symbol table (${nsyms} entries at ${symoff}) runs past the end of the file`);
-  if (stroff + strsize > bytes.length) throw bad(`the string table (${strsize} bytes at ${stroff}) runs past the end of the file`);
-  const raw: string[] = [];
-  for (let i = 0; i < nsyms; i++) {
-    const s = symoff + i * entry;
-    const type = bytes[s + 4] as number;
-    if (type & N_STAB || type & N_PEXT || !(type & N_EXT) || (type & N_TYPE) === N_UNDF) continue;
-    const strx = u32(s, "a symbol");
-    if (strx >= strsize) throw bad(`symbol ${i}'s name lies outside the string table`);
-    const nul = bytes.indexOf(0, stroff + strx);
-    if (nul < 0 || nul >= stroff + strsize) throw bad(`symbol ${i}'s name has no terminating NUL inside the string table`);
-    raw.push(bytes.toString("latin1", stroff + strx, nul));
-  }
+  // what dlsym finds: external, defined, not private-extern
+  const exported = (type: number) => !(type & N_STAB || type & N_PEXT || !(type & N_EXT) || (type & N_TYPE) === N_UNDF);
+  const raw = [...symbolEntries(bytes, { is64, u32, bad }, symtab, exported)].map((e) => e.name);
   return { arch, names: cNames(raw), from: "symtab" };
+}
+
+type Symtab = { symoff: number; nsyms: number; stroff: number; strsize: number };
+
+/** The symbol table's entries whose n_type `keep` accepts: offset, type, section number and raw name, every offset checked. */
+function* symbolEntries(bytes: Buffer, h: { is64: boolean; u32: (o: number, what: string) => number; bad: (why: string) => BinaryError }, t: Symtab, keep: (type: number) => boolean): Generator<{ at: number; sect: number; name: string }> {
+  const entry = h.is64 ? 16 : 12;
+  const { symoff, nsyms, stroff, strsize } = t;
+  if (symoff + nsyms * entry > bytes.length) throw h.bad(`the symbol table (${nsyms} entries at ${symoff}) runs past the end of the file`);
+  if (stroff + strsize > bytes.length) throw h.bad(`the string table (${strsize} bytes at ${stroff}) runs past the end of the file`);
+  for (let i = 0; i < nsyms; i++) {
+    const at = symoff + i * entry;
+    if (!keep(bytes[at + 4] as number)) continue;
+    const strx = h.u32(at, "a symbol");
+    if (strx >= strsize) throw h.bad(`symbol ${i}'s name lies outside the string table`);
+    const nul = bytes.subarray(0, Math.min(stroff + strsize, stroff + strx + MAX_NAME + 1)).indexOf(0, stroff + strx);
+    if (nul < 0) throw h.bad(stroff + strsize - (stroff + strx) > MAX_NAME ? `symbol ${i}'s name is longer than ${MAX_NAME} bytes` : `symbol ${i}'s name has no terminating NUL inside the string table`);
+    yield { at, sect: bytes[at + 5] as number, name: bytes.toString("latin1", stroff + strx, nul) };
+  }
 }
 
 /** Every terminal name of an export trie (`bytes` is the trie alone; child offsets are relative to its start). */
@@ -221,7 +228,7 @@ export function machoSymbolData(bytes: Buffer, wanted: (name: string) => boolean
     return Number.isSafeInteger(v) ? v : Number.NaN;
   };
   const sections: Array<{ addr: number; size: number; offset: number; zerofill: boolean }> = [];
-  let symtab: { symoff: number; nsyms: number; stroff: number; strsize: number } | undefined;
+  let symtab: Symtab | undefined;
   for (const { cmd, at, size, index: i } of commands()) {
     if (cmd === (is64 ? LC_SEGMENT_64 : LC_SEGMENT)) {
       const [head, entry] = is64 ? [72, 80] : [56, 68];
@@ -244,22 +251,12 @@ export function machoSymbolData(bytes: Buffer, wanted: (name: string) => boolean
   }
   const symbols: Array<{ name: string; data: Buffer }> = [];
   if (!symtab) return { littleEndian: le, symbols };
-  const entry = is64 ? 16 : 12;
-  const { symoff, nsyms, stroff, strsize } = symtab;
-  if (symoff + nsyms * entry > bytes.length) throw bad(`the symbol table (${nsyms} entries at ${symoff}) runs past the end of the file`);
-  if (stroff + strsize > bytes.length) throw bad(`the string table (${strsize} bytes at ${stroff}) runs past the end of the file`);
-  for (let i = 0; i < nsyms; i++) {
-    const s = symoff + i * entry;
-    const type = bytes[s + 4] as number;
-    if (type & N_STAB || (type & N_TYPE) !== N_SECT) continue;
-    const strx = u32(s, "a symbol");
-    if (strx >= strsize) throw bad(`symbol ${i}'s name lies outside the string table`);
-    const nul = bytes.subarray(0, Math.min(stroff + strsize, stroff + strx + MAX_NAME + 1)).indexOf(0, stroff + strx);
-    if (nul < 0) throw bad(`symbol ${i}'s name has no terminating NUL inside the string table`);
-    const raw = bytes.toString("latin1", stroff + strx, nul);
+  // defined in a section of the file
+  const defined = (type: number) => !(type & N_STAB) && (type & N_TYPE) === N_SECT;
+  for (const { at: s, sect: n, name: raw } of symbolEntries(bytes, { is64, u32, bad }, symtab, defined)) {
     if (!raw.startsWith("_") || !wanted(raw.slice(1))) continue;
-    const sect = sections[(bytes[s + 5] as number) - 1];
-    if (!sect) throw bad(`symbol ${raw} names section ${bytes[s + 5]}, which the file does not have`);
+    const sect = sections[n - 1];
+    if (!sect) throw bad(`symbol ${raw} names section ${n}, which the file does not have`);
     if (sect.zerofill) continue; // zero-initialised: no bytes in the file
     const value = addr(s + 8, "a symbol");
     const off = sect.offset + (value - sect.addr);
