@@ -205,6 +205,28 @@ describe.skipIf(!python)("pyts-build wheel replays a no-op (real CLI and cargo, 
     edit("src/lib.rs", "const ANSWER: c_long = 41", "const ANSWER: c_long = 40");
   }, 240_000);
 
+  it("an sdist is not replayed after a file a .cargo/config.toml includes changes, or an optional include appears", () => {
+    const sdist = () => cli(["sdist", "-o", join(d, "sdist-inc")]);
+    const member = (archive: string, m: string) => spawnSync("tar", ["-xzOf", archive, `ffi_min-0.2.0/${m}`], { encoding: "utf8" });
+    mkdirSync(join(crate, ".cargo"), { recursive: true });
+    writeFileSync(join(crate, ".cargo/config.toml"), 'include = ["flags.toml", { path = "later.toml", optional = true }]\n');
+    writeFileSync(join(crate, ".cargo/flags.toml"), "[env]\nFFI_MIN_FLAG = \"one\"\n");
+    try {
+      expect(settleWith(sdist).pop()!.replayed).toBe(true);
+      writeFileSync(join(crate, ".cargo/flags.toml"), "[env]\nFFI_MIN_FLAG = \"two\"\n");
+      const changed = sdist();
+      expect(changed.replayed).toBe(false);
+      expect(member(changed.stdout.trim(), ".cargo/flags.toml").stdout).toContain('"two"');
+      expect(settleWith(sdist).pop()!.replayed).toBe(true);
+      writeFileSync(join(crate, ".cargo/later.toml"), "[env]\nFFI_MIN_LATER = \"1\"\n");
+      const appeared = sdist();
+      expect(appeared.replayed).toBe(false);
+      expect(member(appeared.stdout.trim(), ".cargo/later.toml").status).toBe(0);
+    } finally {
+      rmSync(join(crate, ".cargo"), { recursive: true, force: true });
+    }
+  }, 240_000);
+
   it("never records through the ES module bundle (not traced)", () => {
     for (let i = 0; i < 3; i++) expect(wheel({ PYTS_BUILD_NO_CODE_CACHE: "1" }).replayed).toBe(false);
   }, 240_000);
