@@ -308,6 +308,16 @@ describe("sdist of a setuptools-rust project with MANIFEST.in", () => {
       expect(log.lines.filter((l) => l.startsWith("warn: "))).toEqual([]);
     });
 
+    it("a file committed after the first sdist is in the next one (git is asked each time; nothing else on disk changed)", async () => {
+      const dir = scmProject();
+      const out = freshDir("st-out");
+      expect(members((await buildSdist({ cwd: dir, outDir: out, env, logger: silentLogger })).path)).not.toContain("CHANGELOG.md");
+      const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, stdio: "pipe", env: testEnv({ GIT_CONFIG_NOSYSTEM: "1", HOME: dir }) });
+      git("add", "CHANGELOG.md");
+      git("commit", "-qm", "changelog");
+      expect(members((await buildSdist({ cwd: dir, outDir: out, env, logger: silentLogger })).path)).toContain("CHANGELOG.md");
+    });
+
     it("holds the same files as setuptools' own sdist with setuptools-scm installed (python3 -m build --sdist)", async (ctx) => {
       const theirs = setuptoolsOwnSdist(scmProject(), ["build", "setuptools", "setuptools_scm"], () => ctx.skip());
       if (theirs !== undefined) expect(members(theirs)).toEqual(asInstalledSetuptools(SCM_EXPECTED));
